@@ -1,0 +1,76 @@
+#pragma once
+// The umbrella header: #include <centrali/client.hpp> gives the whole SDK.
+//
+// A Client is cheap to build (no I/O), movable, and safe to share between threads: every call
+// takes its own libcurl handle from the Client's pool. Managers (client.records(), …) are
+// created on first use and live as long as the Client.
+
+#include <centrali/errors.hpp>
+#include <centrali/options.hpp>
+#include <centrali/page.hpp>
+#include <centrali/records.hpp>
+#include <centrali/transport.hpp>
+#include <centrali/version.hpp>
+
+#include <centrali/detail/core.hpp>
+
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+
+CENTRALI_NAMESPACE_BEGIN
+
+namespace detail {
+/// A manager built on first use, exactly once even when threads race for it.
+template <class Manager>
+class Lazy {
+public:
+    Manager& get(const std::shared_ptr<Core>& core) {
+        std::call_once(once_, [&] { manager_ = std::make_unique<Manager>(core); });
+        return *manager_;
+    }
+
+private:
+    std::once_flag once_;
+    std::unique_ptr<Manager> manager_;
+};
+}  // namespace detail
+
+class Client {
+public:
+    /// Validates the base URL's form but does no I/O. An empty workspace or base URL is
+    /// accepted here and reported by the first call that needs it.
+    explicit Client(ClientOptions options)
+        : core_(std::make_shared<detail::Core>(std::move(options))), managers_(std::make_unique<Managers>()) {}
+
+    Client(Client&&) noexcept = default;
+    Client& operator=(Client&&) noexcept = default;
+    Client(const Client&) = delete;
+    Client& operator=(const Client&) = delete;
+    ~Client() = default;
+
+    RecordsManager& records() { return managers_->records.get(core_); }
+
+    /// Replaces the bearer token used by later requests (the JS SDK's setToken).
+    void set_token(std::string token) { core_->auth().set_token(std::move(token)); }
+    /// The bearer token currently held, if any (a service-account token once fetched).
+    std::optional<std::string> token() const { return core_->auth().token(); }
+    /// Fetches a service-account token with the client credentials now, stores it for later
+    /// requests and returns it.
+    std::string fetch_service_account_token(const CallOptions& call = {}) {
+        return core_->auth().fetch_service_account_token(call.cancel);
+    }
+
+    const ClientOptions& options() const noexcept { return core_->options(); }
+
+private:
+    struct Managers {
+        detail::Lazy<RecordsManager> records;
+    };
+
+    std::shared_ptr<detail::Core> core_;
+    std::unique_ptr<Managers> managers_;
+};
+
+CENTRALI_NAMESPACE_END

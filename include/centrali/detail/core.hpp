@@ -1,0 +1,341 @@
+#pragma once
+// The one request path every manager uses: credentials, retries, status mapping, decoding and
+// redaction happen here and nowhere else.
+
+#include <centrali/detail/auth.hpp>
+#include <centrali/detail/curl_transport.hpp>
+#include <centrali/detail/retry.hpp>
+#include <centrali/detail/routes.hpp>
+#include <centrali/detail/url.hpp>
+#include <centrali/errors.hpp>
+#include <centrali/options.hpp>
+#include <centrali/transport.hpp>
+
+#include <nlohmann/json.hpp>
+
+#include <chrono>
+#include <initializer_list>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+
+CENTRALI_NAMESPACE_BEGIN
+namespace detail {
+
+/// Replaces every occurrence of every secret in `text` with REDACTED.
+inline std::string redact(std::string text, const std::vector<std::string>& secrets) {
+    for (const std::string& secret : secrets) {
+        if (secret.size() < 4) continue;  // too short to be a credential; would shred the text
+        for (auto at = text.find(secret); at != std::string::npos; at = text.find(secret, at + 8))
+            text.replace(at, secret.size(), "REDACTED");
+    }
+    return text;
+}
+
+/// The first `limit` bytes of a body, with control characters shown as '.', for messages.
+inline std::string body_snippet(std::string_view body, std::size_t limit = 512) {
+    std::string out(body.substr(0, limit));
+    for (char& c : out)
+        if (static_cast<unsigned char>(c) < 0x20 && c != '\n') c = '.';
+    if (body.size() > limit) out += "…";
+    return out;
+}
+
+inline const char* reason_phrase(int status) noexcept {
+    switch (status) {
+    case 400: return "Bad Request";
+    case 401: return "Unauthorized";
+    case 403: return "Forbidden";
+    case 404: return "Not Found";
+    case 405: return "Method Not Allowed";
+    case 408: return "Request Timeout";
+    case 409: return "Conflict";
+    case 413: return "Payload Too Large";
+    case 422: return "Unprocessable Entity";
+    case 429: return "Too Many Requests";
+    case 500: return "Internal Server Error";
+    case 502: return "Bad Gateway";
+    case 503: return "Service Unavailable";
+    case 504: return "Gateway Timeout";
+    default: return status >= 500 ? "Server Error" : "HTTP Error";
+    }
+}
+
+/// Builds the typed error for a non-2xx response. The status decides the class whatever the
+/// body says; a body that is not Centrali's JSON error shape only costs the detail fields.
+[[noreturn]] inline void throw_api_error(const HttpResponse& response, std::string_view method, const std::string& url,
+                                         const std::vector<std::string>& secrets,
+                                         std::chrono::system_clock::time_point now) {
+    ErrorInfo info;
+    info.status = response.status;
+    const nlohmann::json body = nlohmann::json::parse(response.body, nullptr, /*allow_exceptions=*/false);
+    if (body.is_object()) {
+        auto text = [&](const char* key) -> std::string {
+            auto it = body.find(key);
+            return it != body.end() && it->is_string() ? it->get<std::string>() : std::string();
+        };
+        info.message = text("message");
+        if (info.message.empty()) info.message = text("error");
+        info.code = text("code");
+        info.request_id = text("requestId");
+        if (auto it = body.find("details"); it != body.end()) info.details = *it;
+    }
+    if (const auto header = response.header("x-request-id"); !header.empty()) info.request_id = std::string(header);
+    const std::string snippet = redact(body_snippet(response.body), secrets);
+    if (info.message.empty())
+        info.message = response.body.empty() ? std::string(reason_phrase(response.status))
+                                             : std::string(reason_phrase(response.status)) +
+                                                   " (body is not a Centrali JSON error): " +
+                                                   body_snippet(response.body, 120);
+    info.message = redact(std::move(info.message), secrets);
+    info.code = redact(std::move(info.code), secrets);
+    if (!info.details.is_null()) info.details = nlohmann::json::parse(redact(info.details.dump(), secrets), nullptr, false);
+
+    std::string what = "centrali: " + std::string(method) + " " + redact(url_for_messages(url), secrets) + " -> " +
+                       std::to_string(response.status) + " " + reason_phrase(response.status) + ": " + info.message;
+    if (!info.code.empty()) what += " [code " + info.code + "]";
+    if (!info.request_id.empty()) what += " [request " + info.request_id + "]";
+
+    std::optional<std::chrono::milliseconds> retry_after;
+    if (const auto header = response.header("retry-after"); !header.empty()) retry_after = parse_retry_after(header, now);
+
+    switch (response.status) {
+    case 400: throw BadRequest(what, std::move(info), retry_after, snippet);
+    case 401: throw Unauthorized(what, std::move(info), retry_after, snippet);
+    case 403: throw Forbidden(what, std::move(info), retry_after, snippet);
+    case 404: throw NotFound(what, std::move(info), retry_after, snippet);
+    case 409: throw Conflict(what, std::move(info), retry_after, snippet);
+    case 422: throw Unprocessable(what, std::move(info), retry_after, snippet);
+    case 429: throw RateLimited(what, std::move(info), retry_after, snippet);
+    default:
+        if (response.status >= 500) throw ServerError(what, std::move(info), retry_after, snippet);
+        throw ApiError(what, std::move(info), retry_after, snippet);
+    }
+}
+
+/// A request before credentials and retries are applied.
+struct Call {
+    std::string_view method;
+    std::string url;
+    std::string body;
+    std::string_view content_type;  ///< empty when there is no body
+    bool authenticated = true;
+};
+
+class Core {
+public:
+    explicit Core(ClientOptions options)
+        : options_(std::move(options)), clock_(complete_clock(options_.clock)),
+          auth_(options_, clock_, [this](const CancelToken& cancel) { return request_token(cancel); }) {
+        user_agent_ = std::string("centrali-cpp/") + version_string;
+        if (!options_.user_agent_suffix.empty()) user_agent_ += " " + options_.user_agent_suffix;
+        if (!options_.base_url.empty()) origins_ = derive_origins(options_.base_url);
+        if (options_.transport) {
+            transport_ = options_.transport;
+        } else {
+            CurlTransportOptions transport;
+            transport.tls = options_.tls;
+            transport.proxy = options_.proxy;
+            transport.max_response_bytes = options_.max_response_bytes;
+            transport_ = std::make_shared<CurlTransport>(std::move(transport));
+        }
+        if (options_.tls.insecure_disable_verification)
+            log(LogLevel::warning, "TLS certificate verification is DISABLED (tls.insecure_disable_verification); "
+                                   "traffic and credentials can be read and changed by anyone on the path");
+    }
+
+    Core(const Core&) = delete;
+    Core& operator=(const Core&) = delete;
+
+    const ClientOptions& options() const noexcept { return options_; }
+    Auth& auth() noexcept { return auth_; }
+    Transport& transport() noexcept { return *transport_; }
+    const Clock& clock() const noexcept { return clock_; }
+
+    /// Calls a route of the route table and returns the decoded JSON body (null when empty).
+    nlohmann::json call(const Route& route, std::initializer_list<std::string_view> args, const Query& query,
+                        const nlohmann::json* body, const CallOptions& call_options) {
+        Call call{route.method, api_url(route, args, query), {}, {}, true};
+        if (body != nullptr) {
+            call.body = body->dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+            call.content_type = "application/json";
+        }
+        return parse_json(execute(call, call_options), call);
+    }
+
+    std::string api_url(const Route& route, std::initializer_list<std::string_view> args, const Query& query) const {
+        const Origins& origins = require_origins();
+        if (options_.workspace.empty())
+            throw ConfigurationError("ClientOptions::workspace is empty; set it to your workspace slug");
+        std::string url = origins.api;
+        url += '/';
+        url += expand_route(route, options_.workspace, args);
+        query.append_to(url);
+        return url;
+    }
+
+    /// Sends with credentials and retries; returns the 2xx response or throws a typed error.
+    HttpResponse execute(const Call& call, const CallOptions& call_options) {
+        check_credentials_allowed(call);
+        const RetryOptions& retry = options_.retry;
+        const bool idempotent = call_options.idempotent || is_idempotent_method(call.method);
+        const int max_attempts = std::max(1, retry.max_attempts);
+        bool renewed_after_401 = false;
+
+        for (int attempt = 1;; ++attempt) {
+            if (call_options.cancel.is_cancelled()) throw Cancelled();
+            HttpRequest request = build_request(call, call_options);
+            request.idempotent = idempotent;
+            std::string token_used;
+            if (call.authenticated) {
+                if (auto header = auth_.header(call_options.cancel)) {
+                    token_used = std::move(header->token);
+                    request.headers.emplace_back(std::move(header->name), std::move(header->value));
+                }
+            }
+
+            const auto started = std::chrono::steady_clock::now();
+            HttpResponse response;
+            try {
+                response = transport_->send(request);
+            } catch (const TransportError& error) {
+                const bool safe = error.connect_failed() || idempotent;
+                log(LogLevel::debug, describe(call, attempt) + " failed: " + error.what());
+                if (!safe || attempt >= max_attempts) rethrow_redacted(error);
+                pause(backoff_delay(retry, attempt - 1, clock_.random()), call_options.cancel);
+                continue;
+            }
+            log(LogLevel::debug, describe(call, attempt) + " -> " + std::to_string(response.status) + " in " +
+                                     std::to_string(elapsed_ms(started)) + " ms");
+
+            if (response.status >= 200 && response.status < 300) return response;
+
+            if (response.status == 401 && call.authenticated && !renewed_after_401 &&
+                auth_.can_renew_after_unauthorized()) {
+                // One replay with a fresh token; a second 401 is final.
+                renewed_after_401 = true;
+                auth_.discard(token_used);
+                --attempt;
+                continue;
+            }
+            if (idempotent && is_retryable_status(response.status) && attempt < max_attempts) {
+                if (auto delay = retry_delay(response, attempt)) {
+                    pause(*delay, call_options.cancel);
+                    continue;
+                }
+            }
+            throw_api_error(response, call.method, call.url, auth_.secrets(), clock_.now());
+        }
+    }
+
+    nlohmann::json parse_json(const HttpResponse& response, const Call& call) const {
+        if (response.body.empty()) return nullptr;
+        nlohmann::json body = nlohmann::json::parse(response.body, nullptr, /*allow_exceptions=*/false);
+        if (body.is_discarded())
+            throw DecodeError("centrali: " + std::string(call.method) + " " + safe_url(call.url) + " returned " +
+                                  std::to_string(response.status) + " with a body that is not JSON: " +
+                                  redact(body_snippet(response.body, 200), auth_.secrets()),
+                              response.status, std::string(response.header("x-request-id")));
+        return body;
+    }
+
+    void log(LogLevel level, const std::string& message) const {
+        if (options_.logger) options_.logger(level, redact(message, auth_.secrets()));
+    }
+
+    std::string safe_url(const std::string& url) const { return redact(url_for_messages(url), auth_.secrets()); }
+
+    const Origins& require_origins() const {
+        if (!origins_)
+            throw ConfigurationError("ClientOptions::base_url is empty; set it, e.g. https://centrali.io");
+        return *origins_;
+    }
+
+private:
+    HttpRequest build_request(const Call& call, const CallOptions& call_options) const {
+        HttpRequest request;
+        request.method = std::string(call.method);
+        request.url = call.url;
+        request.body = call.body;
+        request.connect_timeout = options_.connect_timeout;
+        request.timeout = call_options.timeout.value_or(options_.request_timeout);
+        request.cancel = call_options.cancel;
+        request.headers.reserve(4);
+        request.headers.emplace_back("Accept", "application/json");
+        request.headers.emplace_back("User-Agent", user_agent_);
+        if (!call.content_type.empty()) request.headers.emplace_back("Content-Type", std::string(call.content_type));
+        return request;
+    }
+
+    void check_credentials_allowed(const Call& call) const {
+        if (!call.authenticated && call.body.empty()) return;
+        const Origins& origins = require_origins();
+        if (!origins.secure && !origins.loopback && !options_.allow_insecure_http && auth_.has_credentials())
+            throw ConfigurationError("refusing to send credentials over plain http to a non-loopback host; "
+                                     "use https (or set allow_insecure_http)");
+    }
+
+    std::optional<std::chrono::milliseconds> retry_delay(const HttpResponse& response, int attempt) const {
+        if (const auto header = response.header("retry-after"); !header.empty()) {
+            if (auto delay = parse_retry_after(header, clock_.now())) {
+                if (*delay > options_.retry.max_retry_after) return std::nullopt;  // too long: report it
+                return delay;
+            }
+        }
+        return backoff_delay(options_.retry, attempt - 1, clock_.random());
+    }
+
+    void pause(std::chrono::milliseconds delay, const CancelToken& cancel) const {
+        if (delay.count() > 0) clock_.sleep(delay, cancel);
+        if (cancel.is_cancelled()) throw Cancelled();
+    }
+
+    [[noreturn]] void rethrow_redacted(const TransportError& error) const {
+        throw TransportError(redact(error.what(), auth_.secrets()), error.curl_code(), error.timed_out(),
+                             error.connect_failed());
+    }
+
+    std::string describe(const Call& call, int attempt) const {
+        return std::string(call.method) + " " + url_for_messages(call.url) + " (attempt " + std::to_string(attempt) + ")";
+    }
+
+    static long long elapsed_ms(std::chrono::steady_clock::time_point since) {
+        return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - since).count();
+    }
+
+    /// POST {auth origin}/{token_path} as a form (client credentials grant).
+    TokenGrant request_token(const CancelToken& cancel) {
+        Call call{"POST", require_origins().auth + "/" + options_.token_path,
+                  form_encode({{"grant_type", "client_credentials"},
+                               {"client_id", options_.client_id},
+                               {"client_secret", options_.client_secret},
+                               {"scope", "openid"}}),
+                  "application/x-www-form-urlencoded", false};
+        CallOptions call_options;
+        call_options.cancel = cancel;
+        call_options.idempotent = true;  // a second token grant is harmless
+        const nlohmann::json body = parse_json(execute(call, call_options), call);
+        TokenGrant grant;
+        if (body.is_object()) {
+            if (auto it = body.find("access_token"); it != body.end() && it->is_string())
+                grant.access_token = it->get<std::string>();
+            if (auto it = body.find("expires_in"); it != body.end() && it->is_number())
+                grant.expires_in = std::chrono::seconds(it->get<long long>());
+        }
+        if (grant.access_token.empty())
+            throw DecodeError("centrali: the token endpoint answered without an access_token");
+        return grant;
+    }
+
+    ClientOptions options_;
+    Clock clock_;
+    std::optional<Origins> origins_;
+    std::shared_ptr<Transport> transport_;
+    std::string user_agent_;
+    Auth auth_;
+};
+
+}  // namespace detail
+CENTRALI_NAMESPACE_END

@@ -1,0 +1,268 @@
+#pragma once
+// The default Transport: libcurl easy handles drawn from a per-Client pool. A handle keeps its
+// connection cache across curl_easy_reset, so returning handles to the pool is what makes
+// sequential calls reuse one keep-alive connection, and lets N threads use N connections.
+
+#include <centrali/errors.hpp>
+#include <centrali/transport.hpp>
+
+#include <curl/curl.h>
+
+#include <cstddef>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <vector>
+
+CENTRALI_NAMESPACE_BEGIN
+namespace detail {
+
+/// libcurl's global state is initialised once per process and never cleaned up: a cleanup in
+/// a static destructor races with Clients that outlive main() (see Azure SDK #1499).
+inline void ensure_curl_global_init() {
+    static const CURLcode result = curl_global_init(CURL_GLOBAL_DEFAULT);
+    if (result != CURLE_OK) throw TransportError("centrali: curl_global_init failed", result, false, false);
+}
+
+struct CurlTransportOptions {
+    TlsOptions tls;
+    std::string proxy;
+    std::string user_agent;
+    std::size_t max_response_bytes = std::size_t{128} << 20;
+    std::size_t max_idle_handles = 32;
+};
+
+/// The URL without its query, which may carry credentials (realtime's access_token).
+inline std::string url_for_messages(const std::string& url) {
+    return url.substr(0, url.find('?'));
+}
+
+class CurlTransport final : public Transport {
+public:
+    explicit CurlTransport(CurlTransportOptions options) : options_(std::move(options)) {
+        ensure_curl_global_init();
+    }
+    ~CurlTransport() override {
+        for (CURL* handle : idle_) curl_easy_cleanup(handle);
+    }
+    CurlTransport(const CurlTransport&) = delete;
+    CurlTransport& operator=(const CurlTransport&) = delete;
+
+    HttpResponse send(const HttpRequest& request) override {
+        HandleLease lease(*this);
+        Exchange exchange{&request, options_.max_response_bytes, {}, false};
+        CURL* curl = lease.get();
+        HeaderList headers(request.headers);
+        configure(curl, request, exchange, headers.get());
+
+        const CURLcode code = curl_easy_perform(curl);
+        if (code != CURLE_OK) throw_transfer_error(code, request, exchange);
+
+        long status = 0;
+        curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &status);
+        exchange.response.status = static_cast<int>(status);
+        return std::move(exchange.response);
+    }
+
+private:
+    struct Exchange {
+        const HttpRequest* request;
+        std::size_t max_body;
+        HttpResponse response;
+        bool body_too_large;
+        int sends = 0;  ///< how many times libcurl was about to send the request
+        bool resend_blocked = false;
+        char error_buffer[CURL_ERROR_SIZE] = {};
+    };
+
+    class HeaderList {
+    public:
+        explicit HeaderList(const HttpHeaders& headers) {
+            std::string line;
+            for (const auto& [name, value] : headers) {
+                line.assign(name).append(": ").append(value);
+                append(line.c_str());
+            }
+            // libcurl would otherwise wait for "100 Continue" before sending bodies over 1 MiB.
+            append("Expect:");
+        }
+        ~HeaderList() { curl_slist_free_all(list_); }
+        HeaderList(const HeaderList&) = delete;
+        HeaderList& operator=(const HeaderList&) = delete;
+        curl_slist* get() const noexcept { return list_; }
+
+    private:
+        void append(const char* line) {
+            curl_slist* next = curl_slist_append(list_, line);
+            if (next == nullptr) throw std::bad_alloc();
+            list_ = next;
+        }
+        curl_slist* list_ = nullptr;
+    };
+
+    class HandleLease {
+    public:
+        explicit HandleLease(CurlTransport& owner) : owner_(owner), handle_(owner.acquire()) {}
+        ~HandleLease() { owner_.release(handle_); }
+        HandleLease(const HandleLease&) = delete;
+        HandleLease& operator=(const HandleLease&) = delete;
+        CURL* get() const noexcept { return handle_; }
+
+    private:
+        CurlTransport& owner_;
+        CURL* handle_;
+    };
+
+    CURL* acquire() {
+        {
+            std::lock_guard<std::mutex> lock(mutex_);
+            if (!idle_.empty()) {
+                CURL* handle = idle_.back();
+                idle_.pop_back();
+                return handle;
+            }
+        }
+        CURL* handle = curl_easy_init();
+        if (handle == nullptr) throw TransportError("centrali: curl_easy_init failed", 0, false, false);
+        return handle;
+    }
+
+    void release(CURL* handle) noexcept {
+        curl_easy_reset(handle);  // keeps the live connections, the DNS and TLS session caches
+        std::lock_guard<std::mutex> lock(mutex_);
+        if (idle_.size() < options_.max_idle_handles) {
+            idle_.push_back(handle);
+            return;
+        }
+        curl_easy_cleanup(handle);
+    }
+
+    static std::size_t on_body(char* data, std::size_t size, std::size_t count, void* user) {
+        auto& exchange = *static_cast<Exchange*>(user);
+        const std::size_t bytes = size * count;
+        std::string& body = exchange.response.body;
+        if (body.size() + bytes > exchange.max_body) {
+            exchange.body_too_large = true;
+            return 0;  // makes libcurl stop with CURLE_WRITE_ERROR
+        }
+        body.append(data, bytes);
+        return bytes;
+    }
+
+    static std::size_t on_header(char* data, std::size_t size, std::size_t count, void* user) {
+        auto& exchange = *static_cast<Exchange*>(user);
+        const std::size_t bytes = size * count;
+        std::string_view line(data, bytes);
+        while (!line.empty() && (line.back() == '\r' || line.back() == '\n')) line.remove_suffix(1);
+        if (line.substr(0, 5) == "HTTP/") {
+            exchange.response.headers.clear();  // a new response (after 100 Continue or a redirect)
+            return bytes;
+        }
+        const auto colon = line.find(':');
+        if (colon == std::string_view::npos) return bytes;
+        std::string name(line.substr(0, colon));
+        for (char& c : name)
+            if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+        std::string_view value = line.substr(colon + 1);
+        while (!value.empty() && (value.front() == ' ' || value.front() == '\t')) value.remove_prefix(1);
+        exchange.response.headers.emplace_back(std::move(name), std::string(value));
+        return bytes;
+    }
+
+#if LIBCURL_VERSION_NUM >= 0x075000
+    // libcurl silently resends a request, POST included, when a reused connection dies before
+    // any response byte arrives. For a request that is not idempotent the first copy may have
+    // been applied, so the second send is refused and the outcome is reported as unknown.
+    static int on_before_send(void* user, char*, char*, int, int) {
+        auto& exchange = *static_cast<Exchange*>(user);
+        if (++exchange.sends > 1 && !exchange.request->idempotent) {
+            exchange.resend_blocked = true;
+            return CURL_PREREQFUNC_ABORT;
+        }
+        return CURL_PREREQFUNC_OK;
+    }
+#endif
+
+    static int on_progress(void* user, curl_off_t, curl_off_t, curl_off_t, curl_off_t) {
+        const auto& exchange = *static_cast<Exchange*>(user);
+        return exchange.request->cancel.is_cancelled() ? 1 : 0;
+    }
+
+    void configure(CURL* curl, const HttpRequest& request, Exchange& exchange, curl_slist* headers) const {
+        curl_easy_setopt(curl, CURLOPT_URL, request.url.c_str());
+        curl_easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);
+        curl_easy_setopt(curl, CURLOPT_HTTPHEADER, headers);
+        curl_easy_setopt(curl, CURLOPT_ERRORBUFFER, exchange.error_buffer);
+        curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, &CurlTransport::on_body);
+        curl_easy_setopt(curl, CURLOPT_WRITEDATA, &exchange);
+        curl_easy_setopt(curl, CURLOPT_HEADERFUNCTION, &CurlTransport::on_header);
+        curl_easy_setopt(curl, CURLOPT_HEADERDATA, &exchange);
+        curl_easy_setopt(curl, CURLOPT_XFERINFOFUNCTION, &CurlTransport::on_progress);
+        curl_easy_setopt(curl, CURLOPT_XFERINFODATA, &exchange);
+        curl_easy_setopt(curl, CURLOPT_NOPROGRESS, 0L);
+#if LIBCURL_VERSION_NUM >= 0x075000
+        curl_easy_setopt(curl, CURLOPT_PREREQFUNCTION, &CurlTransport::on_before_send);
+        curl_easy_setopt(curl, CURLOPT_PREREQDATA, &exchange);
+#else
+        // No way to see libcurl's transparent resend: never reuse a connection for such a request.
+        if (!request.idempotent) curl_easy_setopt(curl, CURLOPT_FRESH_CONNECT, 1L);
+#endif
+        curl_easy_setopt(curl, CURLOPT_CONNECTTIMEOUT_MS, static_cast<long>(request.connect_timeout.count()));
+        curl_easy_setopt(curl, CURLOPT_TIMEOUT_MS, static_cast<long>(request.timeout.count()));
+        curl_easy_setopt(curl, CURLOPT_TCP_KEEPALIVE, 1L);
+        // Redirects are never followed: a redirect to another host would carry the x-api-key.
+        curl_easy_setopt(curl, CURLOPT_FOLLOWLOCATION, 0L);
+#if LIBCURL_VERSION_NUM >= 0x075500
+        curl_easy_setopt(curl, CURLOPT_PROTOCOLS_STR, "http,https");
+#else
+        curl_easy_setopt(curl, CURLOPT_PROTOCOLS, static_cast<long>(CURLPROTO_HTTP | CURLPROTO_HTTPS));
+#endif
+        if (!options_.user_agent.empty()) curl_easy_setopt(curl, CURLOPT_USERAGENT, options_.user_agent.c_str());
+        if (!options_.proxy.empty()) curl_easy_setopt(curl, CURLOPT_PROXY, options_.proxy.c_str());
+        const bool verify = !options_.tls.insecure_disable_verification;
+        curl_easy_setopt(curl, CURLOPT_SSL_VERIFYPEER, verify ? 1L : 0L);
+        curl_easy_setopt(curl, CURLOPT_SSL_VERIFYHOST, verify ? 2L : 0L);
+        if (!options_.tls.ca_file.empty()) curl_easy_setopt(curl, CURLOPT_CAINFO, options_.tls.ca_file.c_str());
+        if (!options_.tls.ca_dir.empty()) curl_easy_setopt(curl, CURLOPT_CAPATH, options_.tls.ca_dir.c_str());
+
+        const std::string& method = request.method;
+        if (method == "GET") {
+            curl_easy_setopt(curl, CURLOPT_HTTPGET, 1L);
+        } else if (method == "HEAD") {
+            curl_easy_setopt(curl, CURLOPT_NOBODY, 1L);
+        } else {
+            if (method != "POST") curl_easy_setopt(curl, CURLOPT_CUSTOMREQUEST, method.c_str());
+            if (method == "POST" || !request.body.empty()) {
+                curl_easy_setopt(curl, CURLOPT_POSTFIELDS, request.body.data());
+                curl_easy_setopt(curl, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(request.body.size()));
+            }
+        }
+    }
+
+    [[noreturn]] void throw_transfer_error(CURLcode code, const HttpRequest& request, const Exchange& exchange) const {
+        if (code == CURLE_ABORTED_BY_CALLBACK && request.cancel.is_cancelled()) throw Cancelled();
+        const std::string where = request.method + " " + url_for_messages(request.url);
+        if (exchange.body_too_large)
+            throw TransportError("centrali: " + where + ": response body exceeds max_response_bytes (" +
+                                     std::to_string(options_.max_response_bytes) + ")",
+                                 code, false, false);
+        if (exchange.resend_blocked)
+            throw TransportError("centrali: " + where +
+                                     ": the connection closed before a response, after the request was sent; "
+                                     "not resent because the call is not idempotent (it may or may not have been applied)",
+                                 code, false, false);
+        const bool timed_out = code == CURLE_OPERATION_TIMEDOUT;
+        const bool connect_failed = code == CURLE_COULDNT_CONNECT || code == CURLE_COULDNT_RESOLVE_HOST ||
+                                    code == CURLE_COULDNT_RESOLVE_PROXY;
+        std::string detail = curl_easy_strerror(code);
+        if (exchange.error_buffer[0] != '\0') detail += std::string(" (") + exchange.error_buffer + ")";
+        throw TransportError("centrali: " + where + " failed: " + detail, code, timed_out, connect_failed);
+    }
+
+    CurlTransportOptions options_;
+    std::mutex mutex_;
+    std::vector<CURL*> idle_;
+};
+
+}  // namespace detail
+CENTRALI_NAMESPACE_END

@@ -1,0 +1,74 @@
+#pragma once
+// Tolerant JSON reading shared by every model: unknown members are ignored, absent or null
+// members leave the default, and a member of the wrong type is a DecodeError naming it.
+
+#include <centrali/errors.hpp>
+
+#include <nlohmann/json.hpp>
+
+#include <optional>
+#include <string>
+#include <type_traits>
+
+CENTRALI_NAMESPACE_BEGIN
+namespace detail {
+
+template <class T>
+void read_member(const nlohmann::json& object, const char* key, T& target) {
+    if (!object.is_object()) return;
+    const auto it = object.find(key);
+    if (it == object.end() || it->is_null()) return;
+    try {
+        if constexpr (std::is_same_v<T, nlohmann::json>) {
+            target = *it;
+        } else {
+            target = it->template get<T>();
+        }
+    } catch (const nlohmann::json::exception& e) {
+        throw DecodeError(std::string("centrali: member '") + key + "' has an unexpected type: " + e.what());
+    }
+}
+
+template <class T>
+void read_member(const nlohmann::json& object, const char* key, std::optional<T>& target) {
+    T value{};
+    if (!object.is_object()) return;
+    const auto it = object.find(key);
+    if (it == object.end() || it->is_null()) return;
+    read_member(object, key, value);
+    target = std::move(value);
+}
+
+/// Converts with the user's from_json, turning nlohmann's exceptions into DecodeError.
+template <class T>
+T decode_as(const nlohmann::json& value, const char* what) {
+    try {
+        return value.template get<T>();
+    } catch (const nlohmann::json::exception& e) {
+        throw DecodeError(std::string("centrali: could not decode ") + what + ": " + e.what());
+    }
+}
+
+/// Centrali wraps payloads as {"data": …}. Some documented responses are the bare object, which
+/// is recognised by a top-level "id" (a wrapped payload has none at the top).
+inline const nlohmann::json& unwrap_object(const nlohmann::json& body, const char* what) {
+    if (body.is_object()) {
+        const auto data = body.find("data");
+        if (body.contains("id") || data == body.end()) return body;
+        if (data->is_object()) return *data;
+    }
+    throw DecodeError(std::string("centrali: expected ") + what + " as a JSON object, got: " +
+                      body.dump().substr(0, 200));
+}
+
+inline const nlohmann::json& unwrap_array(const nlohmann::json& body, const char* what) {
+    if (body.is_array()) return body;
+    if (body.is_object()) {
+        const auto data = body.find("data");
+        if (data != body.end() && data->is_array()) return *data;
+    }
+    throw DecodeError(std::string("centrali: expected a list of ") + what + ", got: " + body.dump().substr(0, 200));
+}
+
+}  // namespace detail
+CENTRALI_NAMESPACE_END

@@ -1,0 +1,66 @@
+#pragma once
+// What every manager needs, once: call a route through Core and decode the answer.
+
+#include <centrali/detail/core.hpp>
+#include <centrali/detail/json.hpp>
+#include <centrali/page.hpp>
+
+#include <initializer_list>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+CENTRALI_NAMESPACE_BEGIN
+namespace detail {
+
+class ManagerBase {
+protected:
+    explicit ManagerBase(std::shared_ptr<Core> core) : core_(std::move(core)) {}
+
+    nlohmann::json send(const Route& route, std::initializer_list<std::string_view> args, const Query& query,
+                        const nlohmann::json* body, const CallOptions& call) {
+        return core_->call(route, args, query, body, call);
+    }
+
+    /// A single object, unwrapped from {"data": …}.
+    template <class T>
+    T one(const Route& route, std::initializer_list<std::string_view> args, const Query& query,
+          const nlohmann::json* body, const CallOptions& call, const char* what) {
+        const nlohmann::json response = send(route, args, query, body, call);
+        return decode_as<T>(unwrap_object(response, what), what);
+    }
+
+    template <class T>
+    std::vector<T> list(const Route& route, std::initializer_list<std::string_view> args, const Query& query,
+                        const nlohmann::json* body, const CallOptions& call, const char* what) {
+        const nlohmann::json response = send(route, args, query, body, call);
+        const nlohmann::json& items = unwrap_array(response, what);
+        std::vector<T> out;
+        out.reserve(items.size());
+        for (const auto& item : items) out.push_back(decode_as<T>(item, what));
+        return out;
+    }
+
+    template <class T>
+    Page<T> page(const Route& route, std::initializer_list<std::string_view> args, const Query& query,
+                 const CallOptions& call, const char* what) {
+        return decode_page<T>(send(route, args, query, nullptr, call), what);
+    }
+
+    static Query to_query(const std::vector<std::pair<std::string, std::string>>& params) {
+        Query query;
+        for (const auto& [key, value] : params) query.add(key, value);
+        return query;
+    }
+
+    static void require_object(const nlohmann::json& value, const char* what) {
+        if (!value.is_object()) throw InvalidArgument(std::string(what) + " must be a JSON object");
+    }
+
+    std::shared_ptr<Core> core_;
+};
+
+}  // namespace detail
+CENTRALI_NAMESPACE_END

@@ -1,0 +1,98 @@
+#pragma once
+// Every HTTP route the SDK calls, in one table (the JS SDK's get…ApiPath helpers). Paths are
+// relative to the API origin, without a leading slash, exactly as the JS helpers return them.
+// `{ws}` is the workspace slug; every other `{name}` is filled, in order, from the caller's
+// arguments, each percent-encoded as one path segment.
+//
+// Each route carries the confidence label of ../shared/api: where a route is UNCONFIRMED, this
+// table is the one line to change once the real SDK's wire behaviour is known.
+
+#include <centrali/detail/url.hpp>
+
+#include <initializer_list>
+#include <string>
+#include <string_view>
+
+CENTRALI_NAMESPACE_BEGIN
+namespace detail {
+
+enum class Confidence { code, doc, app, inferred, unconfirmed };
+
+inline const char* to_string(Confidence c) noexcept {
+    switch (c) {
+    case Confidence::code: return "CODE";
+    case Confidence::doc: return "DOC";
+    case Confidence::app: return "APP";
+    case Confidence::inferred: return "INFERRED";
+    case Confidence::unconfirmed: return "UNCONFIRMED";
+    }
+    return "?";
+}
+
+struct Route {
+    std::string_view name;
+    std::string_view method;
+    std::string_view path;
+    Confidence confidence;
+};
+
+/// Substitutes the placeholders of `route.path`. Throws InvalidArgument for an empty value and
+/// std::logic_error when the argument count does not match (a bug in the SDK, not in the call).
+inline std::string expand_route(const Route& route, std::string_view workspace,
+                                std::initializer_list<std::string_view> args) {
+    std::string out;
+    out.reserve(route.path.size() + 64);
+    auto next_arg = args.begin();
+    std::string_view path = route.path;
+    while (!path.empty()) {
+        const auto open = path.find('{');
+        out.append(path.substr(0, open));
+        if (open == std::string_view::npos) break;
+        const auto close = path.find('}', open);
+        const std::string_view name = path.substr(open + 1, close - open - 1);
+        if (name == "ws") {
+            append_path_segment(out, workspace, "workspace");
+        } else {
+            if (next_arg == args.end())
+                throw std::logic_error("centrali: route " + std::string(route.name) + " needs more arguments");
+            append_path_segment(out, *next_arg++, name);
+        }
+        path.remove_prefix(close + 1);
+    }
+    if (next_arg != args.end())
+        throw std::logic_error("centrali: route " + std::string(route.name) + " got too many arguments");
+    return out;
+}
+
+namespace routes {
+using C = Confidence;
+
+// --- Records ------------------------------------------------------------------------------
+// The list route is documented (`GET records/slug/{recordSlug}`). The JS SDK's record methods
+// all take the slug, but the single-record routes behind them are not public: the older route
+// map documents `GET|PATCH|DELETE records/{id}` (no slug). We address single records under the
+// slug route, like the list route, and keep that UNCONFIRMED.
+inline constexpr Route records_query{"records.query", "GET", "data/workspace/{ws}/api/v1/records/slug/{slug}", C::doc};
+inline constexpr Route records_create{"records.create", "POST", "data/workspace/{ws}/api/v1/records/slug/{slug}", C::unconfirmed};
+inline constexpr Route records_get{"records.get", "GET", "data/workspace/{ws}/api/v1/records/slug/{slug}/{id}", C::unconfirmed};
+// PATCH: the older route map documents `PATCH /records/{id}` for updates (DOC for the verb).
+inline constexpr Route records_update{"records.update", "PATCH", "data/workspace/{ws}/api/v1/records/slug/{slug}/{id}", C::unconfirmed};
+// Soft delete by default; `hard=true` (parameter name UNCONFIRMED) deletes for good.
+inline constexpr Route records_delete{"records.delete", "DELETE", "data/workspace/{ws}/api/v1/records/slug/{slug}/{id}", C::unconfirmed};
+// Restore, upsert and bulk exist on the server (DOC: "Upsert", "record_restored",
+// "POST /records/bulk"); their routes and bodies are not public.
+inline constexpr Route records_restore{"records.restore", "POST", "data/workspace/{ws}/api/v1/records/slug/{slug}/{id}/restore", C::unconfirmed};
+inline constexpr Route records_upsert{"records.upsert", "POST", "data/workspace/{ws}/api/v1/records/slug/{slug}/upsert", C::unconfirmed};
+inline constexpr Route records_bulk_create{"records.bulk_create", "POST", "data/workspace/{ws}/api/v1/records/slug/{slug}/bulk", C::unconfirmed};
+inline constexpr Route records_bulk_update{"records.bulk_update", "PATCH", "data/workspace/{ws}/api/v1/records/slug/{slug}/bulk", C::unconfirmed};
+inline constexpr Route records_bulk_delete{"records.bulk_delete", "DELETE", "data/workspace/{ws}/api/v1/records/slug/{slug}/bulk", C::unconfirmed};
+
+/// Every route, for documentation and for tests that check the table itself.
+inline constexpr Route all[] = {
+    records_query,  records_create, records_get,         records_update,      records_delete,
+    records_restore, records_upsert, records_bulk_create, records_bulk_update, records_bulk_delete,
+};
+
+}  // namespace routes
+}  // namespace detail
+CENTRALI_NAMESPACE_END

@@ -1,0 +1,143 @@
+#pragma once
+// One page of a list result, and a lazy range over all pages.
+
+#include <centrali/detail/json.hpp>
+
+#include <nlohmann/json.hpp>
+
+#include <cstddef>
+#include <functional>
+#include <iterator>
+#include <optional>
+#include <utility>
+#include <vector>
+
+CENTRALI_NAMESPACE_BEGIN
+
+/// The list `meta` object. Only `total` is evidenced for Centrali (sent when asked for with
+/// include_total); page and page size are read when the server sends them.
+struct PageMeta {
+    std::optional<long long> total;
+    std::optional<long long> page;
+    std::optional<long long> page_size;
+    nlohmann::json raw;  ///< the whole meta object, for members the SDK does not know
+};
+
+inline void from_json(const nlohmann::json& j, PageMeta& meta) {
+    detail::read_member(j, "total", meta.total);
+    detail::read_member(j, "page", meta.page);
+    detail::read_member(j, "pageSize", meta.page_size);
+    meta.raw = j;
+}
+
+template <class T>
+struct Page {
+    std::vector<T> items;
+    PageMeta meta;
+    nlohmann::json raw;  ///< the whole response body
+
+    auto begin() const noexcept { return items.begin(); }
+    auto end() const noexcept { return items.end(); }
+    std::size_t size() const noexcept { return items.size(); }
+    bool empty() const noexcept { return items.empty(); }
+};
+
+namespace detail {
+/// Decodes `{"data": [...], "meta": {...}}` (or a bare array) with T's from_json.
+template <class T>
+Page<T> decode_page(nlohmann::json body, const char* what) {
+    Page<T> page;
+    const nlohmann::json& items = unwrap_array(body, what);
+    page.items.reserve(items.size());
+    for (const auto& item : items) page.items.push_back(decode_as<T>(item, what));
+    if (body.is_object())
+        if (auto meta = body.find("meta"); meta != body.end() && meta->is_object()) page.meta = decode_as<PageMeta>(*meta, "meta");
+    page.raw = std::move(body);
+    return page;
+}
+}  // namespace detail
+
+/// Every item of every page, fetched one page at a time as iteration reaches it. A failed page
+/// fetch throws from the increment (or begin()) that needed it; the range never ends silently
+/// on an error. Iteration stops after a short or empty page, or once `meta.total` is reached.
+template <class T>
+class PageRange {
+public:
+    using Fetch = std::function<Page<T>(long long page_number)>;
+
+    PageRange(Fetch fetch, long long first_page, long long page_size)
+        : fetch_(std::move(fetch)), first_page_(first_page), page_size_(page_size) {}
+
+    class iterator {
+    public:
+        using iterator_category = std::input_iterator_tag;
+        using value_type = T;
+        using difference_type = std::ptrdiff_t;
+        using pointer = const T*;
+        using reference = const T&;
+
+        iterator() = default;
+        reference operator*() const { return range_->current_.items[index_]; }
+        pointer operator->() const { return &**this; }
+        iterator& operator++() {
+            ++index_;
+            ++range_->delivered_;
+            if (index_ >= range_->current_.items.size()) {
+                if (range_->last_page_) {
+                    range_ = nullptr;
+                } else {
+                    range_->load(range_->page_number_ + 1);
+                    index_ = 0;
+                    if (range_->current_.items.empty()) range_ = nullptr;
+                }
+            }
+            return *this;
+        }
+        void operator++(int) { ++*this; }
+        friend bool operator==(const iterator& a, const iterator& b) noexcept { return a.range_ == b.range_; }
+        friend bool operator!=(const iterator& a, const iterator& b) noexcept { return !(a == b); }
+
+    private:
+        friend class PageRange;
+        explicit iterator(PageRange* range) : range_(range) {}
+        PageRange* range_ = nullptr;
+        std::size_t index_ = 0;
+    };
+
+    /// Single pass: calling begin() again continues where the last iteration stopped.
+    iterator begin() {
+        if (!started_) {
+            started_ = true;
+            load(first_page_);
+        }
+        if (current_.items.empty()) return end();
+        return iterator(this);
+    }
+    iterator end() noexcept { return iterator(); }
+
+    /// How many pages have been requested so far.
+    long long pages_fetched() const noexcept { return pages_fetched_; }
+
+private:
+    void load(long long page_number) {
+        current_ = fetch_(page_number);
+        page_number_ = page_number;
+        ++pages_fetched_;
+        const long long count = static_cast<long long>(current_.items.size());
+        const bool short_page = page_size_ > 0 && count < page_size_;
+        const bool total_reached = current_.meta.total && delivered_ + count >= *current_.meta.total;
+        last_page_ = count == 0 || short_page || total_reached;
+    }
+
+    Fetch fetch_;
+    long long first_page_;
+    long long page_size_;
+    Page<T> current_;
+    long long page_number_ = 0;
+    long long pages_fetched_ = 0;
+    long long delivered_ = 0;
+    bool last_page_ = false;
+    bool started_ = false;
+};
+
+CENTRALI_NAMESPACE_END

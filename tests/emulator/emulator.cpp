@@ -1,0 +1,1582 @@
+// Centrali emulator implementation. See emulator.hpp for the public interface.
+#include "emulator.hpp"
+
+#include <arpa/inet.h>
+#include <netdb.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <atomic>
+#include <cerrno>
+#include <chrono>
+#include <cmath>
+#include <cstdlib>
+#include <cstring>
+#include <ctime>
+#include <functional>
+#include <iostream>
+#include <mutex>
+#include <optional>
+#include <random>
+#include <set>
+#include <stdexcept>
+#include <thread>
+#include <utility>
+
+#include <httplib.h>
+#include <nlohmann/json.hpp>
+
+namespace centrali_emulator {
+namespace {
+
+using json = nlohmann::json;
+
+// ============================================================================
+// Routes: every path the emulator serves is listed here, in match order.
+// Several of these are not confirmed against Centrali's docs yet (see
+// /work/shared/api/core-records-realtime.md §3.2 and §5.2) - change them here.
+// "{name}" matches exactly one non-empty, percent-decoded path segment.
+// ============================================================================
+const std::string kDataPrefix = "/data/workspace/{ws}/api/v1";
+const std::string kRecords = kDataPrefix + "/records/slug/{slug}";
+
+enum class Op {
+  Token,
+  RecordCreate,
+  RecordList,
+  RecordGet,
+  RecordUpdate,
+  RecordDelete,
+  RecordRestore,
+  RecordUpsert,
+  BulkCreate,
+  BulkUpdate,
+  BulkDelete
+};
+
+struct RouteDef {
+  std::string method;
+  std::string pattern;
+  Op op;
+};
+
+const std::vector<RouteDef>& route_table() {
+  static const std::vector<RouteDef> table = {
+      {"POST", "/oidc/token", Op::Token},
+      {"POST", "/oauth/token", Op::Token},
+      {"POST", kRecords + "/bulk", Op::BulkCreate},
+      {"PATCH", kRecords + "/bulk", Op::BulkUpdate},
+      {"DELETE", kRecords + "/bulk", Op::BulkDelete},
+      {"POST", kRecords + "/upsert", Op::RecordUpsert},
+      {"POST", kRecords + "/{id}/restore", Op::RecordRestore},
+      {"POST", kRecords, Op::RecordCreate},
+      {"GET", kRecords, Op::RecordList},
+      {"GET", kRecords + "/{id}", Op::RecordGet},
+      {"PUT", kRecords + "/{id}", Op::RecordUpdate},
+      {"PATCH", kRecords + "/{id}", Op::RecordUpdate},
+      {"DELETE", kRecords + "/{id}", Op::RecordDelete},
+  };
+  return table;
+}
+
+constexpr std::size_t kMaxPageSize = 500;
+constexpr std::size_t kDefaultPageSize = 50;
+constexpr std::size_t kHugeBodyBytes = 64u * 1024u * 1024u;
+constexpr int kMaxExpandDepth = 3;
+
+const std::set<std::string> kSystemFields = {"id",        "createdAt", "updatedAt", "status",
+                                             "version",   "createdBy", "updatedBy", "recordSlug",
+                                             "deletedAt", "workspaceSlug"};
+const std::set<std::string> kOperators = {"eq",         "ne",       "gt",       "gte",    "lt",
+                                          "lte",        "in",       "nin",      "contains",
+                                          "startsWith", "endsWith", "hasAny",   "hasAll", "exists"};
+const std::set<std::string> kReservedListParams = {
+    "page",         "pageSize",    "limit",  "sort",   "search",          "searchFields",
+    "searchField",  "fields",      "expand", "includeArchived", "includeTotal"};
+
+// ============================================================================
+// Small string / encoding helpers
+// ============================================================================
+int hex_value(char c) {
+  if (c >= '0' && c <= '9') return c - '0';
+  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+  return -1;
+}
+
+// Decodes %XX once. Invalid escapes are kept literally. plus_is_space for form/query data.
+std::string percent_decode(const std::string& s, bool plus_is_space) {
+  std::string out;
+  out.reserve(s.size());
+  for (std::size_t i = 0; i < s.size(); ++i) {
+    if (s[i] == '%' && i + 2 < s.size()) {
+      int hi = hex_value(s[i + 1]), lo = hex_value(s[i + 2]);
+      if (hi >= 0 && lo >= 0) {
+        out.push_back(static_cast<char>(hi * 16 + lo));
+        i += 2;
+        continue;
+      }
+    }
+    out.push_back(plus_is_space && s[i] == '+' ? ' ' : s[i]);
+  }
+  return out;
+}
+
+std::vector<std::string> split(const std::string& s, char sep) {
+  std::vector<std::string> out;
+  std::size_t start = 0;
+  while (true) {
+    std::size_t pos = s.find(sep, start);
+    out.push_back(s.substr(start, pos == std::string::npos ? std::string::npos : pos - start));
+    if (pos == std::string::npos) return out;
+    start = pos + 1;
+  }
+}
+
+std::string trim(const std::string& s) {
+  std::size_t b = s.find_first_not_of(" \t");
+  if (b == std::string::npos) return "";
+  std::size_t e = s.find_last_not_of(" \t");
+  return s.substr(b, e - b + 1);
+}
+
+// Comma list with blanks removed.
+std::vector<std::string> split_list(const std::string& s) {
+  std::vector<std::string> out;
+  for (auto& part : split(s, ',')) {
+    std::string t = trim(part);
+    if (!t.empty()) out.push_back(t);
+  }
+  return out;
+}
+
+std::string to_lower(std::string s) {
+  for (auto& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return s;
+}
+
+bool starts_with(const std::string& s, const std::string& p) {
+  return s.size() >= p.size() && s.compare(0, p.size(), p) == 0;
+}
+bool ends_with(const std::string& s, const std::string& p) {
+  return s.size() >= p.size() && s.compare(s.size() - p.size(), p.size(), p) == 0;
+}
+
+std::optional<double> parse_number(const std::string& s) {
+  if (s.empty() || std::isspace(static_cast<unsigned char>(s[0]))) return std::nullopt;
+  errno = 0;
+  char* end = nullptr;
+  double v = std::strtod(s.c_str(), &end);
+  if (end != s.c_str() + s.size() || errno == ERANGE || !std::isfinite(v)) return std::nullopt;
+  return v;
+}
+
+// Strictly decimal positive integer in [1, limit]; nullopt for anything else.
+std::optional<std::size_t> parse_positive(const std::string& s, std::size_t limit) {
+  if (s.empty() || s.size() > 18) return std::nullopt;
+  std::size_t v = 0;
+  for (char c : s) {
+    if (c < '0' || c > '9') return std::nullopt;
+    v = v * 10 + static_cast<std::size_t>(c - '0');
+  }
+  if (v == 0) return std::nullopt;
+  return std::min(v, limit);
+}
+
+using Query = std::vector<std::pair<std::string, std::string>>;
+
+Query parse_form(const std::string& text) {
+  Query q;
+  if (text.empty()) return q;
+  for (auto& kv : split(text, '&')) {
+    if (kv.empty()) continue;
+    std::size_t eq = kv.find('=');
+    std::string k = kv.substr(0, eq);
+    std::string v = eq == std::string::npos ? "" : kv.substr(eq + 1);
+    q.emplace_back(percent_decode(k, true), percent_decode(v, true));
+  }
+  return q;
+}
+
+const std::string* query_get(const Query& q, const std::string& key) {
+  for (auto& kv : q)
+    if (kv.first == key) return &kv.second;
+  return nullptr;
+}
+
+bool query_flag(const Query& q, const std::string& key) {
+  const std::string* v = query_get(q, key);
+  return v && (*v == "true" || *v == "1");
+}
+
+std::string raw_path_of(const std::string& target) {
+  return target.substr(0, target.find('?'));
+}
+std::string raw_query_of(const std::string& target) {
+  std::size_t q = target.find('?');
+  return q == std::string::npos ? "" : target.substr(q + 1);
+}
+
+// Splits the RAW path on '/' and decodes each segment once, so "a%2Fb" stays one segment.
+std::vector<std::string> decoded_segments(const std::string& raw_path) {
+  std::vector<std::string> segs = split(raw_path, '/');
+  if (!segs.empty() && segs.front().empty()) segs.erase(segs.begin());
+  for (auto& s : segs) s = percent_decode(s, false);
+  return segs;
+}
+
+std::string iso_time(long long ms) {
+  std::time_t secs = static_cast<std::time_t>(ms / 1000);
+  std::tm tm{};
+  gmtime_r(&secs, &tm);
+  char buf[40];
+  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%S", &tm);
+  char out[48];
+  std::snprintf(out, sizeof out, "%s.%03dZ", buf, static_cast<int>(ms % 1000));
+  return out;
+}
+
+long long wall_ms() {
+  using namespace std::chrono;
+  return duration_cast<milliseconds>(system_clock::now().time_since_epoch()).count();
+}
+
+// Never throws on invalid UTF-8 (ids/slugs come from arbitrary percent-decoded bytes).
+std::string dump(const json& j) { return j.dump(-1, ' ', false, json::error_handler_t::replace); }
+
+std::optional<json> parse_json(const std::string& body) {
+  try {
+    json j = json::parse(body, nullptr, /*allow_exceptions=*/false);
+    if (j.is_discarded()) return std::nullopt;
+    return j;
+  } catch (...) {
+    return std::nullopt;
+  }
+}
+
+const char* reason_phrase(int status) {
+  switch (status) {
+    case 400: return "Bad Request";
+    case 401: return "Unauthorized";
+    case 403: return "Forbidden";
+    case 404: return "Not Found";
+    case 405: return "Method Not Allowed";
+    case 409: return "Conflict";
+    case 429: return "Too Many Requests";
+    case 500: return "Internal Server Error";
+    case 502: return "Bad Gateway";
+    case 503: return "Service Unavailable";
+    case 504: return "Gateway Timeout";
+    default: return status >= 500 ? "Server Error" : (status >= 400 ? "Client Error" : "OK");
+  }
+}
+
+// ============================================================================
+// Responses
+// ============================================================================
+void send_json(httplib::Response& res, int status, const json& body) {
+  res.status = status;
+  res.set_content(dump(body), "application/json");
+}
+
+// The one helper for JSON error bodies.
+void send_error(httplib::Response& res, const std::string& request_id, int status,
+                const std::string& message, const std::string& code = "",
+                const json& details = json()) {
+  json body = {{"error", reason_phrase(status)}, {"message", message}, {"requestId", request_id}};
+  if (!code.empty()) body["code"] = code;
+  if (!details.is_null()) body["details"] = details;
+  send_json(res, status, body);
+}
+
+void send_validation_error(httplib::Response& res, const std::string& rid,
+                           const std::string& field, const std::string& message) {
+  send_error(res, rid, 400, message, "VALIDATION_ERROR",
+             json::array({{{"field", field}, {"message", message}}}));
+}
+
+void send_no_content(httplib::Response& res) {
+  res.status = 204;
+  res.body.clear();
+}
+
+// ============================================================================
+// State
+// ============================================================================
+struct Record {
+  std::string id;
+  std::string slug;
+  json data = json::object();
+  bool archived = false;
+  long long version = 1;
+  long long created_ms = 0, updated_ms = 0, deleted_ms = 0;
+  std::string created_by, updated_by;
+};
+
+struct IssuedToken {
+  long long expires_ms = 0;
+  bool force_expired = false;
+};
+
+// Everything a route handler may change. Copyable so faults that must not change
+// state but need a real response body can run the handler on a throw-away copy.
+struct Store {
+  std::map<std::string, std::map<std::string, Record>> records;  // slug -> id -> record
+  std::map<std::string, IssuedToken> tokens;
+  long long last_ms = 0;
+  unsigned long long token_seq = 0;
+
+  // Strictly increasing millisecond clock: records created in the same millisecond
+  // still get distinct createdAt values, so the default sort equals creation order.
+  long long tick() {
+    last_ms = std::max(wall_ms(), last_ms + 1);
+    return last_ms;
+  }
+
+  Record* find(const std::string& slug, const std::string& id) {
+    auto s = records.find(slug);
+    if (s == records.end()) return nullptr;
+    auto r = s->second.find(id);
+    return r == s->second.end() ? nullptr : &r->second;
+  }
+  Record* find_any_slug(const std::string& id) {
+    for (auto& s : records) {
+      auto r = s.second.find(id);
+      if (r != s.second.end()) return &r->second;
+    }
+    return nullptr;
+  }
+};
+
+json record_json(const Record& r, const std::string& workspace) {
+  json j = {{"id", r.id},
+            {"recordSlug", r.slug},
+            {"workspaceSlug", workspace},
+            {"data", r.data},
+            {"status", r.archived ? "archived" : "active"},
+            {"version", r.version},
+            {"createdAt", iso_time(r.created_ms)},
+            {"updatedAt", iso_time(r.updated_ms)},
+            {"createdBy", r.created_by},
+            {"updatedBy", r.updated_by}};
+  if (r.archived) j["deletedAt"] = iso_time(r.deleted_ms);
+  return j;
+}
+
+// Shallow merge; a JSON null deletes the field.
+void merge_into(json& data, const json& patch) {
+  for (auto it = patch.begin(); it != patch.end(); ++it) {
+    if (it.value().is_null())
+      data.erase(it.key());
+    else
+      data[it.key()] = it.value();
+  }
+}
+
+// Looks up "data.a.b" / "status" in a record JSON. nullptr when absent.
+const json* lookup(const json& rec, const std::string& dotted) {
+  const json* cur = &rec;
+  for (auto& part : split(dotted, '.')) {
+    if (!cur->is_object()) return nullptr;
+    auto it = cur->find(part);
+    if (it == cur->end()) return nullptr;
+    cur = &*it;
+  }
+  return cur;
+}
+
+// ============================================================================
+// Filtering and sorting
+// ============================================================================
+// Compares a stored value with a query operand. nullopt = not comparable.
+std::optional<int> compare_operand(const json& v, const std::string& operand) {
+  auto three_way = [](auto a, auto b) { return a < b ? -1 : (b < a ? 1 : 0); };
+  std::optional<double> rhs = parse_number(operand);
+  if (v.is_number() && rhs) return three_way(v.get<double>(), *rhs);
+  if (v.is_string()) {
+    const std::string& s = v.get_ref<const std::string&>();
+    if (rhs) {
+      if (auto lhs = parse_number(s)) return three_way(*lhs, *rhs);
+    }
+    return three_way(s, operand);
+  }
+  if (v.is_boolean()) {
+    if (operand != "true" && operand != "false") return std::nullopt;
+    return three_way(v.get<bool>(), operand == "true");
+  }
+  if (v.is_null()) return operand == "null" ? std::optional<int>(0) : std::nullopt;
+  return std::nullopt;
+}
+
+bool equals_operand(const json* v, const std::string& operand) {
+  if (!v) return false;
+  if (v->is_array()) {
+    for (auto& e : *v)
+      if (equals_operand(&e, operand)) return true;
+    return false;
+  }
+  auto c = compare_operand(*v, operand);
+  return c && *c == 0;
+}
+
+struct Filter {
+  std::string field;  // "data.x" or a system field
+  std::string op;
+  std::string operand;
+};
+
+bool filter_matches(const Filter& f, const json& rec) {
+  const json* v = lookup(rec, f.field);
+  const std::string& op = f.op;
+  if (op == "eq") return equals_operand(v, f.operand);
+  if (op == "ne") return !equals_operand(v, f.operand);
+  if (op == "exists") return (v && !v->is_null()) == (f.operand == "true");
+  if (op == "in" || op == "nin") {
+    bool any = false;
+    for (auto& item : split_list(f.operand)) any = any || equals_operand(v, item);
+    return op == "in" ? any : !any;
+  }
+  if (op == "hasAny" || op == "hasAll") {
+    if (!v || !v->is_array()) return false;
+    auto items = split_list(f.operand);
+    std::size_t hits = 0;
+    for (auto& item : items) hits += equals_operand(v, item) ? 1 : 0;
+    return op == "hasAny" ? hits > 0 : hits == items.size();
+  }
+  if (!v) return false;
+  if (op == "contains" || op == "startsWith" || op == "endsWith") {
+    if (v->is_array()) return op == "contains" && equals_operand(v, f.operand);
+    if (!v->is_string()) return false;
+    const std::string& s = v->get_ref<const std::string&>();
+    if (op == "contains") return s.find(f.operand) != std::string::npos;
+    if (op == "startsWith") return starts_with(s, f.operand);
+    return ends_with(s, f.operand);
+  }
+  auto c = compare_operand(*v, f.operand);
+  if (!c) return false;
+  if (op == "gt") return *c > 0;
+  if (op == "gte") return *c >= 0;
+  if (op == "lt") return *c < 0;
+  return *c <= 0;  // lte
+}
+
+bool is_field_name(const std::string& name) {
+  return (starts_with(name, "data.") && name.size() > 5) || kSystemFields.count(name) > 0;
+}
+
+int type_rank(const json* v) {
+  if (!v || v->is_null()) return 0;
+  if (v->is_boolean()) return 1;
+  if (v->is_number()) return 2;
+  if (v->is_string()) return 3;
+  return 4;
+}
+
+int compare_values(const json* a, const json* b) {
+  int ra = type_rank(a), rb = type_rank(b);
+  if (ra != rb) return ra < rb ? -1 : 1;
+  auto three_way = [](auto x, auto y) { return x < y ? -1 : (y < x ? 1 : 0); };
+  switch (ra) {
+    case 0: return 0;
+    case 1: return three_way(a->get<bool>(), b->get<bool>());
+    case 2: return three_way(a->get<double>(), b->get<double>());
+    case 3: return three_way(a->get_ref<const std::string&>(), b->get_ref<const std::string&>());
+    default: return three_way(dump(*a), dump(*b));
+  }
+}
+
+struct SortKey {
+  std::string field;
+  bool descending = false;
+};
+
+// ============================================================================
+// Connection handling.
+// cpp-httplib 0.11.4 gives handlers no access to the connection, and a content
+// provider that fails still lets the status line out. So the emulator runs the
+// per-connection keep-alive loop itself (Server::process_and_close_socket is a
+// virtual hook; process_request is protected) over its own Stream. That gives:
+//  - Reset: the handler flags the connection; every later write is swallowed and
+//    the socket is closed with SO_LINGER{1,0} -> RST, zero response bytes;
+//  - MSG_NOSIGNAL on every write (no SIGPIPE when a client vanishes);
+//  - a registry of live connections so stop() can end idle keep-alive ones at once.
+// ============================================================================
+struct Connection {
+  int fd = -1;
+  bool abort = false;  // set by the Reset fault
+};
+thread_local Connection* t_connection = nullptr;  // connection served by this worker thread
+
+int poll_fd(int fd, short events, long timeout_ms) {
+  pollfd p{fd, events, 0};
+  int r;
+  do {
+    r = ::poll(&p, 1, static_cast<int>(std::min<long>(timeout_ms, 1L << 30)));
+  } while (r < 0 && errno == EINTR);
+  return r;
+}
+
+void numeric_name(const sockaddr_storage& ss, socklen_t len, std::string& ip, int& port) {
+  char host[NI_MAXHOST] = {0};
+  if (getnameinfo(reinterpret_cast<const sockaddr*>(&ss), len, host, sizeof host, nullptr, 0,
+                  NI_NUMERICHOST) == 0)
+    ip = host;
+  if (ss.ss_family == AF_INET) port = ntohs(reinterpret_cast<const sockaddr_in&>(ss).sin_port);
+  if (ss.ss_family == AF_INET6) port = ntohs(reinterpret_cast<const sockaddr_in6&>(ss).sin6_port);
+}
+
+class ConnStream : public httplib::Stream {
+ public:
+  ConnStream(Connection& c, long read_timeout_ms, long write_timeout_ms)
+      : c_(c), read_ms_(read_timeout_ms), write_ms_(write_timeout_ms) {}
+
+  bool is_readable() const override {
+    return pos_ < len_ || poll_fd(c_.fd, POLLIN, read_ms_) > 0;
+  }
+  bool is_writable() const override {
+    return !c_.abort && poll_fd(c_.fd, POLLOUT, write_ms_) > 0;
+  }
+  ssize_t read(char* ptr, size_t size) override {
+    if (pos_ == len_) {  // refill (httplib reads request lines byte by byte)
+      if (!is_readable()) return -1;
+      ssize_t n;
+      do {
+        n = ::recv(c_.fd, buf_, sizeof buf_, 0);
+      } while (n < 0 && errno == EINTR);
+      if (n <= 0) return n;
+      pos_ = 0;
+      len_ = static_cast<size_t>(n);
+    }
+    size_t n = std::min(size, len_ - pos_);
+    std::memcpy(ptr, buf_ + pos_, n);
+    pos_ += n;
+    return static_cast<ssize_t>(n);
+  }
+  ssize_t write(const char* ptr, size_t size) override {
+    if (!is_writable()) return -1;
+    ssize_t n;
+    do {
+      n = ::send(c_.fd, ptr, size, MSG_NOSIGNAL);
+    } while (n < 0 && errno == EINTR);
+    return n;
+  }
+  void get_remote_ip_and_port(std::string& ip, int& port) const override {
+    sockaddr_storage ss{};
+    socklen_t len = sizeof ss;
+    if (getpeername(c_.fd, reinterpret_cast<sockaddr*>(&ss), &len) == 0) numeric_name(ss, len, ip, port);
+  }
+  void get_local_ip_and_port(std::string& ip, int& port) const override {
+    sockaddr_storage ss{};
+    socklen_t len = sizeof ss;
+    if (getsockname(c_.fd, reinterpret_cast<sockaddr*>(&ss), &len) == 0) numeric_name(ss, len, ip, port);
+  }
+  socket_t socket() const override { return c_.fd; }
+  bool is_readable_buffered() const { return pos_ < len_; }  // pipelined bytes already read
+
+ private:
+  Connection& c_;
+  long read_ms_, write_ms_;
+  char buf_[4096];
+  size_t pos_ = 0, len_ = 0;
+};
+
+class EmuServer : public httplib::Server {
+ public:
+  // Ends idle keep-alive connections now instead of after the keep-alive timeout.
+  void close_connections() {
+    stopping_ = true;
+    std::lock_guard<std::mutex> lock(conn_mu_);
+    for (int fd : live_) ::shutdown(fd, SHUT_RDWR);
+  }
+
+ private:
+  bool process_and_close_socket(socket_t sock) override {
+    Connection conn;
+    conn.fd = sock;
+    {
+      std::lock_guard<std::mutex> lock(conn_mu_);
+      live_.insert(sock);
+    }
+    t_connection = &conn;
+    bool ret = serve(conn);
+    t_connection = nullptr;
+    {
+      std::lock_guard<std::mutex> lock(conn_mu_);
+      live_.erase(sock);
+      if (conn.abort) {
+        linger lg{1, 0};  // close() now sends RST instead of FIN
+        setsockopt(sock, SOL_SOCKET, SO_LINGER, &lg, sizeof lg);
+      } else {
+        ::shutdown(sock, SHUT_RDWR);
+      }
+      ::close(sock);
+    }
+    return ret;
+  }
+
+  // Same loop as httplib's process_server_socket_core.
+  bool serve(Connection& conn) {
+    ConnStream strm(conn, read_timeout_sec_ * 1000 + read_timeout_usec_ / 1000,
+                    write_timeout_sec_ * 1000 + write_timeout_usec_ / 1000);
+    bool ret = false;
+    for (size_t count = keep_alive_max_count_; count > 0; --count) {
+      if (stopping_ || svr_sock_ == INVALID_SOCKET || !wait_for_request(strm, conn.fd)) break;
+      bool connection_closed = false;
+      ret = process_request(strm, count == 1, connection_closed, nullptr);
+      if (!ret || connection_closed || conn.abort) break;
+    }
+    return ret;
+  }
+
+  bool wait_for_request(const ConnStream& strm, int fd) {
+    if (strm.is_readable_buffered()) return true;
+    auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(keep_alive_timeout_sec_);
+    while (!stopping_ && std::chrono::steady_clock::now() < deadline) {
+      int r = poll_fd(fd, POLLIN, 50);
+      if (r != 0) return r > 0;
+    }
+    return false;
+  }
+
+  std::atomic<bool> stopping_{false};
+  std::mutex conn_mu_;
+  std::set<int> live_;
+};
+
+const std::string kHtmlTemplate =
+    "<html>\r\n<head><title>{S}</title></head>\r\n<body>\r\n<center><h1>{S}</h1></center>\r\n"
+    "<hr><center>nginx</center>\r\n</body>\r\n</html>\r\n";
+
+}  // namespace
+
+// ============================================================================
+// Impl
+// ============================================================================
+struct Emulator::Impl {
+  explicit Impl(Options o) : opts(std::move(o)), rng(std::random_device{}()) {}
+
+  Options opts;
+
+  mutable std::mutex mu;  // guards everything below
+  Store store;
+  std::mt19937_64 rng;
+  std::vector<Fault> faults;
+  std::vector<SeenRequest> seen;
+  std::set<std::pair<std::string, int>> conns;
+  std::size_t token_posts = 0;
+  unsigned long long request_counter = 0;
+
+  std::unique_ptr<EmuServer> server;
+  std::thread thread;
+  std::atomic<int> bound_port{0};
+
+  // ---- per-request context -------------------------------------------------
+  struct Ctx {
+    const httplib::Request& req;
+    httplib::Response& res;
+    Store& st;
+    std::string rid;
+    std::map<std::string, std::string> params;  // ws, slug, id
+    Query query;
+    std::string principal;
+  };
+  using Handler = void (Impl::*)(Ctx&);
+
+  // ---- ids ----------------------------------------------------------------
+  std::string uuid4() {
+    std::uint64_t a = rng(), b = rng();
+    a = (a & 0xFFFFFFFFFFFF0FFFull) | 0x0000000000004000ull;  // version 4
+    b = (b & 0x3FFFFFFFFFFFFFFFull) | 0x8000000000000000ull;  // RFC 4122 variant
+    char buf[37];
+    std::snprintf(buf, sizeof buf, "%08x-%04x-%04x-%04x-%012llx", static_cast<unsigned>(a >> 32),
+                  static_cast<unsigned>((a >> 16) & 0xFFFF), static_cast<unsigned>(a & 0xFFFF),
+                  static_cast<unsigned>(b >> 48),
+                  static_cast<unsigned long long>(b & 0xFFFFFFFFFFFFull));
+    return buf;
+  }
+
+  std::string random_hex(int n) {
+    static const char* digits = "0123456789abcdef";
+    std::string s;
+    for (int i = 0; i < n; ++i) s.push_back(digits[rng() & 15]);
+    return s;
+  }
+
+  // ---- auth ----------------------------------------------------------------
+  // Returns the principal name, or sends a 401 and returns "".
+  std::string authenticate(Ctx& c) {
+    const auto& h = c.req.headers;
+    std::string auth = c.req.get_header_value("Authorization");
+    bool has_auth = h.find("Authorization") != h.end();
+    bool has_key = h.find("x-api-key") != h.end();
+    std::string key = c.req.get_header_value("x-api-key");
+    std::string failure_code = "INVALID_TOKEN", failure_msg = "Invalid token";
+
+    if (has_auth) {
+      std::string tok = starts_with(auth, "Bearer ") ? trim(auth.substr(7)) : "";
+      if (!tok.empty() && !opts.static_token.empty() && tok == opts.static_token) return "user";
+      auto it = c.st.tokens.find(tok);
+      if (!tok.empty() && it != c.st.tokens.end()) {
+        if (!it->second.force_expired && wall_ms() < it->second.expires_ms) return "service-account";
+        failure_code = "TOKEN_EXPIRED";
+        failure_msg = "Token expired";
+      }
+    }
+    if (has_key && !opts.publishable_key.empty() && key == opts.publishable_key)
+      return "publishable-key";
+    if (!has_auth && !has_key) {
+      failure_code = "MISSING_TOKEN";
+      failure_msg = "Missing token";
+    } else if (!has_auth) {
+      failure_msg = "Invalid API key";
+    }
+    send_error(c.res, c.rid, 401, failure_msg, failure_code);
+    return "";
+  }
+
+  // ---- routing ---------------------------------------------------------------
+  static bool match_pattern(const std::string& pattern, const std::vector<std::string>& segs,
+                            std::map<std::string, std::string>& params) {
+    std::vector<std::string> pat = decoded_segments(pattern);
+    if (pat.size() != segs.size()) return false;
+    std::map<std::string, std::string> out;
+    for (std::size_t i = 0; i < pat.size(); ++i) {
+      const std::string& p = pat[i];
+      if (p.size() > 2 && p.front() == '{' && p.back() == '}') {
+        if (segs[i].empty()) return false;
+        out[p.substr(1, p.size() - 2)] = segs[i];
+      } else if (p != segs[i]) {
+        return false;
+      }
+    }
+    params = std::move(out);
+    return true;
+  }
+
+  static Handler handler_for(Op op) {
+    switch (op) {
+      case Op::Token: return &Impl::h_token;
+      case Op::RecordCreate: return &Impl::h_create;
+      case Op::RecordList: return &Impl::h_list;
+      case Op::RecordGet: return &Impl::h_get;
+      case Op::RecordUpdate: return &Impl::h_update;
+      case Op::RecordDelete: return &Impl::h_delete;
+      case Op::RecordRestore: return &Impl::h_restore;
+      case Op::RecordUpsert: return &Impl::h_upsert;
+      case Op::BulkCreate: return &Impl::h_bulk_create;
+      case Op::BulkUpdate: return &Impl::h_bulk_update;
+      case Op::BulkDelete: return &Impl::h_bulk_delete;
+    }
+    return nullptr;
+  }
+
+  static bool is_token_path(const httplib::Request& req) {
+    std::vector<std::string> segs = decoded_segments(raw_path_of(req.target));
+    std::map<std::string, std::string> ignored;
+    for (auto& r : route_table())
+      if (r.op == Op::Token && match_pattern(r.pattern, segs, ignored)) return true;
+    return false;
+  }
+
+  // Runs the real handler for `req` against `st`. Caller holds `mu`.
+  void route(const httplib::Request& req, httplib::Response& res, const std::string& rid,
+             Store& st) {
+    std::string method = req.method == "HEAD" ? "GET" : req.method;
+    std::vector<std::string> segs = decoded_segments(raw_path_of(req.target));
+    std::string allowed;
+    for (auto& r : route_table()) {
+      std::map<std::string, std::string> params;
+      if (!match_pattern(r.pattern, segs, params)) continue;
+      if (r.method != method) {
+        if (allowed.find(r.method) == std::string::npos)
+          allowed += (allowed.empty() ? "" : ", ") + r.method;
+        continue;
+      }
+      Ctx c{req, res, st, rid, std::move(params), parse_form(raw_query_of(req.target)), ""};
+      if (r.op != Op::Token) {
+        if (c.params["ws"] != opts.workspace) {
+          send_error(res, rid, 404, "workspace not found", "WORKSPACE_NOT_FOUND");
+          return;
+        }
+        c.principal = authenticate(c);
+        if (c.principal.empty()) return;
+      }
+      (this->*handler_for(r.op))(c);
+      return;
+    }
+    if (!allowed.empty()) {
+      res.set_header("Allow", allowed);
+      send_error(res, rid, 405, "Method not allowed", "METHOD_NOT_ALLOWED");
+      return;
+    }
+    send_error(res, rid, 404, "Route not found", "ROUTE_NOT_FOUND");
+  }
+
+  // ---- shared handler pieces -----------------------------------------------------
+  // Parses the body as a JSON object; sends 400 and returns nullopt otherwise.
+  std::optional<json> body_object(Ctx& c) {
+    auto j = parse_json(c.req.body);
+    if (!j) {
+      send_validation_error(c.res, c.rid, "body", "Request body is not valid JSON");
+      return std::nullopt;
+    }
+    if (!j->is_object()) {
+      send_validation_error(c.res, c.rid, "body", "Request body must be a JSON object");
+      return std::nullopt;
+    }
+    return j;
+  }
+
+  Record& insert_record(Ctx& c, const std::string& slug, json data) {
+    Record r;
+    r.id = uuid4();
+    r.slug = slug;
+    r.data = std::move(data);
+    r.created_ms = r.updated_ms = c.st.tick();
+    r.created_by = r.updated_by = c.principal;
+    auto& slot = c.st.records[slug][r.id];
+    slot = std::move(r);
+    return slot;
+  }
+
+  void touch(Ctx& c, Record& r) {
+    r.version += 1;
+    r.updated_ms = c.st.tick();
+    r.updated_by = c.principal;
+  }
+
+  // Active record in this slug (archived ones only with includeArchived=true).
+  Record* visible_record(Ctx& c, bool allow_archived) {
+    Record* r = c.st.find(c.params["slug"], c.params["id"]);
+    if (r && r->archived && !allow_archived) r = nullptr;
+    if (!r) send_error(c.res, c.rid, 404, "Record not found", "RECORD_NOT_FOUND");
+    return r;
+  }
+
+  json to_json(const Record& r) const { return record_json(r, opts.workspace); }
+
+  // expand=a,a.b: referenced records go to data._expanded.<field> (arrays stay arrays).
+  void expand_record(Store& st, json& rec, const std::vector<std::string>& paths, int depth) {
+    if (depth > kMaxExpandDepth || paths.empty() || !rec.contains("data") ||
+        !rec["data"].is_object())
+      return;
+    std::map<std::string, std::vector<std::string>> by_head;  // head -> nested remainders
+    for (auto& p : paths) {
+      std::size_t dot = p.find('.');
+      auto& rest = by_head[p.substr(0, dot)];
+      if (dot != std::string::npos) rest.push_back(p.substr(dot + 1));
+    }
+    json& data = rec["data"];
+    for (auto& entry : by_head) {
+      const std::string& head = entry.first;
+      const std::vector<std::string>& rest = entry.second;  // (clang 14: no lambda capture of bindings)
+      auto it = data.find(head);
+      if (head.empty() || head == "_expanded" || it == data.end()) continue;
+      auto resolve = [&](const json& ref) -> json {
+        if (!ref.is_string()) return json();
+        Record* target = st.find_any_slug(ref.get<std::string>());
+        if (!target) return json();
+        json t = to_json(*target);
+        expand_record(st, t, rest, depth + 1);
+        return t;
+      };
+      json expanded;
+      if (it->is_array()) {
+        expanded = json::array();
+        for (auto& ref : *it) {
+          json t = resolve(ref);
+          if (!t.is_null()) expanded.push_back(std::move(t));
+        }
+      } else {
+        expanded = resolve(*it);
+      }
+      if (!expanded.is_null()) data["_expanded"][head] = std::move(expanded);
+    }
+  }
+
+  std::vector<std::string> expand_list(const Ctx& c) const {
+    const std::string* e = query_get(c.query, "expand");
+    return e ? split_list(*e) : std::vector<std::string>{};
+  }
+
+  // ---- handlers ---------------------------------------------------------------
+  void h_token(Ctx& c) {
+    std::string ctype = to_lower(c.req.get_header_value("Content-Type"));
+    if (!starts_with(ctype, "application/x-www-form-urlencoded")) {
+      send_error(c.res, c.rid, 400, "Content-Type must be application/x-www-form-urlencoded",
+                 "INVALID_REQUEST");
+      return;
+    }
+    Query form = parse_form(c.req.body);
+    const std::string* grant = query_get(form, "grant_type");
+    if (!grant || *grant != "client_credentials") {
+      send_error(c.res, c.rid, 400, "Unsupported grant_type", "UNSUPPORTED_GRANT_TYPE");
+      return;
+    }
+    const std::string* id = query_get(form, "client_id");
+    const std::string* secret = query_get(form, "client_secret");
+    if (!id || !secret || opts.client_id.empty() || *id != opts.client_id ||
+        *secret != opts.client_secret) {
+      send_error(c.res, c.rid, 401, "Invalid client credentials");
+      return;
+    }
+    int ttl = opts.token_ttl_seconds;
+    std::string token = "emu_at_" + std::to_string(++c.st.token_seq) + "_" + random_hex(16);
+    c.st.tokens[token] = IssuedToken{wall_ms() + static_cast<long long>(ttl) * 1000, false};
+    send_json(c.res, 200,
+              {{"access_token", token},
+               {"token_type", "Bearer"},
+               {"expires_in", ttl},
+               {"scope", "openid"}});
+  }
+
+  void h_create(Ctx& c) {
+    auto body = body_object(c);
+    if (!body) return;
+    Record& r = insert_record(c, c.params["slug"], std::move(*body));
+    send_json(c.res, 201, {{"data", to_json(r)}});
+  }
+
+  void h_get(Ctx& c) {
+    Record* r = visible_record(c, query_flag(c.query, "includeArchived"));
+    if (!r) return;
+    json j = to_json(*r);
+    expand_record(c.st, j, expand_list(c), 1);
+    send_json(c.res, 200, {{"data", j}});
+  }
+
+  void h_update(Ctx& c) {
+    Record* r = visible_record(c, false);
+    if (!r) return;
+    auto body = body_object(c);
+    if (!body) return;
+    merge_into(r->data, *body);
+    touch(c, *r);
+    send_json(c.res, 200, {{"data", to_json(*r)}});
+  }
+
+  void h_delete(Ctx& c) {
+    bool hard = query_flag(c.query, "hard");
+    Record* r = visible_record(c, hard);
+    if (!r) return;
+    if (hard) {
+      c.st.records[c.params["slug"]].erase(c.params["id"]);
+    } else {
+      r->archived = true;
+      touch(c, *r);
+      r->deleted_ms = r->updated_ms;
+    }
+    send_no_content(c.res);
+  }
+
+  void h_restore(Ctx& c) {
+    Record* r = visible_record(c, true);
+    if (!r) return;
+    if (!r->archived) {
+      send_error(c.res, c.rid, 409, "Record is not archived", "RECORD_NOT_ARCHIVED");
+      return;
+    }
+    r->archived = false;
+    r->deleted_ms = 0;
+    touch(c, *r);
+    send_json(c.res, 200, {{"data", to_json(*r)}});
+  }
+
+  void h_upsert(Ctx& c) {
+    auto body = body_object(c);
+    if (!body) return;
+    json match = body->value("match", json());
+    json data = body->value("data", json::object());
+    if (!match.is_object() || match.empty()) {
+      send_validation_error(c.res, c.rid, "match", "match must be a non-empty object");
+      return;
+    }
+    if (!data.is_object()) {
+      send_validation_error(c.res, c.rid, "data", "data must be an object");
+      return;
+    }
+    for (Record* r : sorted_records(c.st, c.params["slug"], false)) {
+      bool all = true;
+      for (auto it = match.begin(); it != match.end() && all; ++it) {
+        auto f = r->data.find(it.key());
+        all = f != r->data.end() && *f == it.value();
+      }
+      if (!all) continue;
+      merge_into(r->data, data);
+      touch(c, *r);
+      send_json(c.res, 200, {{"data", to_json(*r)}, {"meta", {{"created", false}}}});
+      return;
+    }
+    json merged = json::object();
+    merge_into(merged, match);
+    merge_into(merged, data);
+    Record& r = insert_record(c, c.params["slug"], std::move(merged));
+    send_json(c.res, 201, {{"data", to_json(r)}, {"meta", {{"created", true}}}});
+  }
+
+  // Validates {"<key>": [ ... ]}; sends 400 and returns nullopt when missing/empty.
+  std::optional<json> body_array(Ctx& c, const std::string& key) {
+    auto body = body_object(c);
+    if (!body) return std::nullopt;
+    auto it = body->find(key);
+    if (it == body->end() || !it->is_array() || it->empty()) {
+      send_validation_error(c.res, c.rid, key, key + " must be a non-empty array");
+      return std::nullopt;
+    }
+    return *it;
+  }
+
+  void h_bulk_create(Ctx& c) {
+    auto items = body_array(c, "records");
+    if (!items) return;
+    for (std::size_t i = 0; i < items->size(); ++i) {
+      if (!(*items)[i].is_object()) {
+        send_validation_error(c.res, c.rid, "records[" + std::to_string(i) + "]",
+                              "each record must be a JSON object");
+        return;
+      }
+    }
+    json out = json::array();
+    for (auto& fields : *items) out.push_back(to_json(insert_record(c, c.params["slug"], fields)));
+    send_json(c.res, 201, {{"data", out}});
+  }
+
+  void h_bulk_update(Ctx& c) {
+    auto items = body_array(c, "records");
+    if (!items) return;
+    const std::string slug = c.params["slug"];
+    for (std::size_t i = 0; i < items->size(); ++i) {
+      const json& item = (*items)[i];
+      std::string where = "records[" + std::to_string(i) + "]";
+      if (!item.is_object() || !item.contains("id") || !item["id"].is_string()) {
+        send_validation_error(c.res, c.rid, where + ".id", "id must be a string");
+        return;
+      }
+      if (!item.contains("data") || !item["data"].is_object()) {
+        send_validation_error(c.res, c.rid, where + ".data", "data must be an object");
+        return;
+      }
+    }
+    for (auto& item : *items) {
+      Record* r = c.st.find(slug, item["id"].get<std::string>());
+      if (!r || r->archived) {
+        send_error(c.res, c.rid, 404, "Record not found: " + item["id"].get<std::string>(),
+                   "RECORD_NOT_FOUND");
+        return;
+      }
+    }
+    json out = json::array();
+    for (auto& item : *items) {
+      Record* r = c.st.find(slug, item["id"].get<std::string>());
+      merge_into(r->data, item["data"]);
+      touch(c, *r);
+      out.push_back(to_json(*r));
+    }
+    send_json(c.res, 200, {{"data", out}});
+  }
+
+  void h_bulk_delete(Ctx& c) {
+    auto ids = body_array(c, "ids");
+    if (!ids) return;
+    for (auto& id : *ids) {
+      if (!id.is_string()) {
+        send_validation_error(c.res, c.rid, "ids", "ids must be strings");
+        return;
+      }
+    }
+    auto body = parse_json(c.req.body);
+    json hard_v = body->value("hard", json(false));
+    if (!hard_v.is_boolean()) {
+      send_validation_error(c.res, c.rid, "hard", "hard must be a boolean");
+      return;
+    }
+    bool hard = hard_v.get<bool>() || query_flag(c.query, "hard");
+    const std::string slug = c.params["slug"];
+    std::size_t deleted = 0;
+    for (auto& idv : *ids) {
+      Record* r = c.st.find(slug, idv.get<std::string>());
+      if (!r || (!hard && r->archived)) continue;
+      if (hard) {
+        c.st.records[slug].erase(r->id);
+      } else {
+        r->archived = true;
+        touch(c, *r);
+        r->deleted_ms = r->updated_ms;
+      }
+      ++deleted;
+    }
+    send_json(c.res, 200, {{"data", {{"deleted", deleted}}}});
+  }
+
+  // Records of a slug in default order (createdAt ascending, then id).
+  static std::vector<Record*> sorted_records(Store& st, const std::string& slug,
+                                             bool include_archived) {
+    std::vector<Record*> out;
+    auto s = st.records.find(slug);
+    if (s == st.records.end()) return out;
+    for (auto& kv : s->second)
+      if (include_archived || !kv.second.archived) out.push_back(&kv.second);
+    std::sort(out.begin(), out.end(), [](const Record* a, const Record* b) {
+      return a->created_ms != b->created_ms ? a->created_ms < b->created_ms : a->id < b->id;
+    });
+    return out;
+  }
+
+  // ---- list (query) -------------------------------------------------------------
+  struct ListSpec {
+    std::size_t page = 1, page_size = kDefaultPageSize;
+    std::vector<Filter> filters;
+    std::vector<SortKey> sort;
+    std::optional<std::string> search;
+    std::vector<std::string> search_fields;
+    std::vector<std::string> fields;
+    bool include_archived = false, include_total = false;
+  };
+
+  // Parses the list query; sends 400 and returns nullopt on invalid input.
+  std::optional<ListSpec> parse_list_spec(Ctx& c) {
+    ListSpec s;
+    const Query& q = c.query;
+    if (const std::string* v = query_get(q, "page")) {
+      auto p = parse_positive(*v, 1000000000);
+      if (!p) return bad(c, "page", "page must be a positive integer");
+      s.page = *p;
+    }
+    const std::string* ps = query_get(q, "pageSize");
+    if (!ps) ps = query_get(q, "limit");
+    if (ps) {
+      auto p = parse_positive(*ps, kMaxPageSize);
+      if (!p) return bad(c, "pageSize", "pageSize must be an integer between 1 and 500");
+      s.page_size = *p;
+    }
+    if (const std::string* v = query_get(q, "sort")) {
+      for (auto& key : split_list(*v)) {
+        SortKey k;
+        k.descending = key[0] == '-';
+        k.field = (key[0] == '-' || key[0] == '+') ? key.substr(1) : key;
+        if (!is_field_name(k.field)) return bad(c, "sort", "unknown sort field: " + k.field);
+        s.sort.push_back(k);
+      }
+    }
+    if (const std::string* v = query_get(q, "search")) s.search = *v;
+    const std::string* sf = query_get(q, "searchFields");
+    if (!sf) sf = query_get(q, "searchField");
+    if (sf) {
+      for (auto& f : split_list(*sf))
+        s.search_fields.push_back(is_field_name(f) ? f : "data." + f);
+    }
+    if (const std::string* v = query_get(q, "fields")) s.fields = split_list(*v);
+    s.include_archived = query_flag(q, "includeArchived");
+    s.include_total = query_flag(q, "includeTotal");
+
+    for (auto& [key, value] : q) {
+      if (kReservedListParams.count(key)) continue;
+      Filter f;
+      f.operand = value;
+      std::size_t br = key.find('[');
+      if (br == std::string::npos) {
+        f.field = key;
+        f.op = "eq";
+      } else {
+        if (key.back() != ']' || br + 2 > key.size())
+          return bad(c, key, "malformed filter key: " + key);
+        f.field = key.substr(0, br);
+        f.op = key.substr(br + 1, key.size() - br - 2);
+      }
+      if (!is_field_name(f.field)) continue;  // unknown parameters are ignored
+      if (!kOperators.count(f.op)) return bad(c, key, "unknown operator: " + f.op);
+      if (f.op == "exists" && value != "true" && value != "false")
+        return bad(c, key, "exists expects true or false");
+      s.filters.push_back(std::move(f));
+    }
+    return s;
+  }
+
+  std::nullopt_t bad(Ctx& c, const std::string& field, const std::string& message) {
+    send_validation_error(c.res, c.rid, field, message);
+    return std::nullopt;
+  }
+
+  static bool search_matches(const json& rec, const std::string& needle_lower,
+                             const std::vector<std::string>& fields) {
+    auto hit = [&](const json* v) {
+      if (!v) return false;
+      if (v->is_string()) return to_lower(v->get<std::string>()).find(needle_lower) != std::string::npos;
+      if (v->is_array()) {
+        for (auto& e : *v)
+          if (e.is_string() && to_lower(e.get<std::string>()).find(needle_lower) != std::string::npos)
+            return true;
+      }
+      return false;
+    };
+    if (!fields.empty()) {
+      for (auto& f : fields)
+        if (hit(lookup(rec, f))) return true;
+      return false;
+    }
+    for (auto& kv : rec["data"].items())
+      if (kv.value().is_string() && hit(&kv.value())) return true;
+    return false;
+  }
+
+  static void set_path(json& out, const std::string& dotted, const json& value) {
+    json* cur = &out;
+    for (auto& part : split(dotted, '.')) {
+      if (!cur->is_object()) *cur = json::object();
+      cur = &(*cur)[part];
+    }
+    *cur = value;
+  }
+
+  // fields=id,data.x,createdAt: keeps id always, and data._expanded when present.
+  static json project(const json& rec, const std::vector<std::string>& fields) {
+    json out = {{"id", rec["id"]}};
+    for (auto& f : fields) {
+      if (f == "data") {
+        out["data"] = rec["data"];
+      } else if (starts_with(f, "data.")) {
+        if (const json* v = lookup(rec, f)) set_path(out, f, *v);
+      } else if (rec.contains(f)) {
+        out[f] = rec[f];
+      }
+    }
+    if (const json* e = lookup(rec, "data._expanded")) set_path(out, "data._expanded", *e);
+    return out;
+  }
+
+  void h_list(Ctx& c) {
+    auto spec = parse_list_spec(c);
+    if (!spec) return;
+    std::string needle = spec->search ? to_lower(*spec->search) : "";
+
+    std::vector<json> rows;
+    for (Record* r : sorted_records(c.st, c.params["slug"], spec->include_archived)) {
+      json rec = to_json(*r);
+      bool ok = std::all_of(spec->filters.begin(), spec->filters.end(),
+                            [&](const Filter& f) { return filter_matches(f, rec); });
+      if (ok && spec->search && !needle.empty())
+        ok = search_matches(rec, needle, spec->search_fields);
+      if (ok) rows.push_back(std::move(rec));
+    }
+    if (!spec->sort.empty()) {
+      std::stable_sort(rows.begin(), rows.end(), [&](const json& a, const json& b) {
+        for (auto& k : spec->sort) {
+          int cmp = compare_values(lookup(a, k.field), lookup(b, k.field));
+          if (cmp != 0) return k.descending ? cmp > 0 : cmp < 0;
+        }
+        return false;
+      });
+    }
+
+    const std::size_t total = rows.size();
+    const std::size_t skip = (spec->page - 1) > total / spec->page_size
+                                 ? total
+                                 : std::min(total, (spec->page - 1) * spec->page_size);
+    const std::size_t end = std::min(total, skip + spec->page_size);
+    auto expand = expand_list(c);
+    json data = json::array();
+    for (std::size_t i = skip; i < end; ++i) {
+      json& rec = rows[i];
+      expand_record(c.st, rec, expand, 1);
+      data.push_back(spec->fields.empty() ? std::move(rec) : project(rec, spec->fields));
+    }
+    json meta = {{"page", spec->page}, {"pageSize", spec->page_size}};
+    if (spec->include_total) meta["total"] = total;
+    send_json(c.res, 200, {{"data", data}, {"meta", meta}});
+  }
+
+  // ---- request entry point ---------------------------------------------------
+  static void reset_response(httplib::Response& res, const std::string& rid) {
+    res.status = 200;
+    res.headers.clear();
+    res.body.clear();
+    res.set_header("x-request-id", rid);
+  }
+
+  void handle(const httplib::Request& req, httplib::Response& res) {
+    std::optional<Fault> fault;
+    std::string rid;
+    {
+      std::lock_guard<std::mutex> lock(mu);
+      rid = "req-" + std::to_string(++request_counter);
+      note_request(req);
+      fault = take_fault(req);
+    }
+    reset_response(res, rid);
+    if (fault && fault->kind == FaultKind::Delay) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(std::max(0, fault->delay_ms)));
+      fault.reset();
+    }
+    const bool needs_real = !fault || fault->apply_after_handling ||
+                            fault->kind == FaultKind::Truncate ||
+                            fault->kind == FaultKind::ResetMidBody;
+    if (needs_real) run_route(req, res, rid, /*dry_run=*/fault && !fault->apply_after_handling);
+    if (fault) apply_fault(*fault, res, rid);
+  }
+
+  void run_route(const httplib::Request& req, httplib::Response& res, const std::string& rid,
+                 bool dry_run) {
+    std::lock_guard<std::mutex> lock(mu);
+    try {
+      if (dry_run) {
+        Store scratch = store;  // the response is real, the state change is thrown away
+        route(req, res, rid, scratch);
+      } else {
+        route(req, res, rid, store);
+      }
+    } catch (const std::exception& e) {
+      reset_response(res, rid);
+      send_error(res, rid, 500, std::string("emulator error: ") + e.what(), "INTERNAL");
+    }
+  }
+
+  void note_request(const httplib::Request& req) {  // caller holds mu
+    SeenRequest s;
+    s.method = req.method;
+    s.target = req.target;
+    s.path = req.path;
+    for (auto& h : req.headers) {
+      // cpp-httplib adds these pseudo headers itself; they never came over the wire.
+      if (h.first == "REMOTE_ADDR" || h.first == "REMOTE_PORT" || h.first == "LOCAL_ADDR" ||
+          h.first == "LOCAL_PORT")
+        continue;
+      s.headers.emplace(to_lower(h.first), h.second);
+    }
+    s.body = req.body;
+    s.remote_addr = req.remote_addr;
+    s.remote_port = req.remote_port;
+    seen.push_back(std::move(s));
+    conns.emplace(req.remote_addr, req.remote_port);
+    if (req.method == "POST" && is_token_path(req)) ++token_posts;
+  }
+
+  std::optional<Fault> take_fault(const httplib::Request& req) {  // caller holds mu
+    for (auto it = faults.begin(); it != faults.end(); ++it) {
+      if (it->times <= 0) continue;
+      if (!it->method.empty() && it->method != req.method) continue;
+      if (!it->path_contains.empty() && req.target.find(it->path_contains) == std::string::npos)
+        continue;
+      Fault f = *it;
+      if (--it->times <= 0) faults.erase(it);
+      return f;
+    }
+    return std::nullopt;
+  }
+
+  // ---- faults --------------------------------------------------------------------
+  void apply_fault(const Fault& f, httplib::Response& res,
+                   const std::string& rid) {
+    const std::string real_body = res.body;
+    reset_response(res, rid);
+    switch (f.kind) {
+      case FaultKind::Status:
+        send_json(res, f.status,
+                  {{"error", "Injected"},
+                   {"message", "injected fault"},
+                   {"code", "INJECTED"},
+                   {"requestId", rid}});
+        if (!f.retry_after.empty()) res.set_header("Retry-After", f.retry_after);
+        break;
+      case FaultKind::Reset: reset_connection(res); break;
+      case FaultKind::ResetMidBody: send_half_then_close(res, real_body); break;
+      case FaultKind::Truncate:
+        res.status = 200;
+        res.set_content(real_body.substr(0, real_body.size() / 2), "application/json");
+        break;
+      case FaultKind::NonJson:
+        res.status = f.status;
+        res.set_content("not json at all", "text/plain");
+        break;
+      case FaultKind::Html: {
+        std::string title = std::to_string(f.status) + " " + reason_phrase(f.status);
+        std::string page = kHtmlTemplate;
+        for (std::size_t p; (p = page.find("{S}")) != std::string::npos;) page.replace(p, 3, title);
+        res.status = f.status;
+        res.set_content(page, "text/html");
+        break;
+      }
+      case FaultKind::EmptyOk:
+        res.status = 200;
+        res.set_content("", "application/json");
+        res.set_header("Content-Length", "0");
+        break;
+      case FaultKind::MalformedShape:
+        res.status = 200;
+        res.set_content(R"({"data":"unexpected string","meta":[]})", "application/json");
+        break;
+      case FaultKind::HugeBody: send_huge_body(res); break;
+      case FaultKind::Delay: break;  // handled before routing
+    }
+  }
+
+  // Drops the request's connection with an RST before any response byte is written.
+  static void reset_connection(httplib::Response& res) {
+    if (t_connection) {
+      t_connection->abort = true;  // ConnStream swallows every write; close sends RST
+    } else {
+      std::cerr << "centrali-emulator: Reset fault outside a connection\n";
+    }
+    res.status = 200;
+    res.set_content_provider(
+        1, "application/json", [](std::size_t, std::size_t, httplib::DataSink&) { return false; });
+  }
+
+  static void send_half_then_close(httplib::Response& res, const std::string& real_body) {
+    auto body = std::make_shared<std::string>(real_body.empty() ? R"({"data":null})" : real_body);
+    const std::size_t half = body->size() / 2;
+    res.status = 200;
+    res.set_content_provider(body->size(), "application/json",
+                             [body, half](std::size_t offset, std::size_t, httplib::DataSink& sink) {
+                               if (offset == 0 && half > 0) sink.write(body->data(), half);
+                               return false;  // abort: httplib closes the connection
+                             });
+  }
+
+  static void send_huge_body(httplib::Response& res) {
+    static const std::string prefix = R"({"data":{"blob":")";
+    static const std::string suffix = R"("}})";
+    res.status = 200;
+    res.set_content_provider(
+        kHugeBodyBytes, "application/json",
+        [](std::size_t offset, std::size_t length, httplib::DataSink& sink) {
+          const std::size_t n = std::min<std::size_t>(length, 256 * 1024);
+          const std::size_t suffix_at = kHugeBodyBytes - suffix.size();
+          std::string chunk(n, 'x');
+          for (std::size_t i = 0; i < n; ++i) {
+            const std::size_t pos = offset + i;
+            if (pos < prefix.size()) chunk[i] = prefix[pos];
+            if (pos >= suffix_at) chunk[i] = suffix[pos - suffix_at];
+          }
+          return sink.write(chunk.data(), chunk.size());
+        });
+  }
+
+  // ---- server lifecycle ---------------------------------------------------------
+  void start() {
+    if (server) return;
+    auto svr = std::make_unique<EmuServer>();
+    svr->new_task_queue = [] { return new httplib::ThreadPool(16); };
+    svr->set_tcp_nodelay(true);
+    svr->set_keep_alive_max_count(1000000);
+    svr->set_keep_alive_timeout(60);
+    // SO_REUSEADDR only: httplib's default also sets SO_REUSEPORT, which would let a second
+    // emulator silently share a fixed port instead of failing to bind.
+    svr->set_socket_options([](socket_t sock) {
+      int yes = 1;
+      setsockopt(sock, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof yes);
+    });
+    svr->set_exception_handler([](const httplib::Request&, httplib::Response& res,
+                                  std::exception_ptr) {
+      res.status = 500;
+      res.set_content(R"({"error":"Internal Server Error","message":"emulator exception","code":"INTERNAL"})",
+                      "application/json");
+    });
+    auto h = [this](const httplib::Request& req, httplib::Response& res) { handle(req, res); };
+    const std::string any = "[\\s\\S]*";  // we route ourselves on the raw target
+    svr->Get(any, h);
+    svr->Post(any, h);
+    svr->Put(any, h);
+    svr->Patch(any, h);
+    svr->Delete(any, h);
+    svr->Options(any, h);
+
+    int port = opts.port;
+    if (port == 0) {
+      port = svr->bind_to_any_port(opts.host);
+    } else if (!svr->bind_to_port(opts.host, port)) {
+      port = -1;
+    }
+    if (port <= 0)
+      throw std::runtime_error("centrali-emulator: cannot bind " + opts.host + ":" +
+                               std::to_string(opts.port));
+    bound_port = port;
+    listen_done = false;
+    EmuServer* raw = svr.get();
+    server = std::move(svr);
+    thread = std::thread([this, raw] {
+      raw->listen_after_bind();
+      listen_done = true;
+    });
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+    while (!raw->is_running() && !listen_done && std::chrono::steady_clock::now() < deadline)
+      std::this_thread::sleep_for(std::chrono::milliseconds(1));
+    if (!raw->is_running()) {
+      stop();
+      throw std::runtime_error("centrali-emulator: server thread did not start");
+    }
+  }
+
+  void stop() {
+    if (!server) return;
+    server->stop();
+    // Idle keep-alive connections would otherwise keep the worker threads (and so the
+    // join below) busy for up to the keep-alive timeout.
+    server->close_connections();
+    if (thread.joinable()) thread.join();
+    server.reset();
+  }
+
+  std::atomic<bool> listen_done{true};
+};
+
+// ============================================================================
+// Public interface
+// ============================================================================
+Emulator::Emulator(Options o) : impl_(std::make_unique<Impl>(std::move(o))) {}
+Emulator::~Emulator() { stop(); }
+
+void Emulator::start() { impl_->start(); }
+void Emulator::stop() { impl_->stop(); }
+int Emulator::port() const { return impl_->bound_port; }
+std::string Emulator::base_url() const {
+  return "http://" + impl_->opts.host + ":" + std::to_string(port());
+}
+
+void Emulator::inject(Fault f) {
+  std::lock_guard<std::mutex> lock(impl_->mu);
+  impl_->faults.push_back(std::move(f));
+}
+void Emulator::clear_faults() {
+  std::lock_guard<std::mutex> lock(impl_->mu);
+  impl_->faults.clear();
+}
+
+std::vector<SeenRequest> Emulator::requests() const {
+  std::lock_guard<std::mutex> lock(impl_->mu);
+  return impl_->seen;
+}
+void Emulator::clear_requests() {
+  std::lock_guard<std::mutex> lock(impl_->mu);
+  impl_->seen.clear();
+}
+std::size_t Emulator::token_requests() const {
+  std::lock_guard<std::mutex> lock(impl_->mu);
+  return impl_->token_posts;
+}
+std::size_t Emulator::connections() const {
+  std::lock_guard<std::mutex> lock(impl_->mu);
+  return impl_->conns.size();
+}
+
+std::size_t Emulator::record_count(const std::string& slug, bool include_archived) const {
+  std::lock_guard<std::mutex> lock(impl_->mu);
+  auto s = impl_->store.records.find(slug);
+  if (s == impl_->store.records.end()) return 0;
+  std::size_t n = 0;
+  for (auto& kv : s->second) n += (include_archived || !kv.second.archived) ? 1 : 0;
+  return n;
+}
+
+void Emulator::expire_all_tokens() {
+  std::lock_guard<std::mutex> lock(impl_->mu);
+  for (auto& kv : impl_->store.tokens) kv.second.force_expired = true;
+}
+void Emulator::set_token_ttl(int seconds) {
+  std::lock_guard<std::mutex> lock(impl_->mu);
+  impl_->opts.token_ttl_seconds = seconds;
+}
+
+}  // namespace centrali_emulator

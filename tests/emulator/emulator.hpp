@@ -1,0 +1,93 @@
+// Centrali emulator: an in-memory HTTP server speaking (a subset of) the Centrali
+// data API and token endpoint, with fault injection, for SDK tests over real HTTP.
+//
+// httplib.h is deliberately not included here (pimpl) so test translation units
+// that include this header stay cheap to compile.
+#pragma once
+
+#include <cstddef>
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace centrali_emulator {
+
+struct Options {
+  std::string host = "127.0.0.1";
+  int port = 0;  // 0 = ephemeral
+  std::string workspace = "acme";
+  std::string static_token = "test-token";       // "Authorization: Bearer <it>"; empty = none accepted
+  std::string publishable_key = "pk_live_test";  // "x-api-key: <it>"; empty = none accepted
+  std::string client_id = "ci_test";             // client credentials for the token endpoint
+  std::string client_secret = "sk_test";
+  int token_ttl_seconds = 25200;                 // expires_in of issued tokens
+};
+
+enum class FaultKind {
+  Status,          // respond `status` with an INJECTED JSON error (+ Retry-After if set)
+  Reset,           // drop the connection (TCP RST) without sending a single response byte
+  ResetMidBody,    // 200 + full Content-Length, send about half of the body, then close
+  Delay,           // sleep delay_ms, then handle normally
+  Truncate,        // 200, first half of the real JSON body with a matching Content-Length
+  NonJson,         // `status`, text/plain "not json at all"
+  Html,            // `status`, nginx-style HTML error page
+  EmptyOk,         // 200, application/json, Content-Length: 0
+  MalformedShape,  // 200, {"data":"unexpected string","meta":[]}
+  HugeBody         // 200, ~64 MiB valid JSON {"data":{"blob":"xxxx..."}}
+};
+
+struct Fault {
+  FaultKind kind = FaultKind::Status;
+  std::string method;         // "" = any, else "GET","POST","PUT","PATCH","DELETE"
+  std::string path_contains;  // "" = any; matched against the raw request target (path+query)
+  int status = 500;           // Status, NonJson, Html; the other kinds answer 200
+  std::string retry_after;    // Status: sent as Retry-After when non-empty
+  int delay_ms = 0;           // Delay
+  int times = 1;              // number of matching requests this fault applies to
+  // true: the real handler runs first (state changes happen), then the fault replaces
+  // the response.  false: no state change happens (kinds that need the real body, i.e.
+  // Truncate and ResetMidBody, compute it on a throw-away copy of the state).
+  bool apply_after_handling = false;
+};
+
+struct SeenRequest {
+  std::string method;
+  std::string target;  // raw path+query exactly as received, undecoded
+  std::string path;    // decoded
+  std::multimap<std::string, std::string> headers;  // lower-case names
+  std::string body;
+  std::string remote_addr;
+  int remote_port = 0;
+};
+
+class Emulator {
+ public:
+  explicit Emulator(Options = {});
+  ~Emulator();  // stops
+  Emulator(const Emulator&) = delete;
+  Emulator& operator=(const Emulator&) = delete;
+
+  void start();  // binds, starts the server thread, returns once accepting; throws on bind failure
+  void stop();   // idempotent; also closes idle keep-alive connections
+  int port() const;
+  std::string base_url() const;  // "http://<host>:PORT"
+
+  void inject(Fault f);  // FIFO; the first matching fault with times > 0 wins
+  void clear_faults();
+
+  std::vector<SeenRequest> requests() const;  // every request received (faulted ones too), in order
+  void clear_requests();
+  std::size_t token_requests() const;  // number of POSTs to the token endpoint(s)
+  std::size_t connections() const;     // distinct (remote_addr, remote_port) pairs seen
+
+  std::size_t record_count(const std::string& slug, bool include_archived = true) const;
+  void expire_all_tokens();  // every issued token becomes expired -> 401 TOKEN_EXPIRED
+  void set_token_ttl(int seconds);
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace centrali_emulator

@@ -1,0 +1,114 @@
+// centrali-emulator: standalone Centrali emulator for manual runs and out-of-process tests.
+//
+//   centrali-emulator [--host 127.0.0.1] [--port 8080|0] [--workspace acme] [--token T]
+//                     [--publishable-key PK] [--client-id ID] [--client-secret S]
+//                     [--token-ttl SECONDS] [--port-file PATH]
+//
+// Prints exactly one line "centrali-emulator listening on http://HOST:PORT" once accepting,
+// and exits cleanly (status 0) on SIGINT/SIGTERM.
+#include <pthread.h>
+#include <signal.h>
+
+#include <cstdio>
+#include <cstdlib>
+#include <exception>
+#include <fstream>
+#include <iostream>
+#include <string>
+
+#include "emulator.hpp"
+
+namespace {
+
+void usage(const char* argv0) {
+  std::cerr << "usage: " << argv0
+            << " [--host H] [--port N] [--workspace WS] [--token T] [--publishable-key PK]\n"
+               "       [--client-id ID] [--client-secret S] [--token-ttl SECONDS] [--port-file PATH]\n";
+}
+
+bool parse_int(const std::string& s, int& out) {
+  if (s.empty() || s.size() > 9) return false;
+  char* end = nullptr;
+  long v = std::strtol(s.c_str(), &end, 10);
+  if (*end != '\0' || v < 0) return false;
+  out = static_cast<int>(v);
+  return true;
+}
+
+// Accepts "--flag value" and "--flag=value". Returns false on bad usage.
+bool parse_args(int argc, char** argv, centrali_emulator::Options& o, std::string& port_file) {
+  for (int i = 1; i < argc; ++i) {
+    std::string flag = argv[i], value;
+    if (flag == "-h" || flag == "--help") return false;
+    std::size_t eq = flag.find('=');
+    if (eq != std::string::npos) {
+      value = flag.substr(eq + 1);
+      flag = flag.substr(0, eq);
+    } else if (i + 1 < argc) {
+      value = argv[++i];
+    } else {
+      std::cerr << "missing value for " << flag << "\n";
+      return false;
+    }
+    if (flag == "--host") o.host = value;
+    else if (flag == "--port") { if (!parse_int(value, o.port) || o.port > 65535) return false; }
+    else if (flag == "--workspace") o.workspace = value;
+    else if (flag == "--token") o.static_token = value;
+    else if (flag == "--publishable-key") o.publishable_key = value;
+    else if (flag == "--client-id") o.client_id = value;
+    else if (flag == "--client-secret") o.client_secret = value;
+    else if (flag == "--token-ttl") { if (!parse_int(value, o.token_ttl_seconds)) return false; }
+    else if (flag == "--port-file") port_file = value;
+    else {
+      std::cerr << "unknown flag " << flag << "\n";
+      return false;
+    }
+  }
+  return true;
+}
+
+bool write_port_file(const std::string& path, int port) {
+  const std::string tmp = path + ".tmp";
+  {
+    std::ofstream f(tmp, std::ios::trunc);
+    if (!(f << port << "\n")) return false;
+  }
+  return std::rename(tmp.c_str(), path.c_str()) == 0;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  centrali_emulator::Options opts;
+  std::string port_file;
+  if (!parse_args(argc, argv, opts, port_file)) {
+    usage(argv[0]);
+    return 2;
+  }
+
+  // Block the stop signals before any thread exists so only sigwait() below sees them.
+  sigset_t stop_signals;
+  sigemptyset(&stop_signals);
+  sigaddset(&stop_signals, SIGINT);
+  sigaddset(&stop_signals, SIGTERM);
+  pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
+  signal(SIGPIPE, SIG_IGN);
+
+  try {
+    centrali_emulator::Emulator emu(opts);
+    emu.start();
+    if (!port_file.empty() && !write_port_file(port_file, emu.port())) {
+      std::cerr << "centrali-emulator: cannot write port file " << port_file << "\n";
+      return 1;
+    }
+    std::cout << "centrali-emulator listening on " << emu.base_url() << std::endl;
+
+    int sig = 0;
+    sigwait(&stop_signals, &sig);
+    emu.stop();
+  } catch (const std::exception& e) {
+    std::cerr << e.what() << "\n";
+    return 1;
+  }
+  return 0;
+}

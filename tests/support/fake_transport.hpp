@@ -1,0 +1,155 @@
+#pragma once
+// A scripted Transport for unit tests: records every request and answers from a queue.
+
+#include <centrali/client.hpp>
+
+#include <nlohmann/json.hpp>
+
+#include <chrono>
+#include <deque>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <vector>
+
+namespace centrali_test {
+
+using Responder = std::function<centrali::HttpResponse(const centrali::HttpRequest&)>;
+
+inline centrali::HttpResponse json_response(int status, const nlohmann::json& body,
+                                            centrali::HttpHeaders headers = {}) {
+    headers.emplace_back("content-type", "application/json");
+    return centrali::HttpResponse{status, std::move(headers), body.dump()};
+}
+
+inline centrali::HttpResponse raw_response(int status, std::string body, centrali::HttpHeaders headers = {}) {
+    return centrali::HttpResponse{status, std::move(headers), std::move(body)};
+}
+
+class FakeTransport : public centrali::Transport {
+public:
+    centrali::HttpResponse send(const centrali::HttpRequest& request) override {
+        Responder responder;
+        {
+            std::lock_guard<std::mutex> lock(mutex_);
+            requests_.push_back(request);
+            if (!script_.empty()) {
+                responder = std::move(script_.front());
+                script_.pop_front();
+            } else {
+                responder = fallback_;
+            }
+        }
+        if (!responder) return json_response(200, {{"data", nlohmann::json::object()}});
+        return responder(request);
+    }
+
+    void then(Responder responder) {
+        std::lock_guard<std::mutex> lock(mutex_);
+        script_.push_back(std::move(responder));
+    }
+    void then(centrali::HttpResponse response) {
+        then([response](const centrali::HttpRequest&) { return response; });
+    }
+    void then_json(int status, const nlohmann::json& body, centrali::HttpHeaders headers = {}) {
+        then(json_response(status, body, std::move(headers)));
+    }
+    void then_throw(const centrali::TransportError& error) {
+        then([error](const centrali::HttpRequest&) -> centrali::HttpResponse { throw error; });
+    }
+    void otherwise(Responder responder) {
+        std::lock_guard<std::mutex> lock(mutex_);
+        fallback_ = std::move(responder);
+    }
+
+    std::vector<centrali::HttpRequest> requests() const {
+        std::lock_guard<std::mutex> lock(mutex_);
+        return requests_;
+    }
+    std::size_t count() const {
+        std::lock_guard<std::mutex> lock(mutex_);
+        return requests_.size();
+    }
+    centrali::HttpRequest last() const {
+        std::lock_guard<std::mutex> lock(mutex_);
+        return requests_.back();
+    }
+
+private:
+    mutable std::mutex mutex_;
+    std::vector<centrali::HttpRequest> requests_;
+    std::deque<Responder> script_;
+    Responder fallback_;
+};
+
+/// The value of a request header (case-insensitive), or "" when absent.
+inline std::string header_of(const centrali::HttpRequest& request, const std::string& name) {
+    centrali::HttpResponse view{0, request.headers, {}};
+    return std::string(view.header(name));
+}
+
+inline bool has_header(const centrali::HttpRequest& request, const std::string& name) {
+    for (const auto& [key, value] : request.headers) {
+        (void)value;
+        if (centrali::detail::ascii_lower(key) == centrali::detail::ascii_lower(name)) return true;
+    }
+    return false;
+}
+
+/// A clock whose sleeps are recorded instead of slept, and whose time only moves when told.
+struct FakeClock {
+    std::shared_ptr<std::mutex> mutex = std::make_shared<std::mutex>();
+    std::shared_ptr<std::chrono::system_clock::time_point> now =
+        std::make_shared<std::chrono::system_clock::time_point>(std::chrono::seconds(1'700'000'000));
+    std::shared_ptr<std::vector<std::chrono::milliseconds>> sleeps =
+        std::make_shared<std::vector<std::chrono::milliseconds>>();
+    double random_value = 1.0;  // full jitter at its upper bound: delays are exactly the caps
+
+    centrali::Clock clock() const {
+        centrali::Clock c;
+        auto m = mutex;
+        auto t = now;
+        auto s = sleeps;
+        double r = random_value;
+        c.now = [m, t] {
+            std::lock_guard<std::mutex> lock(*m);
+            return *t;
+        };
+        c.sleep = [m, t, s](std::chrono::milliseconds d, const centrali::CancelToken&) {
+            std::lock_guard<std::mutex> lock(*m);
+            s->push_back(d);
+            *t += d;
+        };
+        c.random = [r] { return r; };
+        return c;
+    }
+    void advance(std::chrono::seconds by) {
+        std::lock_guard<std::mutex> lock(*mutex);
+        *now += by;
+    }
+    std::vector<std::chrono::milliseconds> slept() const {
+        std::lock_guard<std::mutex> lock(*mutex);
+        return *sleeps;
+    }
+};
+
+/// A Client on a fake transport, https://centrali.io, workspace "acme", static token "tok".
+struct UnitClient {
+    std::shared_ptr<FakeTransport> transport = std::make_shared<FakeTransport>();
+    FakeClock fake_clock;
+    centrali::ClientOptions options;
+
+    UnitClient() {
+        options.base_url = "https://centrali.io";
+        options.workspace = "acme";
+        options.token = "tok-secret-123";
+        options.transport = transport;
+        options.clock = fake_clock.clock();
+    }
+    centrali::Client make() const { return centrali::Client(options); }
+};
+
+inline const std::string kApi = "https://api.centrali.io/data/workspace/acme/api/v1/";
+
+}  // namespace centrali_test

@@ -1,0 +1,602 @@
+// Unit tests of the request path: URLs, hosts, auth headers, retries, errors, redaction.
+#include "catch.hpp"
+#include "fake_transport.hpp"
+
+#include <atomic>
+#include <set>
+#include <thread>
+
+using namespace centrali_test;
+using centrali::HttpRequest;
+using centrali::HttpResponse;
+using nlohmann::json;
+using std::chrono::milliseconds;
+
+namespace {
+std::string encode_segment(std::string_view s) {
+    std::string out;
+    centrali::detail::append_path_segment(out, s, "id");
+    return out;
+}
+}  // namespace
+
+TEST_CASE("path segments are percent-encoded and cannot escape", "[unit][url]") {
+    CHECK(encode_segment("abc-DEF_1.2~") == "abc-DEF_1.2~");
+    CHECK(encode_segment("../x") == "..%2Fx");
+    CHECK(encode_segment("a/b") == "a%2Fb");
+    CHECK(encode_segment("?") == "%3F");
+    CHECK(encode_segment("#") == "%23");
+    CHECK(encode_segment("a b") == "a%20b");
+    CHECK(encode_segment("%") == "%25");
+    CHECK(encode_segment("é") == "%C3%A9");
+    CHECK(encode_segment("a\r\nX-Evil: 1") == "a%0D%0AX-Evil%3A%201");
+    CHECK(encode_segment(std::string("a\0b", 3)) == "a%00b");
+    CHECK(encode_segment(".") == "%2E");
+    CHECK(encode_segment("..") == "%2E%2E");
+    CHECK_THROWS_AS(encode_segment(""), centrali::InvalidArgument);
+}
+
+TEST_CASE("query strings keep their order and encode keys and values", "[unit][url]") {
+    centrali::detail::Query query;
+    query.add("data.amount[gte]", "100").add("search", "a&b=c d").add("expand", "x,y");
+    std::string url = "https://h/p";
+    query.append_to(url);
+    CHECK(url == "https://h/p?data.amount%5Bgte%5D=100&search=a%26b%3Dc%20d&expand=x%2Cy");
+}
+
+TEST_CASE("api and auth origins are derived from the base URL", "[unit][url]") {
+    using centrali::detail::derive_origins;
+    auto root = derive_origins("https://centrali.io");
+    CHECK(root.api == "https://api.centrali.io");
+    CHECK(root.auth == "https://auth.centrali.io");
+    CHECK_FALSE(root.loopback);
+    auto api = derive_origins("https://api.centrali.io/");
+    CHECK(api.api == "https://api.centrali.io");
+    CHECK(api.auth == "https://auth.centrali.io");
+    auto auth = derive_origins("https://auth.dev.centrali.io");
+    CHECK(auth.api == "https://api.dev.centrali.io");
+    CHECK(auth.auth == "https://auth.dev.centrali.io");
+    auto port = derive_origins("https://Centrali.example:8443");
+    CHECK(port.api == "https://api.centrali.example:8443");
+    CHECK(port.auth == "https://auth.centrali.example:8443");
+    for (const char* loop : {"http://127.0.0.1:9000", "http://localhost:9000", "http://[::1]:9000"}) {
+        auto o = derive_origins(loop);
+        CHECK(o.loopback);
+        CHECK(o.api == o.auth);
+        CHECK(o.api == std::string(loop));
+    }
+    CHECK_THROWS_AS(derive_origins("centrali.io"), centrali::ConfigurationError);
+    CHECK_THROWS_AS(derive_origins("ftp://centrali.io"), centrali::ConfigurationError);
+    CHECK_THROWS_AS(derive_origins("https://centrali.io/some/path"), centrali::ConfigurationError);
+    CHECK_THROWS_AS(derive_origins("https://user:pw@centrali.io"), centrali::ConfigurationError);
+    CHECK_THROWS_AS(derive_origins("https://centrali.io:80x"), centrali::ConfigurationError);
+}
+
+TEST_CASE("every route lives under a documented service prefix and expands exactly", "[unit][routes]") {
+    using namespace centrali::detail;
+    for (const Route& route : routes::all) {
+        CHECK(route.path.substr(0, 18) == "data/workspace/{ws");
+        CHECK(route.path.front() != '/');
+    }
+    CHECK(expand_route(routes::records_get, "acme", {"orders", "a/b"}) ==
+          "data/workspace/acme/api/v1/records/slug/orders/a%2Fb");
+    CHECK_THROWS_AS(expand_route(routes::records_get, "acme", {"orders"}), std::logic_error);
+    CHECK_THROWS_AS(expand_route(routes::records_get, "acme", {"orders", "1", "2"}), std::logic_error);
+    CHECK_THROWS_AS(expand_route(routes::records_get, "", {"orders", "1"}), centrali::InvalidArgument);
+}
+
+TEST_CASE("Retry-After is read as seconds or an HTTP date", "[unit][retry]") {
+    using centrali::detail::parse_retry_after;
+    const auto now = std::chrono::system_clock::time_point(std::chrono::seconds(784111777));  // Sun, 06 Nov 1994 08:49:37 GMT
+    CHECK(parse_retry_after("2", now) == milliseconds(2000));
+    CHECK(parse_retry_after(" 120 ", now) == milliseconds(120000));
+    CHECK(parse_retry_after("Sun, 06 Nov 1994 08:49:47 GMT", now) == milliseconds(10000));
+    CHECK(parse_retry_after("Sun, 06 Nov 1994 08:49:00 GMT", now) == milliseconds(0));
+    CHECK_FALSE(parse_retry_after("soon", now).has_value());
+    CHECK_FALSE(parse_retry_after("-5", now).has_value());
+    CHECK_FALSE(parse_retry_after("Sun, 06 Foo 1994 08:49:47 GMT", now).has_value());
+    CHECK_FALSE(parse_retry_after("", now).has_value());
+}
+
+TEST_CASE("back-off grows exponentially under a cap, with full jitter", "[unit][retry]") {
+    centrali::RetryOptions retry;
+    retry.initial_delay = milliseconds(100);
+    retry.max_delay = milliseconds(1000);
+    using centrali::detail::backoff_delay;
+    CHECK(backoff_delay(retry, 0, 1.0) == milliseconds(100));
+    CHECK(backoff_delay(retry, 1, 1.0) == milliseconds(200));
+    CHECK(backoff_delay(retry, 3, 1.0) == milliseconds(800));
+    CHECK(backoff_delay(retry, 4, 1.0) == milliseconds(1000));
+    CHECK(backoff_delay(retry, 30, 1.0) == milliseconds(1000));
+    CHECK(backoff_delay(retry, 2, 0.0) == milliseconds(0));
+    CHECK(backoff_delay(retry, 2, 0.5) == milliseconds(200));
+}
+
+TEST_CASE("building a Client does no I/O and defers configuration errors to the first call", "[unit][client]") {
+    UnitClient unit;
+    unit.options.workspace.clear();
+    auto client = unit.make();
+    CHECK(unit.transport->count() == 0);
+    CHECK_THROWS_AS(client.records().get("orders", "1"), centrali::ConfigurationError);
+    CHECK(unit.transport->count() == 0);
+
+    UnitClient no_url;
+    no_url.options.base_url.clear();
+    auto client2 = no_url.make();
+    try {
+        client2.records().get("orders", "1");
+        FAIL("expected a ConfigurationError");
+    } catch (const centrali::ConfigurationError& e) {
+        CHECK(std::string(e.what()).find("base_url") != std::string::npos);
+    }
+}
+
+TEST_CASE("requests carry the bearer token, JSON headers and the SDK user agent", "[unit][auth]") {
+    UnitClient unit;
+    auto client = unit.make();
+    unit.transport->then_json(200, {{"data", {{"id", "r1"}}}});
+    client.records().get("orders", "r1");
+    const HttpRequest request = unit.transport->last();
+    CHECK(request.method == "GET");
+    CHECK(request.url == kApi + "records/slug/orders/r1");
+    CHECK(header_of(request, "Authorization") == "Bearer tok-secret-123");
+    CHECK(header_of(request, "Accept") == "application/json");
+    CHECK(header_of(request, "User-Agent") == std::string("centrali-cpp/") + centrali::version_string);
+    CHECK_FALSE(has_header(request, "x-api-key"));
+    CHECK_FALSE(has_header(request, "Content-Type"));
+    CHECK(request.body.empty());
+    CHECK(request.timeout == milliseconds(60000));
+    CHECK(request.connect_timeout == milliseconds(10000));
+}
+
+TEST_CASE("a per-call timeout overrides the request timeout", "[unit][client]") {
+    UnitClient unit;
+    auto client = unit.make();
+    centrali::CallOptions call;
+    call.timeout = milliseconds(1234);
+    client.records().get("orders", "r1", {}, call);
+    CHECK(unit.transport->last().timeout == milliseconds(1234));
+}
+
+TEST_CASE("a publishable key is sent as x-api-key and wins over other credentials", "[unit][auth]") {
+    UnitClient unit;
+    unit.options.publishable_key = "pk_live_abcdef";
+    unit.options.client_id = "ci_x";
+    unit.options.client_secret = "sk_y";
+    auto client = unit.make();
+    client.records().get("orders", "r1");
+    const HttpRequest request = unit.transport->last();
+    CHECK(header_of(request, "x-api-key") == "pk_live_abcdef");
+    CHECK_FALSE(has_header(request, "Authorization"));
+    CHECK(unit.transport->count() == 1);  // no token fetch
+}
+
+TEST_CASE("a token provider is asked before each request, and again once after a 401", "[unit][auth]") {
+    UnitClient unit;
+    unit.options.token.clear();
+    auto calls = std::make_shared<std::atomic<int>>(0);
+    unit.options.token_provider = [calls] { return "byot-" + std::to_string(++*calls); };
+    auto client = unit.make();
+    client.records().get("orders", "r1");
+    client.records().get("orders", "r1");
+    CHECK(header_of(unit.transport->last(), "Authorization") == "Bearer byot-2");
+    unit.transport->then_json(401, {{"error", "Unauthorized"}, {"message", "Token expired"}});
+    client.records().get("orders", "r1");
+    CHECK(header_of(unit.transport->last(), "Authorization") == "Bearer byot-4");
+    CHECK(unit.transport->count() == 4);
+}
+
+TEST_CASE("a static token is not replayed after a 401", "[unit][auth]") {
+    UnitClient unit;
+    auto client = unit.make();
+    unit.transport->then_json(401, {{"error", "Unauthorized"}, {"message", "Invalid token"}, {"code", "INVALID_TOKEN"}});
+    CHECK_THROWS_AS(client.records().get("orders", "r1"), centrali::Unauthorized);
+    CHECK(unit.transport->count() == 1);
+}
+
+TEST_CASE("set_token replaces the bearer for later requests", "[unit][auth]") {
+    UnitClient unit;
+    unit.options.token.clear();
+    auto client = unit.make();
+    CHECK_FALSE(client.token().has_value());
+    client.set_token("fresh-token-1");
+    CHECK(client.token() == std::optional<std::string>("fresh-token-1"));
+    client.records().get("orders", "r1");
+    CHECK(header_of(unit.transport->last(), "Authorization") == "Bearer fresh-token-1");
+}
+
+namespace {
+centrali::HttpResponse token_response(const std::string& token, int expires_in) {
+    return json_response(200, {{"access_token", token}, {"token_type", "Bearer"}, {"expires_in", expires_in}, {"scope", "openid"}});
+}
+bool is_token_request(const HttpRequest& r) { return r.url == "https://auth.centrali.io/oidc/token"; }
+}  // namespace
+
+TEST_CASE("a service account fetches its token lazily, with the documented form", "[unit][auth]") {
+    UnitClient unit;
+    unit.options.token.clear();
+    unit.options.client_id = "ci_abc";
+    unit.options.client_secret = "sk_s3cr3t+/=";
+    auto client = unit.make();
+    CHECK(unit.transport->count() == 0);
+    unit.transport->then(token_response("at-1", 25200));
+    client.records().get("orders", "r1");
+    client.records().get("orders", "r2");
+    const auto requests = unit.transport->requests();
+    REQUIRE(requests.size() == 3);
+    CHECK(is_token_request(requests[0]));
+    CHECK(requests[0].method == "POST");
+    CHECK(header_of(requests[0], "Content-Type") == "application/x-www-form-urlencoded");
+    CHECK_FALSE(has_header(requests[0], "Authorization"));
+    CHECK(requests[0].body ==
+          "grant_type=client_credentials&client_id=ci_abc&client_secret=sk_s3cr3t%2B%2F%3D&scope=openid");
+    CHECK(header_of(requests[1], "Authorization") == "Bearer at-1");
+    CHECK(header_of(requests[2], "Authorization") == "Bearer at-1");
+    CHECK(client.token() == std::optional<std::string>("at-1"));
+}
+
+TEST_CASE("the service-account token is renewed shortly before it expires", "[unit][auth]") {
+    UnitClient unit;
+    unit.options.token.clear();
+    unit.options.client_id = "ci_abc";
+    unit.options.client_secret = "sk_def";
+    auto client = unit.make();
+    unit.transport->then(token_response("at-1", 3600));
+    client.records().get("orders", "r1");
+    unit.fake_clock.advance(std::chrono::seconds(3600 - 120));
+    client.records().get("orders", "r1");
+    CHECK(unit.transport->count() == 3);
+    unit.fake_clock.advance(std::chrono::seconds(90));  // inside the 60 s margin
+    unit.transport->then(token_response("at-2", 3600));
+    client.records().get("orders", "r1");
+    const auto requests = unit.transport->requests();
+    REQUIRE(requests.size() == 5);
+    CHECK(is_token_request(requests[3]));
+    CHECK(header_of(requests[4], "Authorization") == "Bearer at-2");
+}
+
+TEST_CASE("a 401 refreshes the service-account token once and replays once", "[unit][auth]") {
+    UnitClient unit;
+    unit.options.token.clear();
+    unit.options.client_id = "ci_abc";
+    unit.options.client_secret = "sk_def";
+    auto client = unit.make();
+    unit.transport->then(token_response("at-1", 25200));
+    unit.transport->then_json(401, {{"error", "Unauthorized"}, {"message", "Token expired"}, {"code", "TOKEN_EXPIRED"}});
+    unit.transport->then(token_response("at-2", 25200));
+    unit.transport->then_json(200, {{"data", {{"id", "r1"}}}});
+    CHECK(client.records().get("orders", "r1").id == "r1");
+    CHECK(unit.transport->count() == 4);
+    CHECK(header_of(unit.transport->last(), "Authorization") == "Bearer at-2");
+
+    // A second 401 after the replay is final: no loop.
+    unit.transport->then_json(401, {{"message", "nope"}});
+    unit.transport->then(token_response("at-3", 25200));
+    unit.transport->then_json(401, {{"message", "still no"}});
+    CHECK_THROWS_AS(client.records().get("orders", "r1"), centrali::Unauthorized);
+    CHECK(unit.transport->count() == 7);
+}
+
+TEST_CASE("token endpoint failures surface as typed errors without the secret", "[unit][auth]") {
+    UnitClient unit;
+    unit.options.token.clear();
+    unit.options.client_id = "ci_abc";
+    unit.options.client_secret = "sk_very_secret_value";
+    auto client = unit.make();
+    unit.transport->then_json(401, {{"error", "Unauthorized"}, {"message", "Invalid client credentials for sk_very_secret_value"}});
+    try {
+        client.records().get("orders", "r1");
+        FAIL("expected Unauthorized");
+    } catch (const centrali::Unauthorized& e) {
+        CHECK(e.status() == 401);
+        CHECK(std::string(e.what()).find("sk_very_secret_value") == std::string::npos);
+        CHECK(e.message().find("REDACTED") != std::string::npos);
+        CHECK(e.body_snippet().find("sk_very_secret_value") == std::string::npos);
+    }
+    unit.transport->then_json(200, {{"token_type", "Bearer"}});
+    CHECK_THROWS_AS(client.fetch_service_account_token(), centrali::DecodeError);
+}
+
+TEST_CASE("idempotent calls retry 503 with back-off, then succeed", "[unit][retry]") {
+    UnitClient unit;
+    auto client = unit.make();
+    unit.transport->then_json(503, {{"message", "busy"}});
+    unit.transport->then_json(503, {{"message", "busy"}});
+    unit.transport->then_json(200, {{"data", {{"id", "r1"}}}});
+    CHECK(client.records().get("orders", "r1").id == "r1");
+    CHECK(unit.transport->count() == 3);
+    CHECK(unit.fake_clock.slept() == std::vector<milliseconds>{milliseconds(200), milliseconds(400)});
+}
+
+TEST_CASE("retries stop at max_attempts and report the last error", "[unit][retry]") {
+    UnitClient unit;
+    unit.options.retry.max_attempts = 2;
+    auto client = unit.make();
+    unit.transport->otherwise([](const HttpRequest&) { return json_response(502, {{"message", "bad gateway"}}); });
+    CHECK_THROWS_AS(client.records().get("orders", "r1"), centrali::ServerError);
+    CHECK(unit.transport->count() == 2);
+}
+
+TEST_CASE("a POST is not retried on 503 unless the call says it is idempotent", "[unit][retry]") {
+    UnitClient unit;
+    auto client = unit.make();
+    unit.transport->then_json(503, {{"message", "busy"}});
+    CHECK_THROWS_AS(client.records().create("orders", {{"a", 1}}), centrali::ServerError);
+    CHECK(unit.transport->count() == 1);
+
+    unit.transport->then_json(503, {{"message", "busy"}});
+    unit.transport->then_json(201, {{"data", {{"id", "r9"}}}});
+    centrali::CallOptions call;
+    call.idempotent = true;
+    CHECK(client.records().create("orders", {{"a", 1}}, {}, call).id == "r9");
+    CHECK(unit.transport->count() == 3);
+}
+
+TEST_CASE("a POST is retried after a connect failure but not after a timeout", "[unit][retry]") {
+    UnitClient unit;
+    auto client = unit.make();
+    unit.transport->then_throw(centrali::TransportError("refused", 7, false, true));
+    unit.transport->then_json(201, {{"data", {{"id", "r1"}}}});
+    CHECK(client.records().create("orders", {{"a", 1}}).id == "r1");
+    CHECK(unit.transport->count() == 2);
+
+    unit.transport->then_throw(centrali::TransportError("timed out", 28, true, false));
+    try {
+        client.records().create("orders", {{"a", 1}});
+        FAIL("expected a TransportError");
+    } catch (const centrali::TransportError& e) {
+        CHECK(e.timed_out());
+        CHECK(e.curl_code() == 28);
+    }
+    CHECK(unit.transport->count() == 3);
+}
+
+TEST_CASE("Retry-After is honoured exactly, and one longer than the cap is reported at once", "[unit][retry]") {
+    UnitClient unit;
+    auto client = unit.make();
+    unit.transport->then_json(429, {{"message", "slow down"}}, {{"retry-after", "2"}});
+    unit.transport->then_json(200, {{"data", {{"id", "r1"}}}});
+    client.records().get("orders", "r1");
+    CHECK(unit.fake_clock.slept() == std::vector<milliseconds>{milliseconds(2000)});
+
+    unit.transport->then_json(429, {{"message", "slow down"}, {"code", "RATE_LIMIT_EXCEEDED"}}, {{"retry-after", "3600"}});
+    try {
+        client.records().get("orders", "r1");
+        FAIL("expected RateLimited");
+    } catch (const centrali::RateLimited& e) {
+        CHECK(e.status() == 429);
+        CHECK(e.code() == "RATE_LIMIT_EXCEEDED");
+        CHECK(e.retry_after() == milliseconds(3600 * 1000));
+    }
+    CHECK(unit.transport->count() == 3);
+}
+
+TEST_CASE("cancelling stops before the next attempt and sends nothing more", "[unit][retry]") {
+    UnitClient unit;
+    centrali::CancelToken token;
+    unit.options.clock.sleep = [token](milliseconds, const centrali::CancelToken&) { token.cancel(); };
+    auto client = unit.make();
+    unit.transport->otherwise([](const HttpRequest&) { return json_response(503, {{"message", "busy"}}); });
+    centrali::CallOptions call;
+    call.cancel = token;
+    CHECK_THROWS_AS(client.records().get("orders", "r1", {}, call), centrali::Cancelled);
+    CHECK(unit.transport->count() == 1);
+    CHECK_THROWS_AS(client.records().get("orders", "r1", {}, call), centrali::Cancelled);
+    CHECK(unit.transport->count() == 1);
+}
+
+TEST_CASE("each error status maps to its class and carries the server's fields", "[unit][errors]") {
+    struct Case {
+        int status;
+        std::function<void(const centrali::ApiError&)> check;
+    };
+    const std::vector<Case> cases = {
+        {400, [](const centrali::ApiError& e) { CHECK(dynamic_cast<const centrali::BadRequest*>(&e)); }},
+        {401, [](const centrali::ApiError& e) { CHECK(dynamic_cast<const centrali::Unauthorized*>(&e)); }},
+        {403, [](const centrali::ApiError& e) { CHECK(dynamic_cast<const centrali::Forbidden*>(&e)); }},
+        {404, [](const centrali::ApiError& e) { CHECK(dynamic_cast<const centrali::NotFound*>(&e)); }},
+        {409, [](const centrali::ApiError& e) { CHECK(dynamic_cast<const centrali::Conflict*>(&e)); }},
+        {422, [](const centrali::ApiError& e) { CHECK(dynamic_cast<const centrali::Unprocessable*>(&e)); }},
+        {429, [](const centrali::ApiError& e) { CHECK(dynamic_cast<const centrali::RateLimited*>(&e)); }},
+        {500, [](const centrali::ApiError& e) { CHECK(dynamic_cast<const centrali::ServerError*>(&e)); }},
+        {418, [](const centrali::ApiError& e) { CHECK(typeid(e) == typeid(centrali::ApiError)); }},
+    };
+    for (const auto& c : cases) {
+        UnitClient unit;
+        unit.options.retry.max_attempts = 1;
+        auto client = unit.make();
+        unit.transport->then_json(c.status,
+                                  {{"error", "Short"}, {"message", "Long text"}, {"code", "SOME_CODE"},
+                                   {"details", json::array({{{"field", "name"}, {"message", "required"}}})},
+                                   {"requestId", "body-req"}},
+                                  {{"x-request-id", "hdr-req-1"}});
+        try {
+            client.records().get("orders", "r1");
+            FAIL("expected an ApiError for " << c.status);
+        } catch (const centrali::ApiError& e) {
+            c.check(e);
+            CHECK(e.status() == c.status);
+            CHECK(e.message() == "Long text");
+            CHECK(e.code() == "SOME_CODE");
+            CHECK(e.request_id() == "hdr-req-1");
+            CHECK(e.details()[0]["field"] == "name");
+            const std::string what = e.what();
+            CHECK(what.find(std::to_string(c.status)) != std::string::npos);
+            CHECK(what.find("SOME_CODE") != std::string::npos);
+            CHECK(what.find("hdr-req-1") != std::string::npos);
+        }
+    }
+}
+
+TEST_CASE("the status is authoritative whatever the body looks like", "[unit][errors]") {
+    UnitClient unit;
+    unit.options.retry.max_attempts = 1;
+    auto client = unit.make();
+
+    unit.transport->then_json(500, {{"data", {{"id", "looks-fine"}}}});
+    CHECK_THROWS_AS(client.records().get("orders", "r1"), centrali::ServerError);
+
+    unit.transport->then(raw_response(502, "<html><head><title>502 Bad Gateway</title></head></html>",
+                                      {{"content-type", "text/html"}}));
+    try {
+        client.records().get("orders", "r1");
+        FAIL("expected ServerError");
+    } catch (const centrali::ServerError& e) {
+        CHECK(e.status() == 502);
+        CHECK(e.body_snippet().find("502 Bad Gateway") != std::string::npos);
+        CHECK(e.message().find("not a Centrali JSON error") != std::string::npos);
+        CHECK(e.request_id().empty());
+    }
+
+    unit.transport->then(raw_response(404, ""));
+    try {
+        client.records().get("orders", "r1");
+        FAIL("expected NotFound");
+    } catch (const centrali::NotFound& e) {
+        CHECK(e.message() == "Not Found");
+    }
+    // Unauthorized with a request id only in the body.
+    unit.transport->then_json(403, {{"message", "no"}, {"requestId", "body-only"}});
+    try {
+        client.records().get("orders", "r1");
+        FAIL("expected Forbidden");
+    } catch (const centrali::Forbidden& e) {
+        CHECK(e.request_id() == "body-only");
+    }
+}
+
+TEST_CASE("a 2xx body that is not JSON is a DecodeError, never a crash", "[unit][errors]") {
+    UnitClient unit;
+    auto client = unit.make();
+    unit.transport->then(raw_response(200, "{\"data\": {\"id\": \"r1\""));
+    CHECK_THROWS_AS(client.records().get("orders", "r1"), centrali::DecodeError);
+    unit.transport->then(raw_response(200, ""));
+    CHECK_THROWS_AS(client.records().get("orders", "r1"), centrali::DecodeError);
+    unit.transport->then_json(200, {{"data", "unexpected string"}, {"meta", json::array()}});
+    CHECK_THROWS_AS(client.records().get("orders", "r1"), centrali::DecodeError);
+    unit.transport->then_json(200, {{"data", "unexpected string"}, {"meta", json::array()}});
+    CHECK_THROWS_AS(client.records().query("orders"), centrali::DecodeError);
+    unit.transport->then_json(200, {{"data", {{"id", 42}}}});
+    CHECK_THROWS_AS(client.records().get("orders", "r1"), centrali::DecodeError);
+}
+
+TEST_CASE("every failure is catchable as centrali::Error", "[unit][errors]") {
+    UnitClient unit;
+    unit.options.retry.max_attempts = 1;
+    auto client = unit.make();
+    unit.transport->then_json(404, {{"message", "x"}});
+    unit.transport->then_throw(centrali::TransportError("reset", 56, false, false));
+    unit.transport->then(raw_response(200, "nope"));
+    int caught = 0;
+    for (int i = 0; i < 3; ++i) {
+        try {
+            client.records().get("orders", "r1");
+        } catch (const centrali::Error&) {
+            ++caught;
+        }
+    }
+    CHECK(caught == 3);
+}
+
+TEST_CASE("credentials never reach a log line or an error message", "[unit][secrets]") {
+    UnitClient unit;
+    std::vector<std::string> lines;
+    auto mutex = std::make_shared<std::mutex>();
+    unit.options.logger = [&lines, mutex](centrali::LogLevel, std::string_view line) {
+        std::lock_guard<std::mutex> lock(*mutex);
+        lines.emplace_back(line);
+    };
+    unit.options.retry.max_attempts = 2;
+    auto client = unit.make();
+    unit.transport->then_json(503, {{"message", "echo Bearer tok-secret-123"}});
+    unit.transport->then_json(400, {{"message", "bad token tok-secret-123"}, {"details", {{"token", "tok-secret-123"}}}});
+    try {
+        client.records().get("orders", "tok-secret-123");
+        FAIL("expected BadRequest");
+    } catch (const centrali::BadRequest& e) {
+        CHECK(std::string(e.what()).find("tok-secret-123") == std::string::npos);
+        CHECK(e.message().find("tok-secret-123") == std::string::npos);
+        CHECK(e.details().dump().find("tok-secret-123") == std::string::npos);
+        CHECK(e.body_snippet().find("tok-secret-123") == std::string::npos);
+    }
+    REQUIRE_FALSE(lines.empty());
+    for (const auto& line : lines) CHECK(line.find("tok-secret-123") == std::string::npos);
+}
+
+TEST_CASE("credentials are refused over plain http except to loopback", "[unit][secrets]") {
+    UnitClient unit;
+    unit.options.base_url = "http://centrali.example";
+    auto client = unit.make();
+    CHECK_THROWS_AS(client.records().get("orders", "r1"), centrali::ConfigurationError);
+    CHECK(unit.transport->count() == 0);
+
+    unit.options.allow_insecure_http = true;
+    auto allowed = unit.make();
+    allowed.records().get("orders", "r1");
+    CHECK(unit.transport->count() == 1);
+
+    UnitClient loop;
+    loop.options.base_url = "http://127.0.0.1:9";
+    auto local = loop.make();
+    local.records().get("orders", "r1");
+    CHECK(loop.transport->last().url == "http://127.0.0.1:9/data/workspace/acme/api/v1/records/slug/orders/r1");
+}
+
+TEST_CASE("turning TLS verification off logs a warning", "[unit][secrets]") {
+    UnitClient unit;
+    std::vector<std::pair<centrali::LogLevel, std::string>> lines;
+    unit.options.logger = [&lines](centrali::LogLevel level, std::string_view line) { lines.emplace_back(level, std::string(line)); };
+    unit.options.tls.insecure_disable_verification = true;
+    auto client = unit.make();
+    REQUIRE(lines.size() == 1);
+    CHECK(lines[0].first == centrali::LogLevel::warning);
+    CHECK(lines[0].second.find("DISABLED") != std::string::npos);
+}
+
+TEST_CASE("Clients are independent and movable; managers are created once", "[unit][client]") {
+    UnitClient a;
+    UnitClient b;
+    b.options.token = "other-token-456";
+    auto first = a.make();
+    auto second = b.make();
+    centrali::RecordsManager* manager = &first.records();
+    centrali::Client moved = std::move(first);
+    CHECK(&moved.records() == manager);
+    moved.records().get("orders", "1");
+    second.records().get("orders", "1");
+    CHECK(header_of(a.transport->last(), "Authorization") == "Bearer tok-secret-123");
+    CHECK(header_of(b.transport->last(), "Authorization") == "Bearer other-token-456");
+
+    std::set<centrali::RecordsManager*> seen;
+    std::mutex mutex;
+    auto client = a.make();
+    std::vector<std::thread> threads;
+    for (int i = 0; i < 8; ++i)
+        threads.emplace_back([&] {
+            auto* m = &client.records();
+            std::lock_guard<std::mutex> lock(mutex);
+            seen.insert(m);
+        });
+    for (auto& t : threads) t.join();
+    CHECK(seen.size() == 1);
+}
+
+TEST_CASE("from_env reads the documented variables", "[unit][client]") {
+    ::setenv("CENTRALI_URL", "https://centrali.io", 1);
+    ::setenv("CENTRALI_WORKSPACE", "acme", 1);
+    ::setenv("CENTRALI_CLIENT_ID", "ci_env", 1);
+    ::setenv("CENTRALI_CLIENT_SECRET", "sk_env", 1);
+    ::setenv("CENTRALI_TOKEN", "tok_env", 1);
+    ::setenv("CENTRALI_PUBLISHABLE_KEY", "pk_env", 1);
+    const auto options = centrali::ClientOptions::from_env();
+    CHECK(options.base_url == "https://centrali.io");
+    CHECK(options.workspace == "acme");
+    CHECK(options.client_id == "ci_env");
+    CHECK(options.client_secret == "sk_env");
+    CHECK(options.token == "tok_env");
+    CHECK(options.publishable_key == "pk_env");
+    for (const char* name : {"CENTRALI_URL", "CENTRALI_WORKSPACE", "CENTRALI_CLIENT_ID", "CENTRALI_CLIENT_SECRET",
+                             "CENTRALI_TOKEN", "CENTRALI_PUBLISHABLE_KEY"})
+        ::unsetenv(name);
+    CHECK(centrali::ClientOptions::from_env().base_url.empty());
+}
