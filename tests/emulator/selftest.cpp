@@ -390,8 +390,6 @@ void test_upsert_bulk(Emulator& emu, httplib::Client& cli) {
   r = call(cli, "POST", R + "items/bulk", R"({"records":[{"n":4},"oops"]})");
   CHECK_EQ(r.status, 400);
   CHECK_EQ(emu.record_count("items"), std::size_t(3));  // all-or-nothing
-  const std::string a = r.j.is_null() ? "" : "";
-  (void)a;
   json created = call(cli, "GET", R + "items").j["data"];
   const std::string id1 = created[0].value("id", ""), id2 = created[1].value("id", "");
 
