@@ -27,7 +27,6 @@ inline void ensure_curl_global_init() {
 struct CurlTransportOptions {
     TlsOptions tls;
     std::string proxy;
-    std::string user_agent;
     std::size_t max_response_bytes = std::size_t{128} << 20;
     std::size_t max_idle_handles = 32;
 };
@@ -124,11 +123,13 @@ private:
         }
         CURL* handle = curl_easy_init();
         if (handle == nullptr) throw TransportError("centrali: curl_easy_init failed", 0, false, false);
+        configure_handle(handle);
         return handle;
     }
 
+    /// A pooled handle keeps its options, its live connections and its DNS and TLS session
+    /// caches; every request sets all the options that vary, so nothing leaks between calls.
     void release(CURL* handle) noexcept {
-        curl_easy_reset(handle);  // keeps the live connections, the DNS and TLS session caches
         std::lock_guard<std::mutex> lock(mutex_);
         if (idle_.size() < options_.max_idle_handles) {
             idle_.push_back(handle);
@@ -188,27 +189,16 @@ private:
         return exchange.request->cancel.is_cancelled() ? 1 : 0;
     }
 
-    void configure(CURL* curl, const HttpRequest& request, Exchange& exchange, curl_slist* headers) const {
-        curl_easy_setopt(curl, CURLOPT_URL, request.url.c_str());
+    /// Options that are the same for every request of this transport, set once per handle.
+    void configure_handle(CURL* curl) const {
         curl_easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);
-        curl_easy_setopt(curl, CURLOPT_HTTPHEADER, headers);
-        curl_easy_setopt(curl, CURLOPT_ERRORBUFFER, exchange.error_buffer);
         curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, &CurlTransport::on_body);
-        curl_easy_setopt(curl, CURLOPT_WRITEDATA, &exchange);
         curl_easy_setopt(curl, CURLOPT_HEADERFUNCTION, &CurlTransport::on_header);
-        curl_easy_setopt(curl, CURLOPT_HEADERDATA, &exchange);
         curl_easy_setopt(curl, CURLOPT_XFERINFOFUNCTION, &CurlTransport::on_progress);
-        curl_easy_setopt(curl, CURLOPT_XFERINFODATA, &exchange);
         curl_easy_setopt(curl, CURLOPT_NOPROGRESS, 0L);
 #if LIBCURL_VERSION_NUM >= 0x075000
         curl_easy_setopt(curl, CURLOPT_PREREQFUNCTION, &CurlTransport::on_before_send);
-        curl_easy_setopt(curl, CURLOPT_PREREQDATA, &exchange);
-#else
-        // No way to see libcurl's transparent resend: never reuse a connection for such a request.
-        if (!request.idempotent) curl_easy_setopt(curl, CURLOPT_FRESH_CONNECT, 1L);
 #endif
-        curl_easy_setopt(curl, CURLOPT_CONNECTTIMEOUT_MS, static_cast<long>(request.connect_timeout.count()));
-        curl_easy_setopt(curl, CURLOPT_TIMEOUT_MS, static_cast<long>(request.timeout.count()));
         curl_easy_setopt(curl, CURLOPT_TCP_KEEPALIVE, 1L);
         // Redirects are never followed: a redirect to another host would carry the x-api-key.
         curl_easy_setopt(curl, CURLOPT_FOLLOWLOCATION, 0L);
@@ -217,25 +207,40 @@ private:
 #else
         curl_easy_setopt(curl, CURLOPT_PROTOCOLS, static_cast<long>(CURLPROTO_HTTP | CURLPROTO_HTTPS));
 #endif
-        if (!options_.user_agent.empty()) curl_easy_setopt(curl, CURLOPT_USERAGENT, options_.user_agent.c_str());
         if (!options_.proxy.empty()) curl_easy_setopt(curl, CURLOPT_PROXY, options_.proxy.c_str());
         const bool verify = !options_.tls.insecure_disable_verification;
         curl_easy_setopt(curl, CURLOPT_SSL_VERIFYPEER, verify ? 1L : 0L);
         curl_easy_setopt(curl, CURLOPT_SSL_VERIFYHOST, verify ? 2L : 0L);
         if (!options_.tls.ca_file.empty()) curl_easy_setopt(curl, CURLOPT_CAINFO, options_.tls.ca_file.c_str());
         if (!options_.tls.ca_dir.empty()) curl_easy_setopt(curl, CURLOPT_CAPATH, options_.tls.ca_dir.c_str());
+    }
+
+    /// Everything that differs between requests; all of it is set every time.
+    static void configure(CURL* curl, const HttpRequest& request, Exchange& exchange, curl_slist* headers) {
+        curl_easy_setopt(curl, CURLOPT_URL, request.url.c_str());
+        curl_easy_setopt(curl, CURLOPT_HTTPHEADER, headers);
+        curl_easy_setopt(curl, CURLOPT_ERRORBUFFER, exchange.error_buffer);
+        curl_easy_setopt(curl, CURLOPT_WRITEDATA, &exchange);
+        curl_easy_setopt(curl, CURLOPT_HEADERDATA, &exchange);
+        curl_easy_setopt(curl, CURLOPT_XFERINFODATA, &exchange);
+#if LIBCURL_VERSION_NUM >= 0x075000
+        curl_easy_setopt(curl, CURLOPT_PREREQDATA, &exchange);
+#else
+        // No way to see libcurl's transparent resend: never reuse a connection for such a request.
+        curl_easy_setopt(curl, CURLOPT_FRESH_CONNECT, request.idempotent ? 0L : 1L);
+#endif
+        curl_easy_setopt(curl, CURLOPT_CONNECTTIMEOUT_MS, static_cast<long>(request.connect_timeout.count()));
+        curl_easy_setopt(curl, CURLOPT_TIMEOUT_MS, static_cast<long>(request.timeout.count()));
 
         const std::string& method = request.method;
-        if (method == "GET") {
+        curl_easy_setopt(curl, CURLOPT_NOBODY, method == "HEAD" ? 1L : 0L);
+        curl_easy_setopt(curl, CURLOPT_CUSTOMREQUEST,
+                         method == "GET" || method == "POST" || method == "HEAD" ? nullptr : method.c_str());
+        if (method == "POST" || !request.body.empty()) {
+            curl_easy_setopt(curl, CURLOPT_POSTFIELDS, request.body.data());
+            curl_easy_setopt(curl, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(request.body.size()));
+        } else if (method != "HEAD") {
             curl_easy_setopt(curl, CURLOPT_HTTPGET, 1L);
-        } else if (method == "HEAD") {
-            curl_easy_setopt(curl, CURLOPT_NOBODY, 1L);
-        } else {
-            if (method != "POST") curl_easy_setopt(curl, CURLOPT_CUSTOMREQUEST, method.c_str());
-            if (method == "POST" || !request.body.empty()) {
-                curl_easy_setopt(curl, CURLOPT_POSTFIELDS, request.body.data());
-                curl_easy_setopt(curl, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(request.body.size()));
-            }
         }
     }
 
