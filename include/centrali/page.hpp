@@ -34,7 +34,7 @@ template <class T>
 struct Page {
     std::vector<T> items;
     PageMeta meta;
-    nlohmann::json raw;  ///< the whole response body
+    nlohmann::json raw;  ///< the response body, without the items (they are in `items`)
 
     auto begin() const noexcept { return items.begin(); }
     auto end() const noexcept { return items.end(); }
@@ -47,9 +47,10 @@ namespace detail {
 template <class T>
 Page<T> decode_page(nlohmann::json body, const char* what) {
     Page<T> page;
-    const nlohmann::json& items = unwrap_array(body, what);
+    nlohmann::json& items = unwrap_array(body, what);
     page.items.reserve(items.size());
-    for (const auto& item : items) page.items.push_back(decode_as<T>(item, what));
+    for (auto& item : items) page.items.push_back(Decoder<T>::decode(std::move(item), what));
+    items = nlohmann::json::array();  // moved-from husks; raw keeps everything else
     if (body.is_object())
         if (auto meta = body.find("meta"); meta != body.end() && meta->is_object()) page.meta = decode_as<PageMeta>(*meta, "meta");
     page.raw = std::move(body);

@@ -30,27 +30,49 @@ struct BasicRecord {
     std::string updated_at;
     std::string created_by;
     std::string updated_by;
-    nlohmann::json raw;  ///< the whole record as received
+    /// Every member the server sent except `data` (which is in `data`): the escape hatch for
+    /// members this SDK does not know yet. Not duplicating the field map keeps decoding cheap.
+    nlohmann::json raw;
 };
 using Record = BasicRecord<>;
 
+namespace detail {
+/// Fills `record` from `j`, moving the field map out instead of copying it.
+template <class T>
+void read_record(nlohmann::json&& j, BasicRecord<T>& record) {
+    if (!j.is_object()) throw DecodeError("centrali: a record must be a JSON object, got " + std::string(j.type_name()));
+    read_member(j, "id", record.id);
+    read_member(j, "recordSlug", record.record_slug);
+    read_member(j, "workspaceSlug", record.workspace_slug);
+    read_member(j, "status", record.status);
+    read_member(j, "version", record.version);
+    read_member(j, "createdAt", record.created_at);
+    read_member(j, "updatedAt", record.updated_at);
+    read_member(j, "createdBy", record.created_by);
+    read_member(j, "updatedBy", record.updated_by);
+    if (auto data = j.find("data"); data != j.end()) {
+        if (!data->is_null()) {
+            if constexpr (std::is_same_v<T, nlohmann::json>) record.data = std::move(*data);
+            else record.data = decode_as<T>(*data, "record data");
+        }
+        j.erase(data);
+    }
+    record.raw = std::move(j);
+}
+
+template <class T>
+struct Decoder<BasicRecord<T>> {
+    static BasicRecord<T> decode(nlohmann::json&& j, const char*) {
+        BasicRecord<T> record;
+        read_record(std::move(j), record);
+        return record;
+    }
+};
+}  // namespace detail
+
 template <class T>
 void from_json(const nlohmann::json& j, BasicRecord<T>& record) {
-    if (!j.is_object()) throw DecodeError("centrali: a record must be a JSON object, got " + std::string(j.type_name()));
-    detail::read_member(j, "id", record.id);
-    if (auto data = j.find("data"); data != j.end() && !data->is_null()) {
-        if constexpr (std::is_same_v<T, nlohmann::json>) record.data = *data;
-        else record.data = detail::decode_as<T>(*data, "record data");
-    }
-    detail::read_member(j, "recordSlug", record.record_slug);
-    detail::read_member(j, "workspaceSlug", record.workspace_slug);
-    detail::read_member(j, "status", record.status);
-    detail::read_member(j, "version", record.version);
-    detail::read_member(j, "createdAt", record.created_at);
-    detail::read_member(j, "updatedAt", record.updated_at);
-    detail::read_member(j, "createdBy", record.created_by);
-    detail::read_member(j, "updatedBy", record.updated_by);
-    record.raw = j;
+    detail::read_record(nlohmann::json(j), record);
 }
 
 /// A filter value as it goes on the wire: numbers and booleans in their JSON spelling, lists
@@ -283,9 +305,9 @@ public:
         const nlohmann::json body = {{"match", match}, {"data", data}};
         nlohmann::json response = send(detail::routes::records_upsert, {slug}, {}, &body, call);
         UpsertResult<T> result;
-        result.record = detail::decode_as<BasicRecord<T>>(detail::unwrap_object(response, "record"), "record");
-        if (auto meta = response.find("meta"); response.is_object() && meta != response.end())
-            detail::read_member(*meta, "created", result.created);
+        if (response.is_object())
+            if (auto meta = response.find("meta"); meta != response.end()) detail::read_member(*meta, "created", result.created);
+        detail::read_record(std::move(detail::unwrap_object(response, "record")), result.record);
         return result;
     }
 

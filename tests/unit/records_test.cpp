@@ -222,6 +222,8 @@ TEST_CASE("records decode with extra, missing and null fields", "[unit][records]
     CHECK(record.created_by.empty());
     CHECK(record.status.empty());
     CHECK(record.raw["brandNew"] == json{1, 2});
+    CHECK_FALSE(record.raw.contains("data"));  // the field map lives in .data only
+    CHECK(record.data == json{{"x", 1}});
 
     // A bare record (no {"data": …} envelope), as one documented response shows.
     unit.transport->then_json(200, record_json("bare"));

@@ -49,9 +49,16 @@ T decode_as(const nlohmann::json& value, const char* what) {
     }
 }
 
+/// Decodes a value the SDK owns. The default converts through from_json; models whose decoding
+/// can steal from the JSON (records, pages) specialise it to move instead of copy.
+template <class T, class = void>
+struct Decoder {
+    static T decode(nlohmann::json&& value, const char* what) { return decode_as<T>(value, what); }
+};
+
 /// Centrali wraps payloads as {"data": …}. Some documented responses are the bare object, which
 /// is recognised by a top-level "id" (a wrapped payload has none at the top).
-inline const nlohmann::json& unwrap_object(const nlohmann::json& body, const char* what) {
+inline nlohmann::json& unwrap_object(nlohmann::json& body, const char* what) {
     if (body.is_object()) {
         const auto data = body.find("data");
         if (body.contains("id") || data == body.end()) return body;
@@ -61,7 +68,7 @@ inline const nlohmann::json& unwrap_object(const nlohmann::json& body, const cha
                       body.dump().substr(0, 200));
 }
 
-inline const nlohmann::json& unwrap_array(const nlohmann::json& body, const char* what) {
+inline nlohmann::json& unwrap_array(nlohmann::json& body, const char* what) {
     if (body.is_array()) return body;
     if (body.is_object()) {
         const auto data = body.find("data");

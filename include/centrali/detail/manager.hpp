@@ -28,18 +28,18 @@ protected:
     template <class T>
     T one(const Route& route, std::initializer_list<std::string_view> args, const Query& query,
           const nlohmann::json* body, const CallOptions& call, const char* what) {
-        const nlohmann::json response = send(route, args, query, body, call);
-        return decode_as<T>(unwrap_object(response, what), what);
+        nlohmann::json response = send(route, args, query, body, call);
+        return Decoder<T>::decode(std::move(unwrap_object(response, what)), what);
     }
 
     template <class T>
     std::vector<T> list(const Route& route, std::initializer_list<std::string_view> args, const Query& query,
                         const nlohmann::json* body, const CallOptions& call, const char* what) {
-        const nlohmann::json response = send(route, args, query, body, call);
-        const nlohmann::json& items = unwrap_array(response, what);
+        nlohmann::json response = send(route, args, query, body, call);
+        nlohmann::json& items = unwrap_array(response, what);
         std::vector<T> out;
         out.reserve(items.size());
-        for (const auto& item : items) out.push_back(decode_as<T>(item, what));
+        for (auto& item : items) out.push_back(Decoder<T>::decode(std::move(item), what));
         return out;
     }
 
