@@ -184,10 +184,13 @@ public:
         const int max_attempts = std::max(1, retry.max_attempts);
         bool renewed_after_401 = false;
 
+        HttpRequest request = build_request(call, call_options);
+        request.idempotent = idempotent;
+        const std::size_t fixed_headers = request.headers.size();
         for (int attempt = 1;; ++attempt) {
             if (call_options.cancel.is_cancelled()) throw Cancelled();
-            HttpRequest request = build_request(call, call_options);
-            request.idempotent = idempotent;
+            // The credential may change between attempts (a renewed token); the rest may not.
+            request.headers.resize(fixed_headers);
             std::string token_used;
             if (call.authenticated) {
                 if (auto header = auth_.header(call_options.cancel)) {
@@ -202,13 +205,14 @@ public:
                 response = transport_->send(request);
             } catch (const TransportError& error) {
                 const bool safe = error.connect_failed() || idempotent;
-                log(LogLevel::debug, describe(call, attempt) + " failed: " + error.what());
+                if (logging()) log(LogLevel::debug, describe(call, attempt) + " failed: " + error.what());
                 if (!safe || attempt >= max_attempts) rethrow_redacted(error);
                 pause(backoff_delay(retry, attempt - 1, clock_.random()), call_options.cancel);
                 continue;
             }
-            log(LogLevel::debug, describe(call, attempt) + " -> " + std::to_string(response.status) + " in " +
-                                     std::to_string(elapsed_ms(started)) + " ms");
+            if (logging())
+                log(LogLevel::debug, describe(call, attempt) + " -> " + std::to_string(response.status) + " in " +
+                                         std::to_string(elapsed_ms(started)) + " ms");
 
             if (response.status >= 200 && response.status < 300) return response;
 
@@ -241,6 +245,8 @@ public:
         return body;
     }
 
+    bool logging() const noexcept { return static_cast<bool>(options_.logger); }
+
     void log(LogLevel level, const std::string& message) const {
         if (options_.logger) options_.logger(level, redact(message, auth_.secrets()));
     }
@@ -262,7 +268,7 @@ private:
         request.connect_timeout = options_.connect_timeout;
         request.timeout = call_options.timeout.value_or(options_.request_timeout);
         request.cancel = call_options.cancel;
-        request.headers.reserve(4);
+        request.headers.reserve(5);
         request.headers.emplace_back("Accept", "application/json");
         request.headers.emplace_back("User-Agent", user_agent_);
         if (!call.content_type.empty()) request.headers.emplace_back("Content-Type", std::string(call.content_type));
