@@ -181,7 +181,7 @@ public:
         check_credentials_allowed(call);
         const RetryOptions& retry = options_.retry;
         const bool idempotent = call_options.idempotent || is_idempotent_method(call.method);
-        const int max_attempts = std::max(1, retry.max_attempts);
+        const int max_attempts = (std::max)(1, retry.max_attempts);
         bool renewed_after_401 = false;
 
         HttpRequest request = build_request(call, call_options);

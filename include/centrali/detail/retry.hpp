@@ -26,10 +26,10 @@ inline bool is_retryable_status(int status) noexcept {
 
 /// Full jitter: uniform in [0, min(max_delay, initial * multiplier^retry_index)].
 inline std::chrono::milliseconds backoff_delay(const RetryOptions& retry, int retry_index, double random01) {
-    const double cap = std::min(static_cast<double>(retry.max_delay.count()),
+    const double cap = (std::min)(static_cast<double>(retry.max_delay.count()),
                                 static_cast<double>(retry.initial_delay.count()) *
                                     std::pow(retry.multiplier, static_cast<double>(retry_index)));
-    return std::chrono::milliseconds(static_cast<long long>(std::max(0.0, cap) * random01));
+    return std::chrono::milliseconds(static_cast<long long>((std::max)(0.0, cap) * random01));
 }
 
 /// Days since 1970-01-01 of a proleptic Gregorian date (Howard Hinnant's algorithm), so that
@@ -88,7 +88,7 @@ inline Clock complete_clock(Clock clock) {
             while (!cancel.is_cancelled()) {
                 const auto now = std::chrono::steady_clock::now();
                 if (now >= deadline) return;
-                std::this_thread::sleep_for(std::min<std::chrono::steady_clock::duration>(
+                std::this_thread::sleep_for((std::min<std::chrono::steady_clock::duration>)(
                     deadline - now, std::chrono::milliseconds(20)));
             }
         };
