@@ -6,10 +6,14 @@
 // created on first use and live as long as the Client.
 
 #include <centrali/errors.hpp>
+#include <centrali/functions.hpp>
 #include <centrali/options.hpp>
 #include <centrali/page.hpp>
 #include <centrali/records.hpp>
+#include <centrali/runs.hpp>
+#include <centrali/string_enum.hpp>
 #include <centrali/transport.hpp>
+#include <centrali/triggers.hpp>
 #include <centrali/version.hpp>
 
 #include <centrali/detail/core.hpp>
@@ -51,6 +55,9 @@ public:
     ~Client() = default;
 
     RecordsManager& records() { return managers_->records.get(core_); }
+    FunctionsManager& functions() { return managers_->functions.get(core_); }
+    TriggersManager& triggers() { return managers_->triggers.get(core_); }
+    RunsManager& runs() { return managers_->runs.get(core_); }
 
     /// Replaces the bearer token used by later requests (the JS SDK's setToken).
     void set_token(std::string token) { core_->auth().set_token(std::move(token)); }
@@ -67,6 +74,9 @@ public:
 private:
     struct Managers {
         detail::Lazy<RecordsManager> records;
+        detail::Lazy<FunctionsManager> functions;
+        detail::Lazy<TriggersManager> triggers;
+        detail::Lazy<RunsManager> runs;
     };
 
     std::shared_ptr<detail::Core> core_;

@@ -9,6 +9,8 @@
 //   ├─ TransportError           no usable response: connect failure, timeout, reset, TLS
 //   ├─ DecodeError              a 2xx response whose body is not the JSON we expect
 //   ├─ Cancelled                the caller's CancelToken fired
+//   ├─ DeadlineExceeded         a wait for a run reached its deadline
+//   ├─ FunctionRunFailed        (runs.hpp) a waited-for run ended in failure or timeout
 //   └─ ConfigurationError       the Client cannot make this call as configured
 //      └─ InvalidArgument       an argument can never be valid (for example an empty id)
 
@@ -108,6 +110,14 @@ public:
 class Cancelled : public Error {
 public:
     Cancelled() : Error("centrali: cancelled", ErrorInfo{0, "CANCELLED", "cancelled", nullptr, {}}) {}
+};
+
+/// A wait (runs().wait, triggers().invoke_and_wait, …) reached its deadline; no request was
+/// sent after it.
+class DeadlineExceeded : public Error {
+public:
+    explicit DeadlineExceeded(const std::string& what)
+        : Error(what, ErrorInfo{0, "DEADLINE_EXCEEDED", what, nullptr, {}}) {}
 };
 
 class ConfigurationError : public Error {

@@ -134,6 +134,18 @@ struct ClientOptions {
     }
 };
 
+/// How a wait for a run polls: the first poll at once, then after `initial_interval`, growing
+/// by `multiplier` up to `max_interval`, and never past `deadline` (counted from the start of
+/// the wait). When the deadline is reached the wait throws DeadlineExceeded without another
+/// request; when `cancel` fires it throws Cancelled, also without another request.
+struct WaitOptions {
+    std::chrono::milliseconds deadline{300'000};  ///< Centrali stops functions after 5 minutes
+    std::chrono::milliseconds initial_interval{250};
+    std::chrono::milliseconds max_interval{5'000};
+    double multiplier = 1.5;
+    CancelToken cancel;
+};
+
 /// Per-call settings; every manager method takes one as its last, defaulted argument.
 struct CallOptions {
     std::optional<std::chrono::milliseconds> timeout;  ///< overrides request_timeout

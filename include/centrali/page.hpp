@@ -30,6 +30,12 @@ inline void from_json(const nlohmann::json& j, PageMeta& meta) {
     meta.raw = j;
 }
 
+/// Paging for list calls. Like the JS SDK, zero means "not sent" (the server's default).
+struct ListOptions {
+    long long page = 0;
+    long long limit = 0;
+};
+
 template <class T>
 struct Page {
     std::vector<T> items;

@@ -39,6 +39,15 @@ void read_member(const nlohmann::json& object, const char* key, std::optional<T>
     target = std::move(value);
 }
 
+/// Request bodies send only the members the caller set (the JS SDK's truthy rule).
+template <class T>
+void write_member(nlohmann::json& object, const char* key, const std::optional<T>& value) {
+    if (value) object[key] = *value;
+}
+inline void write_member(nlohmann::json& object, const char* key, const std::string& value) {
+    if (!value.empty()) object[key] = value;
+}
+
 /// Converts with the user's from_json, turning nlohmann's exceptions into DecodeError.
 template <class T>
 T decode_as(const nlohmann::json& value, const char* what) {

@@ -55,6 +55,16 @@ protected:
         return query;
     }
 
+    /// `page` and `limit`, each only when positive (the JS SDK sends only truthy options).
+    static Query paging(long long page, long long limit) {
+        Query query;
+        if (page > 0) query.add("page", std::to_string(page));
+        if (limit > 0) query.add("limit", std::to_string(limit));
+        return query;
+    }
+
+    const Clock& clock() const noexcept { return core_->clock(); }
+
     static void require_object(const nlohmann::json& value, const char* what) {
         if (!value.is_object()) throw InvalidArgument(std::string(what) + " must be a JSON object");
     }

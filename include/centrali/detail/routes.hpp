@@ -87,10 +87,45 @@ inline constexpr Route records_bulk_create{"records.bulk_create", "POST", "data/
 inline constexpr Route records_bulk_update{"records.bulk_update", "PATCH", "data/workspace/{ws}/api/v1/records/slug/{slug}/bulk", C::unconfirmed};
 inline constexpr Route records_bulk_delete{"records.bulk_delete", "DELETE", "data/workspace/{ws}/api/v1/records/slug/{slug}/bulk", C::unconfirmed};
 
+// --- Compute functions (data service) -----------------------------------------------------
+// Base path DOC (api-reference/functions); the test path is verbatim in the SDK 4.4.5 seed.
+inline constexpr Route functions_list{"functions.list", "GET", "data/workspace/{ws}/api/v1/compute-functions", C::doc};
+inline constexpr Route functions_create{"functions.create", "POST", "data/workspace/{ws}/api/v1/compute-functions", C::doc};
+inline constexpr Route functions_get{"functions.get", "GET", "data/workspace/{ws}/api/v1/compute-functions/{id}", C::inferred};
+// PUT: the older route map lists `PUT /functions/{id}`; PATCH is possible.
+inline constexpr Route functions_update{"functions.update", "PUT", "data/workspace/{ws}/api/v1/compute-functions/{id}", C::unconfirmed};
+inline constexpr Route functions_delete{"functions.delete", "DELETE", "data/workspace/{ws}/api/v1/compute-functions/{id}", C::unconfirmed};
+inline constexpr Route functions_test{"functions.test_execute", "POST", "data/workspace/{ws}/api/v1/compute-functions/test", C::code};
+
+// --- Triggers (data service) ----------------------------------------------------------------
+// Base path DOC (platform/trigger-parameters). Single-trigger routes follow REST convention.
+inline constexpr Route triggers_list{"triggers.list", "GET", "data/workspace/{ws}/api/v1/function-triggers", C::doc};
+inline constexpr Route triggers_create{"triggers.create", "POST", "data/workspace/{ws}/api/v1/function-triggers", C::doc};
+inline constexpr Route triggers_get{"triggers.get", "GET", "data/workspace/{ws}/api/v1/function-triggers/{id}", C::inferred};
+inline constexpr Route triggers_update{"triggers.update", "PUT", "data/workspace/{ws}/api/v1/function-triggers/{id}", C::unconfirmed};
+inline constexpr Route triggers_delete{"triggers.delete", "DELETE", "data/workspace/{ws}/api/v1/function-triggers/{id}", C::unconfirmed};
+// invoke: asynchronous, answers with the job id (DOC: SDK README); the path is UNCONFIRMED.
+inline constexpr Route triggers_invoke{"triggers.invoke", "POST", "data/workspace/{ws}/api/v1/function-triggers/{id}/execute", C::unconfirmed};
+inline constexpr Route triggers_pause{"triggers.pause", "PATCH", "data/workspace/{ws}/api/v1/function-triggers/{id}/pause", C::unconfirmed};
+inline constexpr Route triggers_resume{"triggers.resume", "PATCH", "data/workspace/{ws}/api/v1/function-triggers/{id}/resume", C::unconfirmed};
+
+// --- Function runs (data service) -----------------------------------------------------------
+// get / by trigger / by function are verbatim in the SDK 4.4.5 seed (FunctionRunsManager).
+inline constexpr Route runs_get{"runs.get", "GET", "data/workspace/{ws}/api/v1/function-runs/{id}", C::code};
+inline constexpr Route runs_by_trigger{"runs.list_by_trigger", "GET", "data/workspace/{ws}/api/v1/function-runs/trigger/{id}", C::code};
+inline constexpr Route runs_by_function{"runs.list_by_function", "GET", "data/workspace/{ws}/api/v1/function-runs/function/{id}", C::code};
+// Job status (state / returnValue.outputs / failedReason) is used by vendor templates through
+// runs.getJobStatus, which is not in 4.4.5; its path is UNCONFIRMED.
+inline constexpr Route runs_job_status{"runs.get_job_status", "GET", "data/workspace/{ws}/api/v1/function-runs/jobs/{id}", C::unconfirmed};
+
 /// Every route, for documentation and for tests that check the table itself.
 inline constexpr Route all[] = {
-    records_query,  records_create, records_get,         records_update,      records_delete,
-    records_restore, records_upsert, records_bulk_create, records_bulk_update, records_bulk_delete,
+    records_query,    records_create,   records_get,       records_update,   records_delete,
+    records_restore,  records_upsert,   records_bulk_create, records_bulk_update, records_bulk_delete,
+    functions_list,   functions_create, functions_get,     functions_update, functions_delete,
+    functions_test,   triggers_list,    triggers_create,   triggers_get,     triggers_update,
+    triggers_delete,  triggers_invoke,  triggers_pause,    triggers_resume,  runs_get,
+    runs_by_trigger,  runs_by_function, runs_job_status,
 };
 
 }  // namespace routes

@@ -1,0 +1,322 @@
+// Unit tests of functions(), triggers() and runs(): exact requests, decoding, the wait helpers.
+#include "catch.hpp"
+#include "fake_transport.hpp"
+
+using namespace centrali_test;
+using centrali::HttpRequest;
+using centrali::RunStatus;
+using nlohmann::json;
+using std::chrono::milliseconds;
+
+namespace {
+json run_json(const std::string& id, const std::string& status, const std::string& job = "job-1") {
+    return {{"id", id},           {"createdBy", "svc"},     {"functionId", "fn-1"},    {"workspaceSlug", "acme"},
+            {"jobId", job},       {"status", status},       {"runData", nullptr},      {"startedAt", "2026-01-01T00:00:00Z"},
+            {"executionId", "ex"}, {"isRerun", false},      {"rerunCount", 0},         {"executionSource", "trigger"},
+            {"triggerId", "tr-1"}, {"errorMessage", status == "failure" ? json("boom") : json(nullptr)}};
+}
+json body_of(const HttpRequest& r) { return r.body.empty() ? json() : json::parse(r.body); }
+}  // namespace
+
+TEST_CASE("functions: every call's method, path and body", "[unit][compute]") {
+    UnitClient unit;
+    auto client = unit.make();
+    auto& functions = client.functions();
+
+    unit.transport->then_json(200, {{"data", json::array({{{"id", "f1"}, {"name", "a"}}})}, {"meta", {{"total", 1}}}});
+    const auto listed = functions.list();
+    CHECK(unit.transport->last().method == "GET");
+    CHECK(unit.transport->last().url == kApi + "compute-functions");
+    REQUIRE(listed.size() == 1);
+    CHECK(listed.items[0].name == "a");
+    CHECK(listed.meta.total == 1);
+
+    unit.transport->then_json(200, {{"data", json::array()}});
+    functions.list({2, 10});
+    CHECK(unit.transport->last().url == kApi + "compute-functions?page=2&limit=10");
+
+    unit.transport->then_json(201, {{"data", {{"id", "f1"}, {"name", "sum"}, {"code", "c"}, {"timeoutMs", 5000}}}});
+    const auto created = functions.create({"sum", "async function run() { return 1; }", "adds", 5000});
+    CHECK(unit.transport->last().method == "POST");
+    CHECK(unit.transport->last().url == kApi + "compute-functions");
+    CHECK(body_of(unit.transport->last()) ==
+          json{{"name", "sum"}, {"code", "async function run() { return 1; }"}, {"description", "adds"}, {"timeoutMs", 5000}});
+    CHECK(created.timeout_ms == 5000);
+
+    functions.create({"bare", "code", "", std::nullopt});
+    CHECK(body_of(unit.transport->last()) == json{{"name", "bare"}, {"code", "code"}});
+    CHECK_THROWS_AS(functions.create({"", "code", "", std::nullopt}), centrali::InvalidArgument);
+
+    functions.get("f/1");
+    CHECK(unit.transport->last().url == kApi + "compute-functions/f%2F1");
+
+    centrali::UpdateComputeFunctionInput update;
+    update.code = "new code";
+    update.timeout_ms = 120000;
+    functions.update("f1", update);
+    CHECK(unit.transport->last().method == "PUT");
+    CHECK(unit.transport->last().url == kApi + "compute-functions/f1");
+    CHECK(body_of(unit.transport->last()) == json{{"code", "new code"}, {"timeoutMs", 120000}});
+
+    unit.transport->then(raw_response(204, ""));
+    functions.remove("f1");
+    CHECK(unit.transport->last().method == "DELETE");
+    CHECK(unit.transport->last().url == kApi + "compute-functions/f1");
+
+    unit.transport->then_json(200, {{"data", {{"output", 3}, {"logs", {"x"}}, {"duration", 12}}}});
+    const auto tested = functions.test_execute({"async function run() { return executionParams.a + executionParams.b; }",
+                                                {{"a", 1}, {"b", 2}}});
+    CHECK(unit.transport->last().url == kApi + "compute-functions/test");
+    CHECK(body_of(unit.transport->last())["params"] == json{{"a", 1}, {"b", 2}});
+    CHECK(tested.output == 3);
+    CHECK(tested.logs == json{"x"});
+    CHECK(tested.duration_ms == 12.0);
+    CHECK(tested.error.empty());
+}
+
+TEST_CASE("triggers: every call's method, path and body", "[unit][compute]") {
+    UnitClient unit;
+    auto client = unit.make();
+    auto& triggers = client.triggers();
+
+    for (int i = 0; i < 3; ++i) unit.transport->then_json(200, {{"data", json::array()}});
+    triggers.list();
+    CHECK(unit.transport->last().url == kApi + "function-triggers");
+    triggers.list_all({"fn-1", true});
+    CHECK(unit.transport->last().url == kApi + "function-triggers?includeHealth=true&functionId=fn-1");
+    triggers.list_all();
+    CHECK(unit.transport->last().url == kApi + "function-triggers");
+
+    centrali::CreateTriggerInput on_demand;
+    on_demand.name = "manual";
+    on_demand.function_id = "fn-1";
+    triggers.create(on_demand);
+    CHECK(unit.transport->last().method == "POST");
+    CHECK(unit.transport->last().body ==
+          R"({"executionType":"on-demand","functionId":"fn-1","name":"manual","triggerMetadata":{"params":{}}})");
+
+    centrali::CreateTriggerInput events;
+    events.name = "on create";
+    events.function_id = "fn-1";
+    events.execution_type = centrali::TriggerType::event_driven;
+    events.description = "d";
+    events.enabled = false;
+    events.trigger_metadata = centrali::TriggerMetadata::event_driven("record_created", "orders", {{"apiKey", centrali::encrypted("s3")}});
+    triggers.create(events);
+    CHECK(body_of(unit.transport->last()) ==
+          json{{"name", "on create"}, {"functionId", "fn-1"}, {"executionType", "event-driven"}, {"description", "d"},
+               {"enabled", false},
+               {"triggerMetadata", {{"event", "record_created"}, {"recordSlug", "orders"},
+                                    {"params", {{"apiKey", {{"value", "s3"}, {"encrypt", true}}}}}}}});
+
+    CHECK(centrali::TriggerMetadata::cron("0 * * * *").json ==
+          json{{"scheduleType", "cron"}, {"cronExpression", "0 * * * *"}, {"timezone", "UTC"}, {"params", json::object()}});
+    CHECK(centrali::TriggerMetadata::every(60).json == json{{"scheduleType", "interval"}, {"interval", 60}, {"params", json::object()}});
+    CHECK(centrali::TriggerMetadata::once("2027-01-01T00:00:00Z").json["scheduledAt"] == "2027-01-01T00:00:00Z");
+    CHECK(centrali::TriggerMetadata::http("hooks/in").json == json{{"path", "hooks/in"}, {"params", json::object()}});
+
+    centrali::UpdateTriggerInput update;
+    update.enabled = true;
+    triggers.update("t1", update);
+    CHECK(unit.transport->last().method == "PUT");
+    CHECK(unit.transport->last().url == kApi + "function-triggers/t1");
+    CHECK(unit.transport->last().body == R"({"enabled":true})");
+
+    triggers.get("t1");
+    CHECK(unit.transport->last().url == kApi + "function-triggers/t1");
+    unit.transport->then(raw_response(204, ""));
+    triggers.remove("t1");
+    CHECK(unit.transport->last().method == "DELETE");
+
+    triggers.pause("t1");
+    CHECK(unit.transport->last().method == "PATCH");
+    CHECK(unit.transport->last().url == kApi + "function-triggers/t1/pause");
+    triggers.resume("t1");
+    CHECK(unit.transport->last().url == kApi + "function-triggers/t1/resume");
+
+    unit.transport->then_json(202, {{"data", "job-42"}});
+    CHECK(triggers.invoke("t1", {{"orderId", 7}}) == "job-42");
+    CHECK(unit.transport->last().method == "POST");
+    CHECK(unit.transport->last().url == kApi + "function-triggers/t1/execute");
+    CHECK(unit.transport->last().body == R"({"payload":{"orderId":7}})");
+
+    unit.transport->then_json(202, {{"data", "job-43"}});
+    CHECK(triggers.invoke("t1") == "job-43");
+    CHECK(unit.transport->last().body == "{}");
+
+    unit.transport->then_json(202, {{"data", {{"jobId", "job-44"}}}});
+    CHECK(triggers.invoke("t1") == "job-44");
+    unit.transport->then_json(202, {{"data", 5}});
+    CHECK_THROWS_AS(triggers.invoke("t1"), centrali::DecodeError);
+}
+
+TEST_CASE("runs: get, list by trigger and function, job status", "[unit][compute]") {
+    UnitClient unit;
+    auto client = unit.make();
+    auto& runs = client.runs();
+
+    unit.transport->then_json(200, {{"data", run_json("r1", "completed")}});
+    CHECK(runs.get("r1").status == RunStatus::completed);
+    CHECK(unit.transport->last().url == kApi + "function-runs/r1");
+
+    unit.transport->then_json(200, {{"data", json::array({run_json("r2", "running"), run_json("r1", "completed")})},
+                                    {"meta", {{"page", 1}, {"total", 2}}}});
+    const auto page = runs.list_by_trigger("tr-1");
+    CHECK(unit.transport->last().url == kApi + "function-runs/trigger/tr-1");
+    REQUIRE(page.size() == 2);
+    CHECK(page.items[0].id == "r2");
+
+    centrali::ListRunsOptions options;
+    options.page = 2;
+    options.limit = 5;
+    options.status = RunStatus::failure;
+    unit.transport->then_json(200, {{"data", json::array()}});
+    unit.transport->then_json(200, {{"data", json::array()}});
+    runs.list_by_function("fn-1", options);
+    CHECK(unit.transport->last().url == kApi + "function-runs/function/fn-1?page=2&limit=5&status=failure");
+    runs.list_by_function("fn-1", {0, 0, RunStatus()});
+    CHECK(unit.transport->last().url == kApi + "function-runs/function/fn-1");
+
+    unit.transport->then_json(200, {{"data", {{"id", "job-1"}, {"state", "completed"}, {"returnValue", {{"outputs", {{"x", 1}}}}}}}});
+    const auto job = runs.get_job_status("job-1");
+    CHECK(unit.transport->last().url == kApi + "function-runs/jobs/job-1");
+    CHECK(job.state == centrali::JobState::completed);
+    CHECK(job.outputs == json{{"x", 1}});
+
+    unit.transport->then_json(200, {{"data", {{"id", "job-2"}, {"status", "failed"}, {"failedReason", "bad"}}}});
+    const auto failed = runs.get_job_status("job-2");
+    CHECK(failed.state == centrali::JobState::failed);
+    CHECK(failed.failed_reason == "bad");
+    CHECK(failed.outputs.is_null());
+}
+
+TEST_CASE("FunctionRun decodes every field, both resource shapes, and unknown enum values", "[unit][compute]") {
+    json full = run_json("r1", "completed");
+    full["runData"] = {{"total", 3}};
+    full["memoryUsageBytes"] = 1024;
+    full["cpuUsageSeconds"] = 0.5;
+    full["endedAt"] = "2026-01-01T00:00:01Z";
+    full["orchestrationRunId"] = "orun";
+    full["futureField"] = true;
+    const auto run = full.get<centrali::FunctionRun>();
+    CHECK(run.run_data == json{{"total", 3}});
+    CHECK(run.memory_usage_bytes == 1024.0);
+    CHECK(run.cpu_usage_seconds == 0.5);
+    CHECK(run.ended_at == "2026-01-01T00:00:01Z");
+    CHECK(run.orchestration_run_id == "orun");
+    CHECK(run.execution_source == centrali::ExecutionSource::trigger);
+    CHECK(run.raw["futureField"] == true);
+
+    json live = run_json("r2", "queued_for_gpu");
+    live["memoryUsage"] = {{"rss", 2048}};
+    live["cpuUsage"] = {{"user", 250000}};
+    live["executionSource"] = "some-new-source";
+    const auto other = live.get<centrali::FunctionRun>();
+    CHECK(other.memory_usage_bytes == 2048.0);
+    CHECK(other.cpu_usage_seconds == Approx(0.25));
+    CHECK(other.status.str() == "queued_for_gpu");
+    CHECK_FALSE(other.status.is_terminal());
+    CHECK(other.execution_source.str() == "some-new-source");
+
+    const auto sparse = json{{"id", "r3"}}.get<centrali::FunctionRun>();
+    CHECK(sparse.status.empty());
+    CHECK_FALSE(sparse.memory_usage_bytes.has_value());
+    CHECK(sparse.run_data.is_null());
+    const json bad_status = {{"id", "r4"}, {"status", 7}};
+    CHECK_THROWS_AS(bad_status.get<centrali::FunctionRun>(), centrali::DecodeError);
+}
+
+TEST_CASE("runs().wait polls with back-off until the run completes", "[unit][compute][wait]") {
+    UnitClient unit;
+    auto client = unit.make();
+    unit.transport->then_json(200, {{"data", run_json("r1", "pending")}});
+    unit.transport->then_json(200, {{"data", run_json("r1", "running")}});
+    unit.transport->then_json(200, {{"data", run_json("r1", "running")}});
+    unit.transport->then_json(200, {{"data", run_json("r1", "completed")}});
+    centrali::WaitOptions wait;
+    wait.initial_interval = milliseconds(100);
+    wait.multiplier = 2;
+    wait.max_interval = milliseconds(300);
+    const auto run = client.runs().wait("r1", wait);
+    CHECK(run.status == RunStatus::completed);
+    CHECK(unit.transport->count() == 4);
+    CHECK(unit.fake_clock.slept() == std::vector<milliseconds>{milliseconds(100), milliseconds(200), milliseconds(300)});
+}
+
+TEST_CASE("runs().wait raises FunctionRunFailed with the run on failure and timeout", "[unit][compute][wait]") {
+    for (const char* status : {"failure", "timeout"}) {
+        UnitClient unit;
+        auto client = unit.make();
+        unit.transport->then_json(200, {{"data", run_json("r1", status)}});
+        try {
+            client.runs().wait("r1");
+            FAIL("expected FunctionRunFailed");
+        } catch (const centrali::FunctionRunFailed& e) {
+            CHECK(e.run().id == "r1");
+            CHECK(e.run().status.str() == status);
+            CHECK(std::string(e.what()).find(status) != std::string::npos);
+        }
+    }
+}
+
+TEST_CASE("a wait stops at its deadline with no request after it, polls bounded by the back-off", "[unit][compute][wait]") {
+    UnitClient unit;
+    auto client = unit.make();
+    unit.transport->otherwise([](const HttpRequest&) { return json_response(200, {{"data", run_json("r1", "running")}}); });
+    centrali::WaitOptions wait;
+    wait.deadline = milliseconds(10'000);
+    wait.initial_interval = milliseconds(250);
+    wait.multiplier = 1.5;
+    wait.max_interval = milliseconds(2'000);
+    CHECK_THROWS_AS(client.runs().wait("r1", wait), centrali::DeadlineExceeded);
+    // Sleeps 250, 375, 562, 843, 1264, 1896, 2000, 2000, then the 810 ms left: nine sleeps,
+    // nine polls, and none once the deadline has passed.
+    const auto slept = unit.fake_clock.slept();
+    long long total = 0;
+    for (auto d : slept) total += d.count();
+    CHECK(total == 10'000);
+    CHECK(slept.size() == 9);
+    CHECK(unit.transport->count() == 9);
+}
+
+TEST_CASE("cancelling a wait stops it mid-way without another request", "[unit][compute][wait]") {
+    UnitClient unit;
+    centrali::WaitOptions wait;
+    auto sleeps = std::make_shared<int>(0);
+    unit.options.clock.sleep = [sleeps, token = wait.cancel](milliseconds, const centrali::CancelToken&) {
+        if (++*sleeps == 2) token.cancel();
+    };
+    auto client = unit.make();
+    unit.transport->otherwise([](const HttpRequest&) { return json_response(200, {{"data", run_json("r1", "running")}}); });
+    CHECK_THROWS_AS(client.runs().wait("r1", wait), centrali::Cancelled);
+    CHECK(unit.transport->count() == 2);
+    CHECK(*sleeps == 2);
+}
+
+TEST_CASE("invoke_and_wait invokes once, finds the job's run, and returns it finished", "[unit][compute][wait]") {
+    UnitClient unit;
+    auto client = unit.make();
+    unit.transport->then_json(202, {{"data", "job-9"}});
+    unit.transport->then_json(200, {{"data", json::array()}});                                   // not created yet
+    unit.transport->then_json(200, {{"data", json::array({run_json("old", "completed", "job-8")})}});  // another job's run
+    unit.transport->then_json(200, {{"data", json::array({run_json("r9", "running", "job-9"), run_json("old", "completed", "job-8")})}});
+    unit.transport->then_json(200, {{"data", run_json("r9", "completed", "job-9")}});
+    const auto run = client.triggers().invoke_and_wait("tr-1", {{"n", 1}});
+    CHECK(run.id == "r9");
+    const auto requests = unit.transport->requests();
+    REQUIRE(requests.size() == 5);
+    CHECK(requests[0].url == kApi + "function-triggers/tr-1/execute");
+    CHECK(requests[1].url == kApi + "function-runs/trigger/tr-1?limit=20");
+    CHECK(requests[4].url == kApi + "function-runs/r9");
+    int invokes = 0;
+    for (const auto& r : requests) invokes += r.method == "POST";
+    CHECK(invokes == 1);
+}
+
+TEST_CASE("a failed invoke is not retried even on 503", "[unit][compute]") {
+    UnitClient unit;
+    auto client = unit.make();
+    unit.transport->then_json(503, {{"message", "busy"}});
+    CHECK_THROWS_AS(client.triggers().invoke_and_wait("tr-1"), centrali::ServerError);
+    CHECK(unit.transport->count() == 1);
+}
