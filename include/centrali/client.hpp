@@ -9,6 +9,7 @@
 #include <centrali/functions.hpp>
 #include <centrali/options.hpp>
 #include <centrali/page.hpp>
+#include <centrali/realtime.hpp>
 #include <centrali/records.hpp>
 #include <centrali/runs.hpp>
 #include <centrali/string_enum.hpp>
@@ -58,6 +59,7 @@ public:
     FunctionsManager& functions() { return managers_->functions.get(core_); }
     TriggersManager& triggers() { return managers_->triggers.get(core_); }
     RunsManager& runs() { return managers_->runs.get(core_); }
+    RealtimeManager& realtime() { return managers_->realtime.get(core_); }
 
     /// Replaces the bearer token used by later requests (the JS SDK's setToken).
     void set_token(std::string token) { core_->auth().set_token(std::move(token)); }
@@ -77,6 +79,7 @@ private:
         detail::Lazy<FunctionsManager> functions;
         detail::Lazy<TriggersManager> triggers;
         detail::Lazy<RunsManager> runs;
+        detail::Lazy<RealtimeManager> realtime;
     };
 
     std::shared_ptr<detail::Core> core_;

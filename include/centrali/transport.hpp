@@ -2,11 +2,15 @@
 // The seam between the SDK and the network. The default is detail::CurlTransport; tests and
 // users with their own HTTP stack inject another through ClientOptions::transport.
 
+#include <centrali/errors.hpp>
 #include <centrali/options.hpp>
 
 #include <algorithm>
+#include <atomic>
 #include <cctype>
 #include <chrono>
+#include <functional>
+#include <mutex>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -49,12 +53,55 @@ struct HttpResponse {
     }
 };
 
+/// Receives a streamed response (Server-Sent Events) as it arrives.
+class StreamHandler {
+public:
+    virtual ~StreamHandler() = default;
+    /// The status line and headers; return false to stop before any body is read.
+    virtual bool on_open(int status, const HttpHeaders& headers) = 0;
+    /// The next bytes of the body, in arbitrary chunks; return false to stop.
+    virtual bool on_data(std::string_view bytes) = 0;
+};
+
+/// Lets another thread end a stream at once. The transport installs a waker while it streams,
+/// so stop() interrupts even a stream that is waiting for bytes.
+class StreamControl {
+public:
+    void stop() {
+        stopped_.store(true, std::memory_order_release);
+        std::lock_guard<std::mutex> lock(mutex_);
+        if (waker_) waker_();
+    }
+    bool stopped() const noexcept { return stopped_.load(std::memory_order_acquire); }
+
+    /// For transports: `wake` must be safe to call from any thread until it is cleared.
+    void set_waker(std::function<void()> wake) {
+        std::lock_guard<std::mutex> lock(mutex_);
+        waker_ = std::move(wake);
+    }
+
+private:
+    std::atomic<bool> stopped_{false};
+    std::mutex mutex_;
+    std::function<void()> waker_;
+};
+
 /// Sends one HTTP request and returns the response, whatever its status. Failures that leave
 /// no response throw TransportError (or Cancelled). Must be safe to call from many threads.
 class Transport {
 public:
     virtual ~Transport() = default;
     virtual HttpResponse send(const HttpRequest& request) = 0;
+
+    /// Streams a response into `handler` until the server closes it (returns normally), the
+    /// handler or `control` stops it (returns normally), or the connection fails or stays idle
+    /// longer than `idle_timeout` (throws TransportError; timed_out() for idle). There is no
+    /// total timeout. Transports that cannot stream keep this default.
+    virtual void stream(const HttpRequest& request, StreamHandler& handler, StreamControl& control,
+                        std::chrono::milliseconds idle_timeout) {
+        (void)request, (void)handler, (void)control, (void)idle_timeout;
+        throw TransportError("centrali: this transport does not support streaming", 0, false, false);
+    }
 };
 
 CENTRALI_NAMESPACE_END

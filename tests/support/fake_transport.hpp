@@ -6,6 +6,8 @@
 #include <nlohmann/json.hpp>
 
 #include <chrono>
+#include <condition_variable>
+#include <thread>
 #include <deque>
 #include <functional>
 #include <memory>
@@ -16,6 +18,14 @@
 namespace centrali_test {
 
 using Responder = std::function<centrali::HttpResponse(const centrali::HttpRequest&)>;
+
+/// One scripted streaming connection.
+struct StreamScript {
+    int status = 200;
+    std::vector<std::string> chunks;
+    enum class End { close, fail, hang } end = End::close;  ///< after the chunks
+    centrali::HttpHeaders headers;
+};
 
 inline centrali::HttpResponse json_response(int status, const nlohmann::json& body,
                                             centrali::HttpHeaders headers = {}) {
@@ -43,6 +53,48 @@ public:
         }
         if (!responder) return json_response(200, {{"data", nlohmann::json::object()}});
         return responder(request);
+    }
+
+    void stream(const centrali::HttpRequest& request, centrali::StreamHandler& handler,
+                centrali::StreamControl& control, std::chrono::milliseconds) override {
+        StreamScript script;
+        bool scripted = false;
+        {
+            std::unique_lock<std::mutex> lock(mutex_);
+            stream_requests_.push_back(request);
+            streams_changed_.notify_all();
+            if (!streams_.empty()) {
+                script = std::move(streams_.front());
+                streams_.pop_front();
+                scripted = true;
+            }
+        }
+        if (!scripted) {  // like a server that never answers: wait until stopped
+            while (!control.stopped()) std::this_thread::sleep_for(std::chrono::milliseconds(1));
+            return;
+        }
+        if (!handler.on_open(script.status, script.headers)) return;
+        for (const auto& chunk : script.chunks) {
+            if (control.stopped()) return;
+            if (!handler.on_data(chunk)) return;
+        }
+        if (script.end == StreamScript::End::fail) throw centrali::TransportError("stream reset", 56, false, false);
+        if (script.end == StreamScript::End::hang)
+            while (!control.stopped()) std::this_thread::sleep_for(std::chrono::milliseconds(1));
+    }
+
+    void then_stream(StreamScript script) {
+        std::lock_guard<std::mutex> lock(mutex_);
+        streams_.push_back(std::move(script));
+    }
+    std::vector<centrali::HttpRequest> stream_requests() const {
+        std::lock_guard<std::mutex> lock(mutex_);
+        return stream_requests_;
+    }
+    /// Blocks until at least `n` streams were opened (or the timeout passes); true if so.
+    bool wait_for_streams(std::size_t n, std::chrono::milliseconds timeout = std::chrono::seconds(10)) const {
+        std::unique_lock<std::mutex> lock(mutex_);
+        return streams_changed_.wait_for(lock, timeout, [&] { return stream_requests_.size() >= n; });
     }
 
     void then(Responder responder) {
@@ -81,6 +133,9 @@ private:
     std::vector<centrali::HttpRequest> requests_;
     std::deque<Responder> script_;
     Responder fallback_;
+    std::deque<StreamScript> streams_;
+    std::vector<centrali::HttpRequest> stream_requests_;
+    mutable std::condition_variable streams_changed_;
 };
 
 /// The value of a request header (case-insensitive), or "" when absent.

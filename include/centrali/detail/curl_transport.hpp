@@ -63,6 +63,14 @@ public:
         return std::move(exchange.response);
     }
 
+    void stream(const HttpRequest& request, StreamHandler& handler, StreamControl& control,
+                std::chrono::milliseconds idle_timeout) override {
+        // A stream holds its connection for hours, so it gets its own handle (not the pool's)
+        // and its own multi handle, whose poll another thread can interrupt with a wake-up.
+        Streaming streaming(*this, request, handler, control);
+        streaming.run(idle_timeout);
+    }
+
 private:
     struct Exchange {
         const HttpRequest* request;
@@ -263,6 +271,107 @@ private:
         if (exchange.error_buffer[0] != '\0') detail += std::string(" (") + exchange.error_buffer + ")";
         throw TransportError("centrali: " + where + " failed: " + detail, code, timed_out, connect_failed);
     }
+
+    class Streaming {
+    public:
+        Streaming(const CurlTransport& owner, const HttpRequest& request, StreamHandler& handler, StreamControl& control)
+            : request_(request), handler_(handler), control_(control), headers_(request.headers),
+              easy_(curl_easy_init()), multi_(curl_multi_init()) {
+            if (easy_ == nullptr || multi_ == nullptr) {
+                release();
+                throw TransportError("centrali: could not create a libcurl handle for the stream", 0, false, false);
+            }
+            owner.configure_handle(easy_);
+            exchange_.request = &request_;
+            configure(easy_, request_, exchange_, headers_.get());
+            curl_easy_setopt(easy_, CURLOPT_TIMEOUT_MS, 0L);  // no total timeout; the idle watchdog instead
+            curl_easy_setopt(easy_, CURLOPT_WRITEFUNCTION, &Streaming::on_bytes);
+            curl_easy_setopt(easy_, CURLOPT_WRITEDATA, this);
+            curl_multi_add_handle(multi_, easy_);
+            control_.set_waker([multi = multi_] { curl_multi_wakeup(multi); });
+        }
+        ~Streaming() { release(); }
+        Streaming(const Streaming&) = delete;
+        Streaming& operator=(const Streaming&) = delete;
+
+        void run(std::chrono::milliseconds idle_timeout) {
+            using clock = std::chrono::steady_clock;
+            last_activity_ = clock::now();
+            for (;;) {
+                if (control_.stopped() || stopped_by_handler_) return;
+                int running = 0;
+                curl_multi_perform(multi_, &running);
+                if (stopped_by_handler_ || control_.stopped()) return;
+                if (running == 0) return finish();
+                const auto idle = clock::now() - last_activity_;
+                if (idle >= idle_timeout)
+                    throw TransportError("centrali: stream " + url_for_messages(request_.url) + " was idle for " +
+                                             std::to_string(idle_timeout.count()) + " ms",
+                                         CURLE_OPERATION_TIMEDOUT, true, false);
+                const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(idle_timeout - idle);
+                curl_multi_poll(multi_, nullptr, 0, static_cast<int>((std::min<long long>)(left.count() + 1, 1000)), nullptr);
+            }
+        }
+
+    private:
+        static std::size_t on_bytes(char* data, std::size_t size, std::size_t count, void* user) {
+            auto& self = *static_cast<Streaming*>(user);
+            const std::size_t bytes = size * count;
+            self.last_activity_ = std::chrono::steady_clock::now();
+            if (!self.open() || !self.handler_.on_data(std::string_view(data, bytes))) {
+                self.stopped_by_handler_ = true;
+                return 0;
+            }
+            return bytes;
+        }
+
+        /// Calls on_open once, before the first body byte (or at the end for an empty body).
+        bool open() {
+            if (opened_) return true;
+            opened_ = true;
+            long status = 0;
+            curl_easy_getinfo(easy_, CURLINFO_RESPONSE_CODE, &status);
+            return handler_.on_open(static_cast<int>(status), exchange_.response.headers);
+        }
+
+        void finish() {
+            int queued = 0;
+            while (CURLMsg* message = curl_multi_info_read(multi_, &queued)) {
+                if (message->msg != CURLMSG_DONE) continue;
+                const CURLcode code = message->data.result;
+                if (code == CURLE_OK) {
+                    if (!opened_) open();
+                    return;
+                }
+                const bool connect_failed = code == CURLE_COULDNT_CONNECT || code == CURLE_COULDNT_RESOLVE_HOST ||
+                                            code == CURLE_COULDNT_RESOLVE_PROXY;
+                std::string detail = curl_easy_strerror(code);
+                if (exchange_.error_buffer[0] != '\0') detail += std::string(" (") + exchange_.error_buffer + ")";
+                throw TransportError("centrali: stream " + url_for_messages(request_.url) + " failed: " + detail, code,
+                                     code == CURLE_OPERATION_TIMEDOUT, connect_failed);
+            }
+        }
+
+        void release() noexcept {
+            control_.set_waker(nullptr);
+            if (multi_ != nullptr && easy_ != nullptr) curl_multi_remove_handle(multi_, easy_);
+            if (easy_ != nullptr) curl_easy_cleanup(easy_);
+            if (multi_ != nullptr) curl_multi_cleanup(multi_);
+            easy_ = nullptr;
+            multi_ = nullptr;
+        }
+
+        const HttpRequest& request_;
+        StreamHandler& handler_;
+        StreamControl& control_;
+        HeaderList headers_;
+        CURL* easy_;
+        CURLM* multi_;
+        Exchange exchange_{nullptr, 0, {}, false};
+        std::chrono::steady_clock::time_point last_activity_;
+        bool opened_ = false;
+        bool stopped_by_handler_ = false;
+    };
 
     CurlTransportOptions options_;
     std::mutex mutex_;

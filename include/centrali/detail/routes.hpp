@@ -118,6 +118,9 @@ inline constexpr Route runs_by_function{"runs.list_by_function", "GET", "data/wo
 // runs.getJobStatus, which is not in 4.4.5; its path is UNCONFIRMED.
 inline constexpr Route runs_job_status{"runs.get_job_status", "GET", "data/workspace/{ws}/api/v1/function-runs/jobs/{id}", C::unconfirmed};
 
+// --- Realtime (SSE) ------------------------------------------------------------------------
+inline constexpr Route realtime_events{"realtime.subscribe", "GET", "realtime/workspace/{ws}/events", C::doc};
+
 /// Every route, for documentation and for tests that check the table itself.
 inline constexpr Route all[] = {
     records_query,    records_create,   records_get,       records_update,   records_delete,
@@ -125,7 +128,7 @@ inline constexpr Route all[] = {
     functions_list,   functions_create, functions_get,     functions_update, functions_delete,
     functions_test,   triggers_list,    triggers_create,   triggers_get,     triggers_update,
     triggers_delete,  triggers_invoke,  triggers_pause,    triggers_resume,  runs_get,
-    runs_by_trigger,  runs_by_function, runs_job_status,
+    runs_by_trigger,  runs_by_function, runs_job_status, realtime_events,
 };
 
 }  // namespace routes
