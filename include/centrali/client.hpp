@@ -8,6 +8,7 @@
 #include <centrali/errors.hpp>
 #include <centrali/functions.hpp>
 #include <centrali/options.hpp>
+#include <centrali/orchestrations.hpp>
 #include <centrali/page.hpp>
 #include <centrali/realtime.hpp>
 #include <centrali/records.hpp>
@@ -59,6 +60,7 @@ public:
     FunctionsManager& functions() { return managers_->functions.get(core_); }
     TriggersManager& triggers() { return managers_->triggers.get(core_); }
     RunsManager& runs() { return managers_->runs.get(core_); }
+    OrchestrationsManager& orchestrations() { return managers_->orchestrations.get(core_); }
     RealtimeManager& realtime() { return managers_->realtime.get(core_); }
 
     /// Replaces the bearer token used by later requests (the JS SDK's setToken).
@@ -79,6 +81,7 @@ private:
         detail::Lazy<FunctionsManager> functions;
         detail::Lazy<TriggersManager> triggers;
         detail::Lazy<RunsManager> runs;
+        detail::Lazy<OrchestrationsManager> orchestrations;
         detail::Lazy<RealtimeManager> realtime;
     };
 

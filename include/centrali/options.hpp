@@ -94,6 +94,10 @@ struct ClientOptions {
     /// The token endpoint on the auth origin. The docs disagree (`oidc/token` in the auth guides,
     /// `oauth/token` in the newest route map); UNCONFIRMED which one SDK 4.4.5 uses.
     std::string token_path = "oidc/token";
+    /// Where the orchestration service lives on the API host. The server's OpenAPI document
+    /// says `orchestration/ws/{ws}/api/v1` (the default); the API reference pages say
+    /// `orchestration/api/v1/workspaces/{ws}`. UNCONFIRMED which one SDK 4.4.5 calls.
+    std::string orchestration_base_path = "orchestration/ws/{ws}/api/v1";
     /// A service-account token is renewed this long before it expires.
     std::chrono::seconds token_refresh_margin{60};
 

@@ -317,7 +317,7 @@ public:
                                             const CallOptions& call = {}) {
         for (const auto& fields : records) require_object(fields, "record fields");
         const nlohmann::json body = {{"records", records}};
-        return list<BasicRecord<T>>(detail::routes::records_bulk_create, {slug}, {}, &body, call, "records");
+        return many<BasicRecord<T>>(detail::routes::records_bulk_create, {slug}, {}, &body, call, "records");
     }
 
     template <class T = nlohmann::json>
@@ -330,7 +330,7 @@ public:
             items.push_back({{"id", update.id}, {"data", update.data}});
         }
         const nlohmann::json body = {{"records", std::move(items)}};
-        return list<BasicRecord<T>>(detail::routes::records_bulk_update, {slug}, {}, &body, call, "records");
+        return many<BasicRecord<T>>(detail::routes::records_bulk_update, {slug}, {}, &body, call, "records");
     }
 
     /// Returns how many records the server deleted.

@@ -42,6 +42,12 @@ using json = nlohmann::json;
 // ============================================================================
 const std::string kDataPrefix = "/data/workspace/{ws}/api/v1";
 const std::string kRecords = kDataPrefix + "/records/slug/{slug}";
+// Compute (see /work/shared/api/compute-orchestration-admin.md §2-4). UNCONFIRMED against
+// the real service: function GET/PUT/DELETE by id, every trigger route except create/list,
+// the execute and pause/resume paths, and the job status route.
+const std::string kFunctions = kDataPrefix + "/compute-functions";
+const std::string kTriggers = kDataPrefix + "/function-triggers";
+const std::string kRuns = kDataPrefix + "/function-runs";
 
 enum class Op {
   Token,
@@ -54,7 +60,25 @@ enum class Op {
   RecordUpsert,
   BulkCreate,
   BulkUpdate,
-  BulkDelete
+  BulkDelete,
+  FunctionList,
+  FunctionCreate,
+  FunctionTest,
+  FunctionGet,
+  FunctionUpdate,
+  FunctionDelete,
+  TriggerList,
+  TriggerCreate,
+  TriggerGet,
+  TriggerUpdate,
+  TriggerDelete,
+  TriggerPause,
+  TriggerResume,
+  TriggerExecute,
+  RunGet,
+  RunsByTrigger,
+  RunsByFunction,
+  JobStatus
 };
 
 struct RouteDef {
@@ -78,6 +102,24 @@ const std::vector<RouteDef>& route_table() {
       {"PUT", kRecords + "/{id}", Op::RecordUpdate},
       {"PATCH", kRecords + "/{id}", Op::RecordUpdate},
       {"DELETE", kRecords + "/{id}", Op::RecordDelete},
+      {"POST", kFunctions + "/test", Op::FunctionTest},
+      {"GET", kFunctions, Op::FunctionList},
+      {"POST", kFunctions, Op::FunctionCreate},
+      {"GET", kFunctions + "/{id}", Op::FunctionGet},
+      {"PUT", kFunctions + "/{id}", Op::FunctionUpdate},
+      {"DELETE", kFunctions + "/{id}", Op::FunctionDelete},
+      {"PATCH", kTriggers + "/{id}/pause", Op::TriggerPause},
+      {"PATCH", kTriggers + "/{id}/resume", Op::TriggerResume},
+      {"POST", kTriggers + "/{id}/execute", Op::TriggerExecute},
+      {"GET", kTriggers, Op::TriggerList},
+      {"POST", kTriggers, Op::TriggerCreate},
+      {"GET", kTriggers + "/{id}", Op::TriggerGet},
+      {"PUT", kTriggers + "/{id}", Op::TriggerUpdate},
+      {"DELETE", kTriggers + "/{id}", Op::TriggerDelete},
+      {"GET", kRuns + "/jobs/{jobId}", Op::JobStatus},
+      {"GET", kRuns + "/trigger/{triggerId}", Op::RunsByTrigger},
+      {"GET", kRuns + "/function/{functionId}", Op::RunsByFunction},
+      {"GET", kRuns + "/{runId}", Op::RunGet},
   };
   return table;
 }
@@ -86,6 +128,15 @@ constexpr std::size_t kMaxPageSize = 500;
 constexpr std::size_t kDefaultPageSize = 50;
 constexpr std::size_t kHugeBodyBytes = 64u * 1024u * 1024u;
 constexpr int kMaxExpandDepth = 3;
+// Compute lists (functions, triggers, runs): `page` / `limit`, limit clamped to the max.
+constexpr std::size_t kComputeDefaultLimit = 20;
+constexpr std::size_t kComputeMaxLimit = 100;
+constexpr long long kDefaultFunctionTimeoutMs = 300000;  // docs: 5 minute platform limit
+constexpr long long kRunRssBytes = 48LL * 1024 * 1024;   // reported memoryUsage.rss
+const std::set<std::string> kExecutionTypes = {"on-demand", "event-driven", "scheduled",
+                                               "http-trigger", "endpoint"};
+const std::set<std::string> kRunStatuses = {"pending", "running", "completed", "failure",
+                                            "timeout"};
 
 const std::set<std::string> kSystemFields = {"id",        "createdAt", "updatedAt", "status",
                                              "version",   "createdBy", "updatedBy", "recordSlug",
@@ -244,6 +295,12 @@ long long wall_ms() {
   return duration_cast<milliseconds>(system_clock::now().time_since_epoch()).count();
 }
 
+// Monotonic clock for run status timing (immune to wall clock steps).
+long long steady_ms() {
+  using namespace std::chrono;
+  return duration_cast<milliseconds>(steady_clock::now().time_since_epoch()).count();
+}
+
 // Never throws on invalid UTF-8 (ids/slugs come from arbitrary percent-decoded bytes).
 std::string dump(const json& j) { return j.dump(-1, ' ', false, json::error_handler_t::replace); }
 
@@ -316,6 +373,38 @@ struct Record {
   std::string created_by, updated_by;
 };
 
+struct ComputeFunction {
+  std::string id, name, description, code;
+  long long timeout_ms = kDefaultFunctionTimeoutMs;
+  std::string created_by, updated_by;
+  long long created_ms = 0, updated_ms = 0;
+  unsigned long long seq = 0;  // creation order (newest first = highest seq)
+};
+
+struct Trigger {
+  std::string id, name, function_id, execution_type, description;
+  bool enabled = true;
+  json metadata = json::object();
+  long long created_ms = 0, updated_ms = 0;
+  unsigned long long seq = 0;
+};
+
+// A function run. Its status is not stored: it follows from the time elapsed since the
+// invoke and the ComputeBehavior captured at creation (see run_phase()).
+struct Run {
+  std::string id, job_id, function_id, trigger_id, trigger_type, created_by, execution_id;
+  std::string execution_source;
+  json payload;  // the invoke payload (null when none was sent)
+  long long created_ms = 0;     // wall clock, for timestamps
+  long long created_steady = 0;  // monotonic, for the status
+  unsigned long long seq = 0;
+  // captured behaviour
+  long long pending_ms = 0, running_ms = 0;
+  RunOutcome outcome = RunOutcome::Completed;
+  std::optional<json> result;
+  std::string error_code, error_message;
+};
+
 struct IssuedToken {
   long long expires_ms = 0;
   bool force_expired = false;
@@ -326,8 +415,14 @@ struct IssuedToken {
 struct Store {
   std::map<std::string, std::map<std::string, Record>> records;  // slug -> id -> record
   std::map<std::string, IssuedToken> tokens;
+  std::map<std::string, ComputeFunction> functions;  // id -> function
+  std::map<std::string, Trigger> triggers;           // id -> trigger
+  std::map<std::string, Run> runs;                   // id -> run
+  std::map<std::string, std::string> jobs;           // job id -> run id
   long long last_ms = 0;
   unsigned long long token_seq = 0;
+  unsigned long long compute_seq = 0;  // creation order of functions, triggers, runs
+  unsigned long long job_seq = 0;      // jobs ever created ("job-<n>")
 
   // Strictly increasing millisecond clock: records created in the same millisecond
   // still get distinct createdAt values, so the default sort equals creation order.
@@ -364,6 +459,97 @@ json record_json(const Record& r, const std::string& workspace) {
             {"updatedBy", r.updated_by}};
   if (r.archived) j["deletedAt"] = iso_time(r.deleted_ms);
   return j;
+}
+
+json function_json(const ComputeFunction& f, const std::string& workspace) {
+  return {{"id", f.id},
+          {"name", f.name},
+          {"description", f.description},
+          {"code", f.code},
+          {"timeoutMs", f.timeout_ms},
+          {"workspaceSlug", workspace},
+          {"createdBy", f.created_by},
+          {"updatedBy", f.updated_by},
+          {"createdAt", iso_time(f.created_ms)},
+          {"updatedAt", iso_time(f.updated_ms)}};
+}
+
+json trigger_json(const Trigger& t, const std::string& workspace) {
+  return {{"id", t.id},
+          {"name", t.name},
+          {"functionId", t.function_id},
+          {"executionType", t.execution_type},
+          {"description", t.description},
+          {"enabled", t.enabled},
+          {"triggerMetadata", t.metadata},
+          {"workspaceSlug", workspace},
+          {"createdAt", iso_time(t.created_ms)},
+          {"updatedAt", iso_time(t.updated_ms)}};
+}
+
+// Where a run is at monotonic time `now`: pending -> running -> outcome.
+enum class RunPhase { Pending, Running, Done };
+
+RunPhase run_phase(const Run& r, long long now) {
+  const long long elapsed = now - r.created_steady;
+  if (elapsed < r.pending_ms) return RunPhase::Pending;
+  if (elapsed < r.pending_ms + r.running_ms) return RunPhase::Running;
+  return RunPhase::Done;
+}
+
+std::string run_status(const Run& r, long long now) {
+  switch (run_phase(r, now)) {
+    case RunPhase::Pending: return "pending";
+    case RunPhase::Running: return "running";
+    case RunPhase::Done: break;
+  }
+  switch (r.outcome) {
+    case RunOutcome::Completed: return "completed";
+    case RunOutcome::Failure: return "failure";
+    case RunOutcome::Timeout: return "timeout";
+  }
+  return "failure";
+}
+
+bool run_failed(const std::string& status) { return status == "failure" || status == "timeout"; }
+
+json run_data_of(const Run& r) {
+  if (r.outcome != RunOutcome::Completed) return json();
+  return r.result ? *r.result : json{{"payload", r.payload}};
+}
+
+json run_json(const Run& r, const std::string& workspace, long long now) {
+  const RunPhase phase = run_phase(r, now);
+  const bool done = phase == RunPhase::Done;
+  const bool failed = done && r.outcome != RunOutcome::Completed;
+  const long long end_offset = r.pending_ms + r.running_ms;
+  long long updated = r.created_ms;
+  if (phase == RunPhase::Running) updated += r.pending_ms;
+  if (done) updated += end_offset;
+  long long cpu_us = 0;  // CPU time "used" so far: the running time, in microseconds
+  if (phase == RunPhase::Running) cpu_us = (now - r.created_steady - r.pending_ms) * 1000;
+  if (done) cpu_us = r.running_ms * 1000;
+  return {{"id", r.id},
+          {"jobId", r.job_id},
+          {"functionId", r.function_id},
+          {"triggerId", r.trigger_id},
+          {"triggerType", r.trigger_type},
+          {"workspaceSlug", workspace},
+          {"createdBy", r.created_by},
+          {"executionId", r.execution_id},
+          {"status", run_status(r, now)},
+          {"runData", done ? run_data_of(r) : json()},
+          {"startedAt", iso_time(r.created_ms)},
+          {"endedAt", done ? json(iso_time(r.created_ms + end_offset)) : json()},
+          {"createdAt", iso_time(r.created_ms)},
+          {"updatedAt", iso_time(updated)},
+          {"isRerun", false},
+          {"rerunCount", 0},
+          {"executionSource", r.execution_source},
+          {"errorCode", failed ? json(r.error_code) : json()},
+          {"errorMessage", failed ? json(r.error_message) : json()},
+          {"memoryUsage", {{"rss", kRunRssBytes}}},
+          {"cpuUsage", {{"user", cpu_us}}}};
 }
 
 // Shallow merge; a JSON null deletes the field.
@@ -668,6 +854,8 @@ struct Emulator::Impl {
   std::set<std::pair<std::string, int>> conns;
   std::size_t token_posts = 0;
   unsigned long long request_counter = 0;
+  ComputeBehavior default_behavior;                       // runs of functions without an override
+  std::map<std::string, ComputeBehavior> behavior_for;   // function id -> behaviour
 
   std::unique_ptr<EmuServer> server;
   std::thread thread;
@@ -769,6 +957,24 @@ struct Emulator::Impl {
       case Op::BulkCreate: return &Impl::h_bulk_create;
       case Op::BulkUpdate: return &Impl::h_bulk_update;
       case Op::BulkDelete: return &Impl::h_bulk_delete;
+      case Op::FunctionList: return &Impl::h_function_list;
+      case Op::FunctionCreate: return &Impl::h_function_create;
+      case Op::FunctionTest: return &Impl::h_function_test;
+      case Op::FunctionGet: return &Impl::h_function_get;
+      case Op::FunctionUpdate: return &Impl::h_function_update;
+      case Op::FunctionDelete: return &Impl::h_function_delete;
+      case Op::TriggerList: return &Impl::h_trigger_list;
+      case Op::TriggerCreate: return &Impl::h_trigger_create;
+      case Op::TriggerGet: return &Impl::h_trigger_get;
+      case Op::TriggerUpdate: return &Impl::h_trigger_update;
+      case Op::TriggerDelete: return &Impl::h_trigger_delete;
+      case Op::TriggerPause: return &Impl::h_trigger_pause;
+      case Op::TriggerResume: return &Impl::h_trigger_resume;
+      case Op::TriggerExecute: return &Impl::h_trigger_execute;
+      case Op::RunGet: return &Impl::h_run_get;
+      case Op::RunsByTrigger: return &Impl::h_runs_by_trigger;
+      case Op::RunsByFunction: return &Impl::h_runs_by_function;
+      case Op::JobStatus: return &Impl::h_job_status;
     }
     return nullptr;
   }
@@ -1288,6 +1494,439 @@ struct Emulator::Impl {
     send_json(c.res, 200, {{"data", data}, {"meta", meta}});
   }
 
+  // ---- compute: shared pieces -----------------------------------------------------
+  struct Paging {
+    std::size_t page = 1, limit = kComputeDefaultLimit;
+  };
+
+  // page (default 1) and limit (default 20, clamped to 100); sends 400 on junk.
+  std::optional<Paging> parse_paging(Ctx& c) {
+    Paging p;
+    if (const std::string* v = query_get(c.query, "page")) {
+      auto n = parse_positive(*v, 1000000000);
+      if (!n) return bad(c, "page", "page must be a positive integer");
+      p.page = *n;
+    }
+    if (const std::string* v = query_get(c.query, "limit")) {
+      auto n = parse_positive(*v, kComputeMaxLimit);
+      if (!n) return bad(c, "limit", "limit must be a positive integer");
+      p.limit = *n;
+    }
+    return p;
+  }
+
+  // Sends {"data":[one page of rows],"meta":{"page","limit","total"}}.
+  static void send_page(Ctx& c, const Paging& p, std::vector<json>& rows) {
+    const std::size_t total = rows.size();
+    const std::size_t skip =
+        (p.page - 1) > total / p.limit ? total : std::min(total, (p.page - 1) * p.limit);
+    const std::size_t end = std::min(total, skip + p.limit);
+    json data = json::array();
+    for (std::size_t i = skip; i < end; ++i) data.push_back(std::move(rows[i]));
+    send_json(c.res, 200,
+              {{"data", data}, {"meta", {{"page", p.page}, {"limit", p.limit}, {"total", total}}}});
+  }
+
+  // Newest first (highest creation sequence first).
+  template <typename T>
+  static std::vector<T*> newest_first(std::map<std::string, T>& items) {
+    std::vector<T*> out;
+    for (auto& kv : items) out.push_back(&kv.second);
+    std::sort(out.begin(), out.end(), [](const T* a, const T* b) { return a->seq > b->seq; });
+    return out;
+  }
+
+  // Optional body field `key`: absent or null -> true with *out untouched; a value of the
+  // wrong kind -> 400 and false. kind: "string", "nonempty" (non-empty string), "bool",
+  // "object", "posint" (positive integer).
+  bool opt_field(Ctx& c, const json& body, const std::string& key, const std::string& kind,
+                 json* out) {
+    auto it = body.find(key);
+    if (it == body.end() || it->is_null()) return true;
+    bool ok = false;
+    std::string msg;
+    if (kind == "string") {
+      ok = it->is_string();
+      msg = key + " must be a string";
+    } else if (kind == "nonempty") {
+      ok = it->is_string() && !it->get_ref<const std::string&>().empty();
+      msg = key + " must be a non-empty string";
+    } else if (kind == "bool") {
+      ok = it->is_boolean();
+      msg = key + " must be a boolean";
+    } else if (kind == "object") {
+      ok = it->is_object();
+      msg = key + " must be an object";
+    } else if (kind == "posint") {
+      ok = (it->is_number_unsigned() && it->get<std::uint64_t>() > 0 &&
+            it->get<std::uint64_t>() <= 86400000u) ||
+           (it->is_number_integer() && it->get<std::int64_t>() > 0 &&
+            it->get<std::int64_t>() <= 86400000);
+      msg = key + " must be a positive integer (milliseconds, at most 86400000)";
+    }
+    if (!ok) {
+      send_validation_error(c.res, c.rid, key, msg);
+      return false;
+    }
+    *out = *it;
+    return true;
+  }
+
+  // A required body field: present and non-null, then checked like opt_field.
+  bool req_field(Ctx& c, const json& body, const std::string& key, const std::string& kind,
+                 json* out) {
+    auto it = body.find(key);
+    if (it == body.end() || it->is_null()) {
+      send_validation_error(c.res, c.rid, key, key + " is required");
+      return false;
+    }
+    return opt_field(c, body, key, kind, out);
+  }
+
+  ComputeFunction* find_function(Ctx& c, const std::string& id) {
+    auto it = c.st.functions.find(id);
+    if (it != c.st.functions.end()) return &it->second;
+    send_error(c.res, c.rid, 404, "Function not found", "FUNCTION_NOT_FOUND");
+    return nullptr;
+  }
+
+  Trigger* find_trigger(Ctx& c) {
+    auto it = c.st.triggers.find(c.params["id"]);
+    if (it != c.st.triggers.end()) return &it->second;
+    send_error(c.res, c.rid, 404, "Trigger not found", "TRIGGER_NOT_FOUND");
+    return nullptr;
+  }
+
+  bool function_name_taken(Ctx& c, const std::string& name, const std::string& except_id) {
+    for (auto& kv : c.st.functions) {
+      if (kv.first != except_id && kv.second.name == name) {
+        send_error(c.res, c.rid, 409, "A function named '" + name + "' already exists",
+                   "FUNCTION_NAME_TAKEN");
+        return true;
+      }
+    }
+    return false;
+  }
+
+  json to_json(const ComputeFunction& f) const { return function_json(f, opts.workspace); }
+  json to_json(const Trigger& t) const { return trigger_json(t, opts.workspace); }
+  json to_json(const Run& r, long long now) const { return run_json(r, opts.workspace, now); }
+
+  // ---- compute functions -----------------------------------------------------------
+  void h_function_list(Ctx& c) {
+    auto paging = parse_paging(c);
+    if (!paging) return;
+    const std::string* search = query_get(c.query, "search");
+    const std::string needle = search ? to_lower(*search) : "";
+    std::vector<json> rows;
+    for (ComputeFunction* f : newest_first(c.st.functions)) {
+      if (!needle.empty() && to_lower(f->name).find(needle) == std::string::npos &&
+          to_lower(f->description).find(needle) == std::string::npos)
+        continue;
+      rows.push_back(to_json(*f));
+    }
+    send_page(c, *paging, rows);
+  }
+
+  void h_function_create(Ctx& c) {
+    auto body = body_object(c);
+    if (!body) return;
+    json name, code, description = "", timeout = kDefaultFunctionTimeoutMs;
+    if (!req_field(c, *body, "name", "nonempty", &name) ||
+        !req_field(c, *body, "code", "nonempty", &code) ||
+        !opt_field(c, *body, "description", "string", &description) ||
+        !opt_field(c, *body, "timeoutMs", "posint", &timeout))
+      return;
+    if (function_name_taken(c, name.get<std::string>(), "")) return;
+    ComputeFunction f;
+    f.id = uuid4();
+    f.name = name.get<std::string>();
+    f.code = code.get<std::string>();
+    f.description = description.get<std::string>();
+    f.timeout_ms = timeout.get<long long>();
+    f.created_by = f.updated_by = c.principal;
+    f.created_ms = f.updated_ms = c.st.tick();
+    f.seq = ++c.st.compute_seq;
+    auto& slot = c.st.functions[f.id];
+    slot = std::move(f);
+    send_json(c.res, 201, {{"data", to_json(slot)}});
+  }
+
+  void h_function_get(Ctx& c) {
+    ComputeFunction* f = find_function(c, c.params["id"]);
+    if (f) send_json(c.res, 200, {{"data", to_json(*f)}});
+  }
+
+  // Partial: only the fields present (and non-null) change.
+  void h_function_update(Ctx& c) {
+    ComputeFunction* f = find_function(c, c.params["id"]);
+    if (!f) return;
+    auto body = body_object(c);
+    if (!body) return;
+    json name = f->name, code = f->code, description = f->description, timeout = f->timeout_ms;
+    if (!opt_field(c, *body, "name", "nonempty", &name) ||
+        !opt_field(c, *body, "code", "nonempty", &code) ||
+        !opt_field(c, *body, "description", "string", &description) ||
+        !opt_field(c, *body, "timeoutMs", "posint", &timeout))
+      return;
+    if (function_name_taken(c, name.get<std::string>(), f->id)) return;
+    f->name = name.get<std::string>();
+    f->code = code.get<std::string>();
+    f->description = description.get<std::string>();
+    f->timeout_ms = timeout.get<long long>();
+    f->updated_by = c.principal;
+    f->updated_ms = c.st.tick();
+    send_json(c.res, 200, {{"data", to_json(*f)}});
+  }
+
+  // Triggers and runs of a deleted function stay; executing such a trigger answers 404.
+  void h_function_delete(Ctx& c) {
+    if (!find_function(c, c.params["id"])) return;
+    c.st.functions.erase(c.params["id"]);
+    send_no_content(c.res);
+  }
+
+  // Runs nothing: echoes params as the output; code containing "throw" fails.
+  void h_function_test(Ctx& c) {
+    auto body = body_object(c);
+    if (!body) return;
+    json code, params;
+    if (!req_field(c, *body, "code", "nonempty", &code)) return;
+    auto p = body->find("params");
+    if (p != body->end()) params = *p;
+    json logs = json::array({"test run started"});
+    if (code.get<std::string>().find("throw") != std::string::npos) {
+      send_json(c.res, 200,
+                {{"data",
+                  {{"output", nullptr},
+                   {"error", "Error: thrown by test code"},
+                   {"logs", logs},
+                   {"duration", 1}}}});
+      return;
+    }
+    send_json(c.res, 200, {{"data", {{"output", params}, {"logs", logs}, {"duration", 1}}}});
+  }
+
+  // ---- triggers ------------------------------------------------------------------
+  // The health block of a trigger (includeHealth=true), from its runs' current status.
+  json trigger_health(Store& st, const std::string& trigger_id, long long now) {
+    const Run* last = nullptr;
+    long long total = 0, failed = 0;
+    for (auto& kv : st.runs) {
+      const Run& r = kv.second;
+      if (r.trigger_id != trigger_id) continue;
+      ++total;
+      failed += run_failed(run_status(r, now)) ? 1 : 0;
+      if (!last || r.seq > last->seq) last = &r;
+    }
+    return {{"lastRunAt", last ? json(iso_time(last->created_ms)) : json()},
+            {"lastRunStatus", last ? json(run_status(*last, now)) : json()},
+            {"totalRuns", total},
+            {"failedRuns", failed}};
+  }
+
+  void h_trigger_list(Ctx& c) {
+    auto paging = parse_paging(c);
+    if (!paging) return;
+    const std::string* function_id = query_get(c.query, "functionId");
+    const bool health = query_flag(c.query, "includeHealth");
+    const long long now = steady_ms();
+    std::vector<json> rows;
+    for (Trigger* t : newest_first(c.st.triggers)) {
+      if (function_id && t->function_id != *function_id) continue;
+      json j = to_json(*t);
+      if (health) j["health"] = trigger_health(c.st, t->id, now);
+      rows.push_back(std::move(j));
+    }
+    send_page(c, *paging, rows);
+  }
+
+  // Shared by create (all required fields) and update (partial). Sends 400/404 on bad input.
+  bool apply_trigger_body(Ctx& c, const json& body, Trigger& t, bool create) {
+    json name = t.name, function_id = t.function_id, type = t.execution_type,
+         description = t.description, enabled = t.enabled, metadata = t.metadata;
+    auto field = [&](const std::string& key, const std::string& kind, json* out) {
+      return create && kind == "nonempty" ? req_field(c, body, key, kind, out)
+                                          : opt_field(c, body, key, kind, out);
+    };
+    if (!field("name", "nonempty", &name) || !field("functionId", "nonempty", &function_id) ||
+        !field("executionType", "nonempty", &type) ||
+        !opt_field(c, body, "description", "string", &description) ||
+        !opt_field(c, body, "enabled", "bool", &enabled) ||
+        !opt_field(c, body, "triggerMetadata", "object", &metadata))
+      return false;
+    if (!kExecutionTypes.count(type.get<std::string>())) {
+      send_validation_error(c.res, c.rid, "executionType",
+                            "executionType must be one of on-demand, event-driven, scheduled, "
+                            "http-trigger, endpoint");
+      return false;
+    }
+    if (!c.st.functions.count(function_id.get<std::string>())) {
+      send_error(c.res, c.rid, 404, "Function not found", "FUNCTION_NOT_FOUND");
+      return false;
+    }
+    t.name = name.get<std::string>();
+    t.function_id = function_id.get<std::string>();
+    t.execution_type = type.get<std::string>();
+    t.description = description.get<std::string>();
+    t.enabled = enabled.get<bool>();
+    t.metadata = metadata;
+    return true;
+  }
+
+  void h_trigger_create(Ctx& c) {
+    auto body = body_object(c);
+    if (!body) return;
+    Trigger t;
+    if (!apply_trigger_body(c, *body, t, true)) return;
+    t.id = uuid4();
+    t.created_ms = t.updated_ms = c.st.tick();
+    t.seq = ++c.st.compute_seq;
+    auto& slot = c.st.triggers[t.id];
+    slot = std::move(t);
+    send_json(c.res, 201, {{"data", to_json(slot)}});
+  }
+
+  void h_trigger_get(Ctx& c) {
+    Trigger* t = find_trigger(c);
+    if (t) send_json(c.res, 200, {{"data", to_json(*t)}});
+  }
+
+  void h_trigger_update(Ctx& c) {
+    Trigger* t = find_trigger(c);
+    if (!t) return;
+    auto body = body_object(c);
+    if (!body) return;
+    Trigger updated = *t;  // all-or-nothing
+    if (!apply_trigger_body(c, *body, updated, false)) return;
+    updated.updated_ms = c.st.tick();
+    *t = std::move(updated);
+    send_json(c.res, 200, {{"data", to_json(*t)}});
+  }
+
+  // Runs of a deleted trigger stay listable.
+  void h_trigger_delete(Ctx& c) {
+    if (!find_trigger(c)) return;
+    c.st.triggers.erase(c.params["id"]);
+    send_no_content(c.res);
+  }
+
+  void set_enabled(Ctx& c, bool enabled) {
+    Trigger* t = find_trigger(c);
+    if (!t) return;
+    t->enabled = enabled;
+    t->updated_ms = c.st.tick();
+    send_json(c.res, 200, {{"data", to_json(*t)}});
+  }
+  void h_trigger_pause(Ctx& c) { set_enabled(c, false); }
+  void h_trigger_resume(Ctx& c) { set_enabled(c, true); }
+
+  // Queues a job: the job and its run exist at once; the run's status then advances with
+  // time per the ComputeBehavior in force now. Body: {"payload": any}, {} or empty.
+  void h_trigger_execute(Ctx& c) {
+    Trigger* t = find_trigger(c);
+    if (!t) return;
+    json payload;
+    if (c.req.body.find_first_not_of(" \t\r\n") != std::string::npos) {
+      auto body = body_object(c);
+      if (!body) return;
+      auto p = body->find("payload");
+      if (p != body->end()) payload = *p;
+    }
+    if (!t->enabled) {
+      send_error(c.res, c.rid, 409, "Trigger is paused", "TRIGGER_PAUSED");
+      return;
+    }
+    ComputeFunction* f = find_function(c, t->function_id);
+    if (!f) return;
+    auto b = behavior_for.find(f->id);
+    const ComputeBehavior& beh = b != behavior_for.end() ? b->second : default_behavior;
+
+    Run r;
+    r.id = uuid4();
+    r.job_id = "job-" + std::to_string(++c.st.job_seq);
+    r.function_id = f->id;
+    r.trigger_id = t->id;
+    r.trigger_type = t->execution_type;
+    r.created_by = c.principal;
+    r.execution_id = uuid4();
+    r.execution_source = t->execution_type == "on-demand" ? "manual" : "trigger";
+    r.payload = std::move(payload);
+    r.created_ms = c.st.tick();
+    r.created_steady = steady_ms();
+    r.seq = ++c.st.compute_seq;
+    r.pending_ms = std::max(0, beh.pending_ms);
+    r.running_ms = std::max(0, beh.running_ms);
+    r.outcome = beh.outcome;
+    if (beh.result_json) {
+      auto parsed = parse_json(*beh.result_json);
+      r.result = parsed ? *parsed : json(*beh.result_json);
+    }
+    if (beh.outcome == RunOutcome::Failure) {
+      r.error_code = beh.error_code;
+      r.error_message = beh.error_message;
+    } else if (beh.outcome == RunOutcome::Timeout) {
+      r.error_code = "TIMEOUT";
+      r.error_message = "Function execution timed out after " + std::to_string(f->timeout_ms) + "ms";
+    }
+    c.st.jobs[r.job_id] = r.id;
+    const std::string job_id = r.job_id;
+    c.st.runs[r.id] = std::move(r);
+    send_json(c.res, 202, {{"data", job_id}});
+  }
+
+  // ---- runs and jobs ---------------------------------------------------------------
+  void h_run_get(Ctx& c) {
+    auto it = c.st.runs.find(c.params["runId"]);
+    if (it == c.st.runs.end()) {
+      send_error(c.res, c.rid, 404, "Run not found", "RUN_NOT_FOUND");
+      return;
+    }
+    send_json(c.res, 200, {{"data", to_json(it->second, steady_ms())}});
+  }
+
+  // Runs whose `field` equals `value`, newest first, optional status filter. Unknown
+  // trigger/function ids simply list nothing.
+  void list_runs(Ctx& c, std::string Run::*field, const std::string& value) {
+    auto paging = parse_paging(c);
+    if (!paging) return;
+    const std::string* status = query_get(c.query, "status");
+    if (status && !kRunStatuses.count(*status)) {
+      send_validation_error(c.res, c.rid, "status",
+                            "status must be one of pending, running, completed, failure, timeout");
+      return;
+    }
+    const long long now = steady_ms();
+    std::vector<json> rows;
+    for (Run* r : newest_first(c.st.runs)) {
+      if (r->*field != value || (status && run_status(*r, now) != *status)) continue;
+      rows.push_back(to_json(*r, now));
+    }
+    send_page(c, *paging, rows);
+  }
+  void h_runs_by_trigger(Ctx& c) { list_runs(c, &Run::trigger_id, c.params["triggerId"]); }
+  void h_runs_by_function(Ctx& c) { list_runs(c, &Run::function_id, c.params["functionId"]); }
+
+  void h_job_status(Ctx& c) {
+    auto job = c.st.jobs.find(c.params["jobId"]);
+    auto run = job == c.st.jobs.end() ? c.st.runs.end() : c.st.runs.find(job->second);
+    if (run == c.st.runs.end()) {
+      send_error(c.res, c.rid, 404, "Job not found", "JOB_NOT_FOUND");
+      return;
+    }
+    const Run& r = run->second;
+    const std::string status = run_status(r, steady_ms());
+    const bool failed = run_failed(status);
+    std::string state = status == "pending" ? "queued" : failed ? "failed" : status;
+    send_json(c.res, 200,
+              {{"data",
+                {{"id", job->first},
+                 {"state", state},
+                 {"returnValue", status == "completed" ? json{{"outputs", run_data_of(r)}} : json()},
+                 {"failedReason", failed ? json(r.error_message) : json()},
+                 {"runId", r.id}}}});
+  }
+
   // ---- request entry point ---------------------------------------------------
   static void reset_response(httplib::Response& res, const std::string& rid) {
     res.status = 200;
@@ -1475,6 +2114,19 @@ struct Emulator::Impl {
                       "application/json");
     });
     auto h = [this](const httplib::Request& req, httplib::Response& res) { handle(req, res); };
+    // A request with neither Content-Length nor Transfer-Encoding has an empty body
+    // (RFC 9112 6.3), but httplib 0.11.4 would read a POST/PUT/PATCH/DELETE body until
+    // the read timeout and then answer a bare 400. Body-less requests (pause/resume,
+    // execute without payload, restore) are therefore handled before httplib reads.
+    svr->set_pre_routing_handler([h](const httplib::Request& req, httplib::Response& res) {
+      const bool may_have_body = req.method == "POST" || req.method == "PUT" ||
+                                 req.method == "PATCH" || req.method == "DELETE";
+      if (!may_have_body || req.has_header("Content-Length") ||
+          req.has_header("Transfer-Encoding"))
+        return httplib::Server::HandlerResponse::Unhandled;
+      h(req, res);
+      return httplib::Server::HandlerResponse::Handled;
+    });
     const std::string any = "[\\s\\S]*";  // we route ourselves on the raw target
     svr->Get(any, h);
     svr->Post(any, h);
@@ -1577,6 +2229,19 @@ void Emulator::expire_all_tokens() {
 void Emulator::set_token_ttl(int seconds) {
   std::lock_guard<std::mutex> lock(impl_->mu);
   impl_->opts.token_ttl_seconds = seconds;
+}
+
+void Emulator::set_compute_behavior(ComputeBehavior b) {
+  std::lock_guard<std::mutex> lock(impl_->mu);
+  impl_->default_behavior = std::move(b);
+}
+void Emulator::set_compute_behavior_for(const std::string& function_id, ComputeBehavior b) {
+  std::lock_guard<std::mutex> lock(impl_->mu);
+  impl_->behavior_for[function_id] = std::move(b);
+}
+std::size_t Emulator::job_count() const {
+  std::lock_guard<std::mutex> lock(impl_->mu);
+  return static_cast<std::size_t>(impl_->store.job_seq);
 }
 
 }  // namespace centrali_emulator

@@ -1,13 +1,16 @@
 // Centrali emulator: an in-memory HTTP server speaking (a subset of) the Centrali
-// data API and token endpoint, with fault injection, for SDK tests over real HTTP.
+// data API (records, compute functions, function triggers, function runs and jobs)
+// and token endpoint, with fault injection, for SDK tests over real HTTP.
 //
-// httplib.h is deliberately not included here (pimpl) so test translation units
-// that include this header stay cheap to compile.
+// httplib.h and nlohmann/json.hpp are deliberately not included here (pimpl; JSON
+// values cross this interface as text) so test translation units that include this
+// header stay cheap to compile.
 #pragma once
 
 #include <cstddef>
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -61,6 +64,28 @@ struct SeenRequest {
   int remote_port = 0;
 };
 
+// ---- compute: how function runs behave ----------------------------------------------
+// A run's status is derived lazily from the time elapsed since the invoke, on every read
+// (no background thread): `pending` for pending_ms, then `running` for running_ms, then
+// the outcome.
+enum class RunOutcome {
+  Completed,  // status "completed", runData = result (default {"payload": <invoke payload>})
+  Failure,    // status "failure", errorCode/errorMessage = error_code/error_message, runData null
+  Timeout     // status "timeout", errorCode "TIMEOUT", runData null
+};
+
+struct ComputeBehavior {
+  int pending_ms = 0;  // time in `pending` (negative = 0)
+  int running_ms = 0;  // time in `running` (negative = 0)
+  RunOutcome outcome = RunOutcome::Completed;
+  // runData of a Completed run, as JSON TEXT (kept as a string so this header does not
+  // need nlohmann/json). nullopt = {"payload": <invoke payload>}. Text that is not valid
+  // JSON becomes that text as a JSON string.
+  std::optional<std::string> result_json;
+  std::string error_code = "FUNCTION_ERROR";  // Failure only
+  std::string error_message = "function failed";  // Failure only
+};
+
 class Emulator {
  public:
   explicit Emulator(Options = {});
@@ -84,6 +109,12 @@ class Emulator {
   std::size_t record_count(const std::string& slug, bool include_archived = true) const;
   void expire_all_tokens();  // every issued token becomes expired -> 401 TOKEN_EXPIRED
   void set_token_ttl(int seconds);
+
+  // Compute. The behaviour is captured when a run is created: changing it later does not
+  // affect existing runs.
+  void set_compute_behavior(ComputeBehavior b);  // default for every run
+  void set_compute_behavior_for(const std::string& function_id, ComputeBehavior b);  // per function
+  std::size_t job_count() const;  // jobs ever created (one per accepted trigger execute)
 
  private:
   struct Impl;

@@ -54,6 +54,9 @@ int g_checks = 0;
 
 const std::string P = "/data/workspace/acme/api/v1";
 const std::string R = P + "/records/slug/";
+const std::string F = P + "/compute-functions";
+const std::string T = P + "/function-triggers";
+const std::string U = P + "/function-runs";
 
 struct Resp {
   int status = -1;  // -1 = transport error
@@ -511,6 +514,590 @@ void test_query(Emulator& emu, httplib::Client& cli) {
   (void)emu;
 }
 
+// ---------------------------------------------------------------------------
+// Compute: functions, triggers, runs, jobs.
+void sleep_ms(int ms) { std::this_thread::sleep_for(std::chrono::milliseconds(ms)); }
+
+std::string create_function(httplib::Client& cli, const std::string& name) {
+  return call(cli, "POST", F, json({{"name", name}, {"code", "async function run() {}"}}).dump())
+      .j["data"].value("id", "");
+}
+
+std::string create_trigger(httplib::Client& cli, const std::string& fid, const std::string& type,
+                           const std::string& name = "t") {
+  return call(cli, "POST", T,
+              json({{"name", name}, {"functionId", fid}, {"executionType", type}}).dump())
+      .j["data"].value("id", "");
+}
+
+std::string execute(httplib::Client& cli, const std::string& tid, const std::string& body) {
+  Resp r = call(cli, "POST", T + "/" + tid + "/execute", body);
+  return r.status == 202 && r.j["data"].is_string() ? r.j["data"].get<std::string>() : "";
+}
+
+// The newest run of a trigger.
+json latest_run(httplib::Client& cli, const std::string& tid) {
+  Resp r = call(cli, "GET", U + "/trigger/" + tid + "?limit=1");
+  return r.j["data"].is_array() && !r.j["data"].empty() ? r.j["data"][0] : json();
+}
+
+void test_functions(Emulator& emu, httplib::Client& cli) {
+  section("compute functions");
+  // Auth, workspace, request ids, 405 and fault injection work as on records.
+  Resp r = call(cli, "GET", F, "", {});
+  CHECK_EQ(r.status, 401);
+  CHECK_EQ(r.code(), std::string("MISSING_TOKEN"));
+  CHECK_EQ(r.j.value("requestId", ""), r.header("x-request-id"));
+  CHECK_EQ(call(cli, "GET", "/data/workspace/other/api/v1/compute-functions").code(),
+           std::string("WORKSPACE_NOT_FOUND"));
+  CHECK_EQ(call(cli, "GET", T, "", bearer("nope")).code(), std::string("INVALID_TOKEN"));
+  CHECK_EQ(call(cli, "GET", U + "/x", "", {}).status, 401);
+  r = call(cli, "PATCH", F + "/abc", "{}");
+  CHECK_EQ(r.status, 405);
+  CHECK(r.header("Allow").find("PUT") != std::string::npos);
+  CHECK_EQ(call(cli, "DELETE", F).status, 405);
+
+  r = call(cli, "POST", F,
+           R"({"name":"send-email","code":"async function run() { return 1; }","description":"Mails","timeoutMs":5000})");
+  CHECK_EQ(r.status, 201);
+  CHECK(!r.header("x-request-id").empty());
+  json fn = r.j["data"];
+  const std::string fid = fn.value("id", "");
+  CHECK_EQ(fid.size(), std::size_t(36));
+  CHECK_EQ(fn.value("name", ""), std::string("send-email"));
+  CHECK_EQ(fn.value("description", ""), std::string("Mails"));
+  CHECK_EQ(fn.value("code", ""), std::string("async function run() { return 1; }"));
+  CHECK_EQ(fn.value("timeoutMs", 0), 5000);
+  CHECK_EQ(fn.value("workspaceSlug", ""), std::string("acme"));
+  CHECK_EQ(fn.value("createdBy", ""), std::string("user"));
+  CHECK_EQ(fn.value("updatedBy", ""), std::string("user"));
+  CHECK_EQ(fn.value("createdAt", "").size(), std::size_t(24));
+  CHECK_EQ(fn.value("updatedAt", ""), fn.value("createdAt", ""));
+
+  // Validation and uniqueness.
+  r = call(cli, "POST", F, R"({"name":"send-email","code":"x"})");
+  CHECK_EQ(r.status, 409);
+  CHECK_EQ(r.code(), std::string("FUNCTION_NAME_TAKEN"));
+  CHECK_EQ(r.j.value("error", ""), std::string("Conflict"));
+  r = call(cli, "POST", F, R"({"code":"x"})");
+  CHECK_EQ(r.status, 400);
+  CHECK_EQ(r.code(), std::string("VALIDATION_ERROR"));
+  CHECK_EQ(r.j["details"][0].value("field", ""), std::string("name"));
+  r = call(cli, "POST", F, R"({"name":"n"})");
+  CHECK_EQ(r.j["details"][0].value("field", ""), std::string("code"));
+  CHECK_EQ(call(cli, "POST", F, R"({"name":"n","code":7})").status, 400);
+  CHECK_EQ(call(cli, "POST", F, R"({"name":"","code":"x"})").status, 400);
+  CHECK_EQ(call(cli, "POST", F, R"({"name":"n","code":"x","timeoutMs":-1})").status, 400);
+  CHECK_EQ(call(cli, "POST", F, R"({"name":"n","code":"x","timeoutMs":"5"})").status, 400);
+  CHECK_EQ(call(cli, "POST", F, R"({"name":"n","code":"x","description":3})").status, 400);
+  CHECK_EQ(call(cli, "POST", F, "{bad").status, 400);
+  CHECK_EQ(call(cli, "POST", F, "[1]").status, 400);
+  CHECK_EQ(call(cli, "POST", F, "").status, 400);
+  r = call(cli, "POST", F, R"({"name":"minimal","code":"x"})");
+  CHECK_EQ(r.status, 201);
+  CHECK_EQ(r.j["data"].value("description", "?"), std::string(""));
+  CHECK(r.j["data"]["timeoutMs"].is_number_integer());
+  const std::string minimal = r.j["data"].value("id", "");
+
+  // Get, 404s (an encoded slash stays one segment).
+  r = call(cli, "GET", F + "/" + fid);
+  CHECK_EQ(r.status, 200);
+  CHECK_EQ(r.j["data"], fn);
+  r = call(cli, "GET", F + "/nope");
+  CHECK_EQ(r.status, 404);
+  CHECK_EQ(r.code(), std::string("FUNCTION_NOT_FOUND"));
+  CHECK(!r.j.value("requestId", "").empty());
+  CHECK_EQ(call(cli, "GET", F + "/a%2Fb").code(), std::string("FUNCTION_NOT_FOUND"));
+  CHECK_EQ(call(cli, "GET", F + "/%00%ff").code(), std::string("FUNCTION_NOT_FOUND"));
+  CHECK_EQ(call(cli, "GET", F + "/test").code(), std::string("FUNCTION_NOT_FOUND"));
+  CHECK_EQ(call(cli, "PUT", F + "/nope", "{}").code(), std::string("FUNCTION_NOT_FOUND"));
+  CHECK_EQ(call(cli, "DELETE", F + "/nope").code(), std::string("FUNCTION_NOT_FOUND"));
+
+  // Partial update.
+  sleep_ms(2);
+  r = call(cli, "PUT", F + "/" + fid, R"({"code":"async function run() { return 2; }","timeoutMs":9000})");
+  CHECK_EQ(r.status, 200);
+  CHECK_EQ(r.j["data"].value("code", ""), std::string("async function run() { return 2; }"));
+  CHECK_EQ(r.j["data"].value("timeoutMs", 0), 9000);
+  CHECK_EQ(r.j["data"].value("name", ""), std::string("send-email"));
+  CHECK_EQ(r.j["data"].value("description", ""), std::string("Mails"));
+  CHECK_EQ(r.j["data"].value("createdAt", ""), fn.value("createdAt", ""));
+  CHECK(r.j["data"].value("updatedAt", "") > fn.value("updatedAt", ""));
+  CHECK_EQ(call(cli, "PUT", F + "/" + fid, R"({"name":"send-email"})").status, 200);  // own name
+  r = call(cli, "PUT", F + "/" + fid, R"({"name":"minimal"})");
+  CHECK_EQ(r.status, 409);
+  CHECK_EQ(r.code(), std::string("FUNCTION_NAME_TAKEN"));
+  CHECK_EQ(call(cli, "PUT", F + "/" + fid, R"({"code":""})").status, 400);
+  CHECK_EQ(call(cli, "PUT", F + "/" + fid, "nope").status, 400);
+  r = call(cli, "GET", F + "/" + fid);
+  CHECK_EQ(r.j["data"].value("name", ""), std::string("send-email"));  // failed updates: no change
+  CHECK_EQ(call(cli, "PUT", F + "/" + minimal, R"({"description":"d"})").j["data"].value("description", ""),
+           std::string("d"));
+
+  // List: newest first, paging, search.
+  for (int i = 0; i < 3; ++i) create_function(cli, "report-" + std::to_string(i));
+  r = call(cli, "GET", F);
+  CHECK_EQ(r.status, 200);
+  CHECK_EQ(r.j["data"].size(), std::size_t(5));
+  CHECK_EQ(r.j["data"][0].value("name", ""), std::string("report-2"));
+  CHECK_EQ(r.j["data"][4].value("name", ""), std::string("send-email"));
+  CHECK_EQ(r.j["meta"].value("page", 0), 1);
+  CHECK_EQ(r.j["meta"].value("limit", 0), 20);
+  CHECK_EQ(r.j["meta"].value("total", 0), 5);
+  r = call(cli, "GET", F + "?page=2&limit=2");
+  CHECK_EQ(r.j["data"].size(), std::size_t(2));
+  CHECK_EQ(r.j["data"][0].value("name", ""), std::string("report-0"));
+  CHECK_EQ(r.j["meta"].value("page", 0), 2);
+  CHECK_EQ(r.j["meta"].value("limit", 0), 2);
+  CHECK_EQ(r.j["meta"].value("total", 0), 5);
+  CHECK_EQ(call(cli, "GET", F + "?page=3&limit=2").j["data"].size(), std::size_t(1));
+  CHECK_EQ(call(cli, "GET", F + "?page=99999999999").j["data"].size(), std::size_t(0));
+  CHECK_EQ(call(cli, "GET", F + "?limit=1000").j["meta"].value("limit", 0), 100);
+  CHECK_EQ(call(cli, "GET", F + "?limit=0").code(), std::string("VALIDATION_ERROR"));
+  CHECK_EQ(call(cli, "GET", F + "?page=x").status, 400);
+  r = call(cli, "GET", F + "?search=REPORT");
+  CHECK_EQ(r.j["data"].size(), std::size_t(3));
+  CHECK_EQ(r.j["meta"].value("total", 0), 3);
+  CHECK_EQ(call(cli, "GET", F + "?search=mails").j["data"].size(), std::size_t(1));  // description
+  CHECK_EQ(call(cli, "GET", F + "?search=zzz").j["data"].size(), std::size_t(0));
+
+  // Delete.
+  const std::string doomed = create_function(cli, "doomed");
+  r = call(cli, "DELETE", F + "/" + doomed);
+  CHECK_EQ(r.status, 204);
+  CHECK(r.body.empty());
+  CHECK_EQ(call(cli, "GET", F + "/" + doomed).status, 404);
+  CHECK_EQ(call(cli, "DELETE", F + "/" + doomed).status, 404);
+  CHECK_EQ(call(cli, "POST", F, R"({"name":"doomed","code":"x"})").status, 201);  // name free again
+
+  // Test execution.
+  r = call(cli, "POST", F + "/test", R"({"code":"async function run() {}","params":{"a":1,"b":2}})");
+  CHECK_EQ(r.status, 200);
+  CHECK_EQ(r.j["data"]["output"], json({{"a", 1}, {"b", 2}}));
+  CHECK_EQ(r.j["data"]["logs"], json::array({"test run started"}));
+  CHECK(r.j["data"]["duration"].is_number_integer());
+  CHECK(!r.j["data"].contains("error"));
+  r = call(cli, "POST", F + "/test", R"({"code":"async function run() {}"})");
+  CHECK_EQ(r.status, 200);
+  CHECK(r.j["data"].contains("output") && r.j["data"]["output"].is_null());
+  r = call(cli, "POST", F + "/test", R"({"code":"throw 1","params":{"a":1}})");
+  CHECK_EQ(r.status, 200);
+  CHECK(r.j["data"]["output"].is_null());
+  CHECK_EQ(r.j["data"].value("error", ""), std::string("Error: thrown by test code"));
+  CHECK(r.j["data"]["logs"].is_array());
+  CHECK_EQ(r.j["data"].value("duration", 0), 1);
+  r = call(cli, "POST", F + "/test", R"({"params":{}})");
+  CHECK_EQ(r.status, 400);
+  CHECK_EQ(r.code(), std::string("VALIDATION_ERROR"));
+  CHECK_EQ(r.j["details"][0].value("field", ""), std::string("code"));
+  CHECK_EQ(call(cli, "POST", F + "/test", "").status, 400);
+  CHECK_EQ(call(cli, "POST", F + "/test", "{").status, 400);
+
+  // Faults apply to compute routes too; a faulted (not after-handling) create changes nothing.
+  emu.inject({FaultKind::Status, "POST", "/compute-functions", 503, "1", 0, 1, false});
+  r = call(cli, "POST", F, R"({"name":"faulted","code":"x"})");
+  CHECK_EQ(r.status, 503);
+  CHECK_EQ(r.header("Retry-After"), std::string("1"));
+  CHECK_EQ(call(cli, "POST", F, R"({"name":"faulted","code":"x"})").status, 201);  // not taken
+  emu.inject({FaultKind::Status, "POST", "/compute-functions", 500, "", 0, 1, true});
+  CHECK_EQ(call(cli, "POST", F, R"({"name":"after","code":"x"})").status, 500);
+  CHECK_EQ(call(cli, "POST", F, R"({"name":"after","code":"x"})").code(),
+           std::string("FUNCTION_NAME_TAKEN"));  // the write happened
+}
+
+void test_triggers(Emulator& emu, httplib::Client& cli) {
+  section("function triggers");
+  const std::string fa = create_function(cli, "trig-fn-a"), fb = create_function(cli, "trig-fn-b");
+
+  Resp r = call(cli, "POST", T,
+                json({{"name", "nightly"},
+                      {"functionId", fa},
+                      {"executionType", "scheduled"},
+                      {"description", "every night"},
+                      {"triggerMetadata",
+                       {{"scheduleType", "cron"}, {"cronExpression", "0 3 * * *"}, {"timezone", "UTC"},
+                        {"params", json::object()}}}})
+                    .dump());
+  CHECK_EQ(r.status, 201);
+  json tr = r.j["data"];
+  const std::string t1 = tr.value("id", "");
+  CHECK_EQ(t1.size(), std::size_t(36));
+  CHECK_EQ(tr.value("name", ""), std::string("nightly"));
+  CHECK_EQ(tr.value("functionId", ""), fa);
+  CHECK_EQ(tr.value("executionType", ""), std::string("scheduled"));
+  CHECK_EQ(tr.value("description", ""), std::string("every night"));
+  CHECK_EQ(tr.value("enabled", false), true);
+  CHECK_EQ(tr.value("workspaceSlug", ""), std::string("acme"));
+  CHECK_EQ(tr.value("createdAt", "").size(), std::size_t(24));
+  CHECK_EQ(tr.value("updatedAt", "").size(), std::size_t(24));
+  CHECK(tr["triggerMetadata"]["params"].is_object() && tr["triggerMetadata"]["params"].empty());
+  CHECK_EQ(tr["triggerMetadata"].value("cronExpression", ""), std::string("0 3 * * *"));
+  CHECK(r.body.find(R"("params":{})") != std::string::npos);
+
+  r = call(cli, "POST", T,
+           json({{"name", "manual"}, {"functionId", fb}, {"executionType", "on-demand"},
+                 {"enabled", false}}).dump());
+  CHECK_EQ(r.status, 201);
+  CHECK_EQ(r.j["data"].value("enabled", true), false);
+  CHECK(r.j["data"]["triggerMetadata"].is_object());
+  const std::string t2 = r.j["data"].value("id", "");
+  for (const char* type : {"event-driven", "http-trigger", "endpoint"})
+    CHECK_EQ(call(cli, "POST", T, json({{"name", type}, {"functionId", fa}, {"executionType", type}}).dump())
+                 .status, 201);
+
+  // Validation: 400 for bad fields, 404 for an unknown function.
+  r = call(cli, "POST", T, json({{"name", "x"}, {"functionId", fa}, {"executionType", "webhook"}}).dump());
+  CHECK_EQ(r.status, 400);
+  CHECK_EQ(r.code(), std::string("VALIDATION_ERROR"));
+  CHECK_EQ(r.j["details"][0].value("field", ""), std::string("executionType"));
+  CHECK_EQ(call(cli, "POST", T, json({{"functionId", fa}, {"executionType", "on-demand"}}).dump()).status, 400);
+  CHECK_EQ(call(cli, "POST", T, json({{"name", "x"}, {"executionType", "on-demand"}}).dump()).status, 400);
+  CHECK_EQ(call(cli, "POST", T, json({{"name", "x"}, {"functionId", fa}}).dump()).status, 400);
+  CHECK_EQ(call(cli, "POST", T, json({{"name", "x"}, {"functionId", fa}, {"executionType", "on-demand"},
+                                      {"enabled", "yes"}}).dump()).status, 400);
+  CHECK_EQ(call(cli, "POST", T, json({{"name", "x"}, {"functionId", fa}, {"executionType", "on-demand"},
+                                      {"triggerMetadata", "p"}}).dump()).status, 400);
+  CHECK_EQ(call(cli, "POST", T, "not json").status, 400);
+  r = call(cli, "POST", T, json({{"name", "x"}, {"functionId", "ghost"}, {"executionType", "on-demand"}}).dump());
+  CHECK_EQ(r.status, 404);
+  CHECK_EQ(r.code(), std::string("FUNCTION_NOT_FOUND"));
+
+  // Get, 404.
+  r = call(cli, "GET", T + "/" + t1);
+  CHECK_EQ(r.status, 200);
+  CHECK_EQ(r.j["data"], tr);
+  r = call(cli, "GET", T + "/nope");
+  CHECK_EQ(r.status, 404);
+  CHECK_EQ(r.code(), std::string("TRIGGER_NOT_FOUND"));
+  CHECK_EQ(call(cli, "GET", T + "/a%2Fb").code(), std::string("TRIGGER_NOT_FOUND"));
+  CHECK_EQ(call(cli, "PUT", T + "/nope", "{}").code(), std::string("TRIGGER_NOT_FOUND"));
+  CHECK_EQ(call(cli, "DELETE", T + "/nope").code(), std::string("TRIGGER_NOT_FOUND"));
+  CHECK_EQ(call(cli, "PATCH", T + "/nope/pause").code(), std::string("TRIGGER_NOT_FOUND"));
+  CHECK_EQ(call(cli, "PATCH", T + "/nope/resume").code(), std::string("TRIGGER_NOT_FOUND"));
+  CHECK_EQ(call(cli, "POST", T + "/nope/execute", "{}").code(), std::string("TRIGGER_NOT_FOUND"));
+  CHECK_EQ(call(cli, "GET", T + "/" + t1 + "/pause").status, 405);
+
+  // Partial update; all-or-nothing.
+  r = call(cli, "PUT", T + "/" + t1, R"({"description":"changed","triggerMetadata":{"params":{}}})");
+  CHECK_EQ(r.status, 200);
+  CHECK_EQ(r.j["data"].value("description", ""), std::string("changed"));
+  CHECK_EQ(r.j["data"].value("name", ""), std::string("nightly"));
+  CHECK_EQ(r.j["data"].value("executionType", ""), std::string("scheduled"));
+  CHECK_EQ(r.j["data"]["triggerMetadata"], json({{"params", json::object()}}));
+  r = call(cli, "PUT", T + "/" + t1, json({{"functionId", fb}, {"name", "moved"}}).dump());
+  CHECK_EQ(r.j["data"].value("functionId", ""), fb);
+  r = call(cli, "PUT", T + "/" + t1, json({{"name", "bad"}, {"functionId", "ghost"}}).dump());
+  CHECK_EQ(r.code(), std::string("FUNCTION_NOT_FOUND"));
+  CHECK_EQ(call(cli, "PUT", T + "/" + t1, json({{"name", "bad"}, {"executionType", "nope"}}).dump()).status, 400);
+  CHECK_EQ(call(cli, "GET", T + "/" + t1).j["data"].value("name", ""), std::string("moved"));
+  call(cli, "PUT", T + "/" + t1, json({{"functionId", fa}}).dump());
+
+  // Body-less requests without Content-Length (as some clients send PATCH/POST) work at once.
+  auto t0 = std::chrono::steady_clock::now();
+  Raw raw = raw_exchange(emu.port(), "PATCH " + T + "/" + t1 + "/pause HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+                                     "Authorization: Bearer test-token\r\nConnection: close\r\n\r\n");
+  CHECK(raw.bytes.rfind("HTTP/1.1 200", 0) == 0);
+  CHECK(raw.bytes.find("x-request-id: req-") != std::string::npos);
+  CHECK(body_of(raw.bytes).find("\"enabled\":false") != std::string::npos);
+  CHECK(std::chrono::steady_clock::now() - t0 < std::chrono::seconds(2));
+  raw = raw_exchange(emu.port(), "PATCH " + T + "/" + t1 + "/resume HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+                                 "Authorization: Bearer test-token\r\nConnection: close\r\n\r\n");
+  CHECK(body_of(raw.bytes).find("\"enabled\":true") != std::string::npos);
+
+  // Pause / resume.
+  r = call(cli, "PATCH", T + "/" + t1 + "/pause");
+  CHECK_EQ(r.status, 200);
+  CHECK_EQ(r.j["data"].value("enabled", true), false);
+  CHECK_EQ(r.j["data"].value("id", ""), t1);
+  CHECK_EQ(call(cli, "GET", T + "/" + t1).j["data"].value("enabled", true), false);
+  r = call(cli, "PATCH", T + "/" + t1 + "/resume");
+  CHECK_EQ(r.status, 200);
+  CHECK_EQ(r.j["data"].value("enabled", false), true);
+  CHECK_EQ(call(cli, "PATCH", T + "/" + t1 + "/resume").j["data"].value("enabled", false), true);
+
+  // List: newest first, functionId filter, paging.
+  r = call(cli, "GET", T);
+  CHECK_EQ(r.status, 200);
+  CHECK_EQ(r.j["data"].size(), std::size_t(5));
+  CHECK_EQ(r.j["data"][0].value("executionType", ""), std::string("endpoint"));
+  CHECK_EQ(r.j["data"][4].value("id", ""), t1);
+  CHECK_EQ(r.j["meta"].value("total", 0), 5);
+  CHECK_EQ(r.j["meta"].value("limit", 0), 20);
+  CHECK(!r.j["data"][0].contains("health"));
+  r = call(cli, "GET", T + "?functionId=" + fb);
+  CHECK_EQ(r.j["data"].size(), std::size_t(1));
+  CHECK_EQ(r.j["data"][0].value("id", ""), t2);
+  CHECK_EQ(call(cli, "GET", T + "?functionId=ghost").j["data"].size(), std::size_t(0));
+  r = call(cli, "GET", T + "?page=2&limit=2");
+  CHECK_EQ(r.j["data"].size(), std::size_t(2));
+  CHECK_EQ(r.j["meta"].value("page", 0), 2);
+  CHECK_EQ(r.j["meta"].value("total", 0), 5);
+  CHECK_EQ(call(cli, "GET", T + "?limit=-1").status, 400);
+
+  // Execute: job ids, paused trigger -> 409 and no job, bodies.
+  std::size_t jobs = emu.job_count();
+  const std::string j1 = execute(cli, t1, R"({"payload":{"n":1}})");
+  CHECK(j1.rfind("job-", 0) == 0);
+  r = call(cli, "POST", T + "/" + t1 + "/execute", "");
+  CHECK_EQ(r.status, 202);
+  Raw raw2 = raw_exchange(emu.port(), "POST " + T + "/" + t1 + "/execute HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+                                      "Authorization: Bearer test-token\r\nConnection: close\r\n\r\n");
+  CHECK(raw2.bytes.rfind("HTTP/1.1 202", 0) == 0);
+  CHECK(body_of(raw2.bytes).find("\"data\":\"job-") != std::string::npos);
+  CHECK(r.j["data"].is_string() && r.j["data"].get<std::string>() != j1);
+  CHECK(!execute(cli, t1, "{}").empty());
+  CHECK(!execute(cli, t1, R"({"payload":[1,"two",null]})").empty());
+  CHECK_EQ(emu.job_count(), jobs + 5);
+  CHECK_EQ(call(cli, "POST", T + "/" + t1 + "/execute", "{oops").status, 400);
+  CHECK_EQ(call(cli, "POST", T + "/" + t1 + "/execute", "[1]").status, 400);
+  r = call(cli, "POST", T + "/" + t2 + "/execute", R"({"payload":{}})");  // created paused
+  CHECK_EQ(r.status, 409);
+  CHECK_EQ(r.j.value("error", ""), std::string("Conflict"));
+  CHECK_EQ(r.j.value("message", ""), std::string("Trigger is paused"));
+  CHECK_EQ(r.code(), std::string("TRIGGER_PAUSED"));
+  CHECK_EQ(r.j.value("requestId", ""), r.header("x-request-id"));
+  CHECK_EQ(emu.job_count(), jobs + 5);
+  CHECK_EQ(call(cli, "GET", U + "/trigger/" + t2).j["meta"].value("total", -1), 0);
+  call(cli, "PATCH", T + "/" + t2 + "/resume");
+  CHECK(!execute(cli, t2, "").empty());
+  CHECK_EQ(emu.job_count(), jobs + 6);
+
+  // A faulted execute (no after-handling) creates no job, even for body-needing kinds.
+  emu.inject({FaultKind::Truncate, "POST", "/execute", 500, "", 0, 1, false});
+  CHECK_EQ(call(cli, "POST", T + "/" + t1 + "/execute", "{}").j, json());
+  emu.inject({FaultKind::Status, "POST", "/execute", 502, "", 0, 1, false});
+  CHECK_EQ(call(cli, "POST", T + "/" + t1 + "/execute", "{}").status, 502);
+  CHECK_EQ(emu.job_count(), jobs + 6);
+
+  // includeHealth (all runs above completed at once: default behaviour is 0/0 Completed).
+  r = call(cli, "GET", T + "?includeHealth=true&functionId=" + fa);
+  json h;
+  for (auto& t : r.j["data"])
+    if (t.value("id", "") == t1) h = t["health"];
+  CHECK_EQ(h.value("totalRuns", -1), 5);
+  CHECK_EQ(h.value("failedRuns", -1), 0);
+  CHECK_EQ(h.value("lastRunStatus", ""), std::string("completed"));
+  CHECK_EQ(h.value("lastRunAt", "").size(), std::size_t(24));
+  json none = r.j["data"][0]["health"];  // the endpoint trigger: never run
+  CHECK(none.contains("lastRunAt") && none["lastRunAt"].is_null());
+  CHECK(none["lastRunStatus"].is_null());
+  CHECK_EQ(none.value("totalRuns", -1), 0);
+
+  // Delete; its runs stay listable. Executing a trigger of a deleted function -> 404.
+  r = call(cli, "DELETE", T + "/" + t1);
+  CHECK_EQ(r.status, 204);
+  CHECK_EQ(call(cli, "GET", T + "/" + t1).status, 404);
+  CHECK_EQ(call(cli, "GET", U + "/trigger/" + t1).j["meta"].value("total", 0), 5);
+  const std::string fgone = create_function(cli, "soon-gone");
+  const std::string tgone = create_trigger(cli, fgone, "on-demand");
+  call(cli, "DELETE", F + "/" + fgone);
+  r = call(cli, "POST", T + "/" + tgone + "/execute", "{}");
+  CHECK_EQ(r.status, 404);
+  CHECK_EQ(r.code(), std::string("FUNCTION_NOT_FOUND"));
+  CHECK_EQ(emu.job_count(), jobs + 6);
+}
+
+void test_runs(Emulator& emu, httplib::Client& cli) {
+  section("function runs and jobs");
+  const std::string fid = create_function(cli, "runs-fn");
+  const std::string tid = create_trigger(cli, fid, "http-trigger");
+
+  // Lazily advancing status: pending -> running -> completed.
+  ComputeBehavior slow;
+  slow.pending_ms = 150;
+  slow.running_ms = 150;
+  emu.set_compute_behavior(slow);
+  const std::string job = execute(cli, tid, R"({"payload":{"order":42}})");
+  CHECK(!job.empty());
+  json run = latest_run(cli, tid);
+  const std::string rid = run.value("id", "");
+  CHECK_EQ(rid.size(), std::size_t(36));
+  CHECK_EQ(run.value("status", ""), std::string("pending"));
+  CHECK_EQ(run.value("jobId", ""), job);
+  CHECK_EQ(run.value("functionId", ""), fid);
+  CHECK_EQ(run.value("triggerId", ""), tid);
+  CHECK_EQ(run.value("triggerType", ""), std::string("http-trigger"));
+  CHECK_EQ(run.value("workspaceSlug", ""), std::string("acme"));
+  CHECK_EQ(run.value("createdBy", ""), std::string("user"));
+  CHECK_EQ(run.value("executionId", "").size(), std::size_t(36));
+  CHECK(run.value("executionId", "") != rid);
+  CHECK_EQ(run.value("executionSource", ""), std::string("trigger"));
+  CHECK_EQ(run.value("isRerun", true), false);
+  CHECK_EQ(run.value("rerunCount", -1), 0);
+  CHECK(run.contains("runData") && run["runData"].is_null());
+  CHECK(run.contains("endedAt") && run["endedAt"].is_null());
+  CHECK(run["errorCode"].is_null() && run["errorMessage"].is_null());
+  CHECK_EQ(run.value("startedAt", "").size(), std::size_t(24));
+  CHECK_EQ(run.value("createdAt", "").size(), std::size_t(24));
+  CHECK_EQ(run.value("updatedAt", "").size(), std::size_t(24));
+  CHECK(run["memoryUsage"]["rss"].is_number_integer() && run["memoryUsage"].value("rss", 0) > 0);
+  CHECK(run["cpuUsage"]["user"].is_number_integer());
+  Resp r = call(cli, "GET", P + "/function-runs/jobs/" + job);
+  CHECK_EQ(r.status, 200);
+  CHECK_EQ(r.j["data"].value("id", ""), job);
+  CHECK_EQ(r.j["data"].value("state", ""), std::string("queued"));
+  CHECK(r.j["data"]["returnValue"].is_null() && r.j["data"]["failedReason"].is_null());
+  CHECK_EQ(r.j["data"].value("runId", ""), rid);
+  CHECK_EQ(call(cli, "GET", U + "/trigger/" + tid + "?status=pending").j["data"].size(), std::size_t(1));
+  CHECK_EQ(call(cli, "GET", U + "/trigger/" + tid + "?status=completed").j["data"].size(), std::size_t(0));
+
+  sleep_ms(200);
+  r = call(cli, "GET", U + "/" + rid);
+  CHECK_EQ(r.status, 200);
+  CHECK_EQ(r.j["data"].value("status", ""), std::string("running"));
+  CHECK(r.j["data"]["endedAt"].is_null());
+  CHECK(r.j["data"].value("updatedAt", "") > r.j["data"].value("createdAt", ""));
+  CHECK_EQ(call(cli, "GET", U + "/jobs/" + job).j["data"].value("state", ""), std::string("running"));
+  CHECK_EQ(call(cli, "GET", U + "/function/" + fid + "?status=running").j["data"].size(), std::size_t(1));
+
+  sleep_ms(150);
+  r = call(cli, "GET", U + "/" + rid);
+  CHECK_EQ(r.j["data"].value("status", ""), std::string("completed"));
+  CHECK_EQ(r.j["data"]["runData"], json({{"payload", {{"order", 42}}}}));
+  CHECK_EQ(r.j["data"].value("endedAt", "").size(), std::size_t(24));
+  CHECK(r.j["data"].value("endedAt", "") > r.j["data"].value("startedAt", ""));
+  CHECK(r.j["data"]["errorCode"].is_null());
+  CHECK(r.j["data"]["cpuUsage"].value("user", 0) > 0);
+  r = call(cli, "GET", U + "/jobs/" + job);
+  CHECK_EQ(r.j["data"].value("state", ""), std::string("completed"));
+  CHECK_EQ(r.j["data"]["returnValue"], json({{"outputs", {{"payload", {{"order", 42}}}}}}));
+  CHECK(r.j["data"]["failedReason"].is_null());
+
+  // Configured result; the behaviour is captured at creation.
+  ComputeBehavior fast;
+  fast.pending_ms = 50;
+  fast.running_ms = 50;
+  fast.result_json = R"({"sent":true,"count":3})";
+  emu.set_compute_behavior(fast);
+  const std::string job2 = execute(cli, tid, R"({"payload":"x"})");
+  emu.set_compute_behavior(ComputeBehavior{});  // does not affect the run above
+  const std::string early = call(cli, "GET", U + "/jobs/" + job2).j["data"].value("state", "");
+  CHECK(early == "queued" || early == "running");  // (tolerant: a loaded machine may be slow)
+  sleep_ms(130);
+  r = call(cli, "GET", U + "/jobs/" + job2);
+  CHECK_EQ(r.j["data"].value("state", ""), std::string("completed"));
+  CHECK_EQ(r.j["data"]["returnValue"]["outputs"], json({{"sent", true}, {"count", 3}}));
+  fast.result_json = "not json";
+  emu.set_compute_behavior(fast);
+  const std::string job_text = execute(cli, tid, "");
+  emu.set_compute_behavior(ComputeBehavior{});
+  sleep_ms(130);
+  CHECK_EQ(call(cli, "GET", U + "/jobs/" + job_text).j["data"]["returnValue"]["outputs"], json("not json"));
+  // Default behaviour (0/0, Completed) with no payload: done at once, payload null.
+  const std::string job3 = execute(cli, tid, "{}");
+  run = latest_run(cli, tid);
+  CHECK_EQ(run.value("jobId", ""), job3);
+  CHECK_EQ(run.value("status", ""), std::string("completed"));
+  CHECK_EQ(run["runData"], json({{"payload", nullptr}}));
+
+  // Failure and timeout via per-function overrides.
+  const std::string ffail = create_function(cli, "fails"), ftime = create_function(cli, "hangs");
+  const std::string tfail = create_trigger(cli, ffail, "on-demand"),
+                    ttime = create_trigger(cli, ftime, "event-driven");
+  ComputeBehavior failing;
+  failing.pending_ms = 50;
+  failing.running_ms = 50;
+  failing.outcome = RunOutcome::Failure;
+  failing.error_code = "SMTP_DOWN";
+  failing.error_message = "mail server unreachable";
+  emu.set_compute_behavior_for(ffail, failing);
+  ComputeBehavior timing;
+  timing.outcome = RunOutcome::Timeout;
+  emu.set_compute_behavior_for(ftime, timing);
+  const std::string jf = execute(cli, tfail, R"({"payload":{"to":"a@b.c"}})");
+  const std::string jt = execute(cli, ttime, "");
+  run = latest_run(cli, tfail);
+  CHECK(run.value("status", "") == "pending" || run.value("status", "") == "running");
+  CHECK_EQ(run.value("executionSource", ""), std::string("manual"));  // on-demand
+  CHECK_EQ(run.value("triggerType", ""), std::string("on-demand"));
+  sleep_ms(130);
+  run = latest_run(cli, tfail);
+  CHECK_EQ(run.value("status", ""), std::string("failure"));
+  CHECK(run["runData"].is_null());
+  CHECK_EQ(run.value("errorCode", ""), std::string("SMTP_DOWN"));
+  CHECK_EQ(run.value("errorMessage", ""), std::string("mail server unreachable"));
+  CHECK_EQ(run.value("endedAt", "").size(), std::size_t(24));
+  r = call(cli, "GET", U + "/jobs/" + jf);
+  CHECK_EQ(r.j["data"].value("state", ""), std::string("failed"));
+  CHECK(r.j["data"]["returnValue"].is_null());
+  CHECK_EQ(r.j["data"].value("failedReason", ""), std::string("mail server unreachable"));
+  run = latest_run(cli, ttime);
+  CHECK_EQ(run.value("status", ""), std::string("timeout"));
+  CHECK_EQ(run.value("errorCode", ""), std::string("TIMEOUT"));
+  CHECK(!run.value("errorMessage", "").empty());
+  CHECK(run["runData"].is_null());
+  CHECK_EQ(run.value("executionSource", ""), std::string("trigger"));
+  CHECK_EQ(call(cli, "GET", U + "/jobs/" + jt).j["data"].value("state", ""), std::string("failed"));
+  r = call(cli, "GET", T + "?includeHealth=true&functionId=" + ffail);
+  CHECK_EQ(r.j["data"][0]["health"].value("failedRuns", -1), 1);
+  CHECK_EQ(r.j["data"][0]["health"].value("totalRuns", -1), 1);
+  CHECK_EQ(r.j["data"][0]["health"].value("lastRunStatus", ""), std::string("failure"));
+  // The per-function override does not touch other functions.
+  execute(cli, tid, "{}");
+  CHECK_EQ(latest_run(cli, tid).value("status", ""), std::string("completed"));
+
+  // Lists: newest first, paging (default 20, max 100), status filter, by function.
+  ComputeBehavior quick;  // 0/0 completed
+  emu.set_compute_behavior(quick);
+  std::vector<std::string> order_jobs;
+  for (int i = 0; i < 23; ++i) order_jobs.push_back(execute(cli, tid, json({{"payload", i}}).dump()));
+  r = call(cli, "GET", U + "/trigger/" + tid);
+  CHECK_EQ(r.status, 200);
+  const int total = 23 + 5;  // 5 runs of this trigger above
+  CHECK_EQ(r.j["data"].size(), std::size_t(20));
+  CHECK_EQ(r.j["meta"].value("page", 0), 1);
+  CHECK_EQ(r.j["meta"].value("limit", 0), 20);
+  CHECK_EQ(r.j["meta"].value("total", 0), total);
+  CHECK_EQ(r.j["data"][0].value("jobId", ""), order_jobs[22]);
+  CHECK_EQ(r.j["data"][1].value("jobId", ""), order_jobs[21]);
+  CHECK_EQ(r.j["data"][0]["runData"], json({{"payload", 22}}));
+  r = call(cli, "GET", U + "/trigger/" + tid + "?page=2");
+  CHECK_EQ(r.j["data"].size(), std::size_t(total - 20));
+  CHECK_EQ(r.j["data"][0].value("jobId", ""), order_jobs[2]);
+  r = call(cli, "GET", U + "/trigger/" + tid + "?page=3&limit=5");
+  CHECK_EQ(r.j["data"].size(), std::size_t(5));
+  CHECK_EQ(r.j["data"][0].value("jobId", ""), order_jobs[12]);
+  CHECK_EQ(call(cli, "GET", U + "/trigger/" + tid + "?limit=500").j["meta"].value("limit", 0), 100);
+  CHECK_EQ(call(cli, "GET", U + "/trigger/" + tid + "?limit=500").j["data"].size(), std::size_t(total));
+  CHECK_EQ(call(cli, "GET", U + "/trigger/" + tid + "?page=0").status, 400);
+  CHECK_EQ(call(cli, "GET", U + "/trigger/" + tid + "?limit=abc").code(), std::string("VALIDATION_ERROR"));
+  r = call(cli, "GET", U + "/trigger/" + tid + "?status=failed");  // the status is "failure"
+  CHECK_EQ(r.status, 400);
+  CHECK_EQ(r.code(), std::string("VALIDATION_ERROR"));
+  r = call(cli, "GET", U + "/trigger/" + tid + "?status=completed&limit=100");
+  CHECK_EQ(r.j["meta"].value("total", 0), total);
+  CHECK_EQ(call(cli, "GET", U + "/trigger/" + tid + "?status=pending").j["meta"].value("total", -1), 0);
+  r = call(cli, "GET", U + "/function/" + ffail);
+  CHECK_EQ(r.j["meta"].value("total", 0), 1);
+  CHECK_EQ(r.j["data"][0].value("status", ""), std::string("failure"));
+  CHECK_EQ(call(cli, "GET", U + "/function/" + fid + "?limit=1").j["meta"].value("total", 0), total);
+  CHECK_EQ(call(cli, "GET", U + "/function/" + ftime + "?status=timeout").j["data"].size(), std::size_t(1));
+  r = call(cli, "GET", U + "/function/unknown");
+  CHECK_EQ(r.status, 200);
+  CHECK_EQ(r.j["data"].size(), std::size_t(0));
+  CHECK_EQ(r.j["meta"].value("total", -1), 0);
+
+  // 404s.
+  r = call(cli, "GET", U + "/nope");
+  CHECK_EQ(r.status, 404);
+  CHECK_EQ(r.code(), std::string("RUN_NOT_FOUND"));
+  CHECK_EQ(call(cli, "GET", U + "/a%2Fb").code(), std::string("RUN_NOT_FOUND"));
+  r = call(cli, "GET", U + "/jobs/job-999999");
+  CHECK_EQ(r.status, 404);
+  CHECK_EQ(r.code(), std::string("JOB_NOT_FOUND"));
+  CHECK_EQ(call(cli, "GET", U + "/jobs/%ff%00").code(), std::string("JOB_NOT_FOUND"));
+  CHECK_EQ(call(cli, "POST", U + "/" + rid).status, 405);
+  CHECK_EQ(call(cli, "GET", U + "/trigger").code(), std::string("RUN_NOT_FOUND"));
+
+  // Injected faults on run reads.
+  emu.inject({FaultKind::Status, "GET", "/function-runs/jobs/", 429, "3", 0, 1, false});
+  r = call(cli, "GET", U + "/jobs/" + job);
+  CHECK_EQ(r.status, 429);
+  CHECK_EQ(r.header("Retry-After"), std::string("3"));
+  CHECK_EQ(call(cli, "GET", U + "/jobs/" + job).status, 200);
+  emu.set_compute_behavior(ComputeBehavior{});
+}
+
 void test_faults(Emulator& emu, httplib::Client& cli) {
   section("faults");
   const int port = emu.port();
@@ -733,6 +1320,9 @@ int main() {
   test_crud(emu, *cli);
   test_upsert_bulk(emu, *cli);
   test_query(emu, *cli);
+  test_functions(emu, *cli);
+  test_triggers(emu, *cli);
+  test_runs(emu, *cli);
   test_faults(emu, *cli);
   test_keep_alive(emu);
   test_concurrency(emu);

@@ -122,6 +122,9 @@ struct Call {
     std::string body;
     std::string_view content_type;  ///< empty when there is no body
     bool authenticated = true;
+    /// Values besides the credentials that must never appear in an error or log line (for
+    /// example encrypted orchestration parameters sent in this request's body).
+    std::vector<std::string> secrets;
 };
 
 class Core {
@@ -156,8 +159,9 @@ public:
 
     /// Calls a route of the route table and returns the decoded JSON body (null when empty).
     nlohmann::json call(const Route& route, std::initializer_list<std::string_view> args, const Query& query,
-                        const nlohmann::json* body, const CallOptions& call_options) {
-        Call call{route.method, api_url(route, args, query), {}, {}, true};
+                        const nlohmann::json* body, const CallOptions& call_options,
+                        std::vector<std::string> secrets = {}) {
+        Call call{route.method, api_url(route, args, query), {}, {}, true, std::move(secrets)};
         if (body != nullptr) {
             call.body = body->dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
             call.content_type = "application/json";
@@ -171,7 +175,14 @@ public:
             throw ConfigurationError("ClientOptions::workspace is empty; set it to your workspace slug");
         std::string url = origins.api;
         url += '/';
-        url += expand_route(route, options_.workspace, args);
+        static constexpr std::string_view orchestration = "{orchestration}";
+        if (route.path.substr(0, orchestration.size()) == orchestration) {
+            // The orchestration service's base is configurable (its documented forms disagree).
+            const std::string path = options_.orchestration_base_path + std::string(route.path.substr(orchestration.size()));
+            url += expand_route(Route{route.name, route.method, path, route.confidence}, options_.workspace, args);
+        } else {
+            url += expand_route(route, options_.workspace, args);
+        }
         query.append_to(url);
         return url;
     }
@@ -206,7 +217,7 @@ public:
             } catch (const TransportError& error) {
                 const bool safe = error.connect_failed() || idempotent;
                 if (logging()) log(LogLevel::debug, describe(call, attempt) + " failed: " + error.what());
-                if (!safe || attempt >= max_attempts) rethrow_redacted(error);
+                if (!safe || attempt >= max_attempts) rethrow_redacted(error, call);
                 pause(backoff_delay(retry, attempt - 1, clock_.random()), call_options.cancel);
                 continue;
             }
@@ -230,7 +241,7 @@ public:
                     continue;
                 }
             }
-            throw_api_error(response, call.method, call.url, auth_.secrets(), clock_.now());
+            throw_api_error(response, call.method, call.url, secrets_for(call), clock_.now());
         }
     }
 
@@ -240,7 +251,7 @@ public:
         if (body.is_discarded())
             throw DecodeError("centrali: " + std::string(call.method) + " " + safe_url(call.url) + " returned " +
                                   std::to_string(response.status) + " with a body that is not JSON: " +
-                                  redact(body_snippet(response.body, 200), auth_.secrets()),
+                                  redact(body_snippet(response.body, 200), secrets_for(call)),
                               response.status, std::string(response.header("x-request-id")));
         return body;
     }
@@ -298,9 +309,15 @@ private:
         if (cancel.is_cancelled()) throw Cancelled();
     }
 
-    [[noreturn]] void rethrow_redacted(const TransportError& error) const {
-        throw TransportError(redact(error.what(), auth_.secrets()), error.curl_code(), error.timed_out(),
+    [[noreturn]] void rethrow_redacted(const TransportError& error, const Call& call) const {
+        throw TransportError(redact(error.what(), secrets_for(call)), error.curl_code(), error.timed_out(),
                              error.connect_failed());
+    }
+
+    std::vector<std::string> secrets_for(const Call& call) const {
+        std::vector<std::string> all = auth_.secrets();
+        all.insert(all.end(), call.secrets.begin(), call.secrets.end());
+        return all;
     }
 
     std::string describe(const Call& call, int attempt) const {
@@ -318,7 +335,7 @@ private:
                                {"client_id", options_.client_id},
                                {"client_secret", options_.client_secret},
                                {"scope", "openid"}}),
-                  "application/x-www-form-urlencoded", false};
+                  "application/x-www-form-urlencoded", false, {}};
         CallOptions call_options;
         call_options.cancel = cancel;
         call_options.idempotent = true;  // a second token grant is harmless

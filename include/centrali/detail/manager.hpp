@@ -20,20 +20,20 @@ protected:
     explicit ManagerBase(std::shared_ptr<Core> core) : core_(std::move(core)) {}
 
     nlohmann::json send(const Route& route, std::initializer_list<std::string_view> args, const Query& query,
-                        const nlohmann::json* body, const CallOptions& call) {
-        return core_->call(route, args, query, body, call);
+                        const nlohmann::json* body, const CallOptions& call, std::vector<std::string> secrets = {}) {
+        return core_->call(route, args, query, body, call, std::move(secrets));
     }
 
     /// A single object, unwrapped from {"data": …}.
     template <class T>
     T one(const Route& route, std::initializer_list<std::string_view> args, const Query& query,
-          const nlohmann::json* body, const CallOptions& call, const char* what) {
-        nlohmann::json response = send(route, args, query, body, call);
+          const nlohmann::json* body, const CallOptions& call, const char* what, std::vector<std::string> secrets = {}) {
+        nlohmann::json response = send(route, args, query, body, call, std::move(secrets));
         return Decoder<T>::decode(std::move(unwrap_object(response, what)), what);
     }
 
     template <class T>
-    std::vector<T> list(const Route& route, std::initializer_list<std::string_view> args, const Query& query,
+    std::vector<T> many(const Route& route, std::initializer_list<std::string_view> args, const Query& query,
                         const nlohmann::json* body, const CallOptions& call, const char* what) {
         nlohmann::json response = send(route, args, query, body, call);
         nlohmann::json& items = unwrap_array(response, what);
@@ -55,11 +55,12 @@ protected:
         return query;
     }
 
-    /// `page` and `limit`, each only when positive (the JS SDK sends only truthy options).
-    static Query paging(long long page, long long limit) {
+    /// `page` and the page size (`limit` for most services, `pageSize` for some), each only
+    /// when positive: the JS SDK sends only truthy options.
+    static Query paging(long long page, long long size, const char* size_key = "limit") {
         Query query;
         if (page > 0) query.add("page", std::to_string(page));
-        if (limit > 0) query.add("limit", std::to_string(limit));
+        if (size > 0) query.add(size_key, std::to_string(size));
         return query;
     }
 

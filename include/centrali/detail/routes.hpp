@@ -118,6 +118,21 @@ inline constexpr Route runs_by_function{"runs.list_by_function", "GET", "data/wo
 // runs.getJobStatus, which is not in 4.4.5; its path is UNCONFIRMED.
 inline constexpr Route runs_job_status{"runs.get_job_status", "GET", "data/workspace/{ws}/api/v1/function-runs/jobs/{id}", C::unconfirmed};
 
+// --- Orchestrations (orchestration service) ---------------------------------------------------
+// `{orchestration}` is ClientOptions::orchestration_base_path (its two documented forms
+// disagree). list/get/create are DOC (api-reference/orchestrations-api); the rest follow REST
+// convention and are UNCONFIRMED.
+inline constexpr Route orchestrations_list{"orchestrations.list", "GET", "{orchestration}/orchestrations", C::doc};
+inline constexpr Route orchestrations_create{"orchestrations.create", "POST", "{orchestration}/orchestrations", C::doc};
+inline constexpr Route orchestrations_get{"orchestrations.get", "GET", "{orchestration}/orchestrations/{id}", C::doc};
+inline constexpr Route orchestrations_update{"orchestrations.update", "PUT", "{orchestration}/orchestrations/{id}", C::unconfirmed};
+inline constexpr Route orchestrations_delete{"orchestrations.delete", "DELETE", "{orchestration}/orchestrations/{id}", C::unconfirmed};
+inline constexpr Route orchestration_runs_start{"orchestrations.start", "POST", "{orchestration}/orchestrations/{id}/runs", C::unconfirmed};
+inline constexpr Route orchestration_runs_list{"orchestrations.list_runs", "GET", "{orchestration}/orchestrations/{id}/runs", C::unconfirmed};
+inline constexpr Route orchestration_runs_get{"orchestrations.get_run", "GET", "{orchestration}/orchestrations/{id}/runs/{run}", C::unconfirmed};
+inline constexpr Route orchestration_runs_steps{"orchestrations.steps", "GET", "{orchestration}/orchestrations/{id}/runs/{run}/steps", C::unconfirmed};
+inline constexpr Route orchestration_runs_cancel{"orchestrations.cancel_run", "POST", "{orchestration}/orchestrations/{id}/runs/{run}/cancel", C::unconfirmed};
+
 // --- Realtime (SSE) ------------------------------------------------------------------------
 inline constexpr Route realtime_events{"realtime.subscribe", "GET", "realtime/workspace/{ws}/events", C::doc};
 
@@ -128,7 +143,10 @@ inline constexpr Route all[] = {
     functions_list,   functions_create, functions_get,     functions_update, functions_delete,
     functions_test,   triggers_list,    triggers_create,   triggers_get,     triggers_update,
     triggers_delete,  triggers_invoke,  triggers_pause,    triggers_resume,  runs_get,
-    runs_by_trigger,  runs_by_function, runs_job_status, realtime_events,
+    runs_by_trigger,  runs_by_function, runs_job_status, orchestrations_list, orchestrations_create,
+    orchestrations_get, orchestrations_update, orchestrations_delete, orchestration_runs_start,
+    orchestration_runs_list, orchestration_runs_get, orchestration_runs_steps, orchestration_runs_cancel,
+    realtime_events,
 };
 
 }  // namespace routes
