@@ -5,7 +5,10 @@
 // takes its own libcurl handle from the Client's pool. Managers (client.records(), …) are
 // created on first use and live as long as the Client.
 
+#include <centrali/allowed_domains.hpp>
+#include <centrali/anomaly_insights.hpp>
 #include <centrali/errors.hpp>
+#include <centrali/files.hpp>
 #include <centrali/functions.hpp>
 #include <centrali/options.hpp>
 #include <centrali/orchestrations.hpp>
@@ -13,9 +16,13 @@
 #include <centrali/realtime.hpp>
 #include <centrali/records.hpp>
 #include <centrali/runs.hpp>
+#include <centrali/search.hpp>
+#include <centrali/smart_queries.hpp>
 #include <centrali/string_enum.hpp>
+#include <centrali/structures.hpp>
 #include <centrali/transport.hpp>
 #include <centrali/triggers.hpp>
+#include <centrali/validation.hpp>
 #include <centrali/version.hpp>
 
 #include <centrali/detail/core.hpp>
@@ -62,6 +69,14 @@ public:
     RunsManager& runs() { return managers_->runs.get(core_); }
     OrchestrationsManager& orchestrations() { return managers_->orchestrations.get(core_); }
     RealtimeManager& realtime() { return managers_->realtime.get(core_); }
+    CollectionsManager& collections() { return managers_->collections.get(core_); }
+    StructuresManager& structures() { return managers_->structures.get(core_); }
+    SmartQueriesManager& smart_queries() { return managers_->smart_queries.get(core_); }
+    ValidationManager& validation() { return managers_->validation.get(core_); }
+    AnomalyInsightsManager& anomaly_insights() { return managers_->anomaly_insights.get(core_); }
+    AllowedDomainsManager& allowed_domains() { return managers_->allowed_domains.get(core_); }
+    SearchManager& search() { return managers_->search.get(core_); }
+    FilesManager& files() { return managers_->files.get(core_); }
 
     /// Replaces the bearer token used by later requests (the JS SDK's setToken).
     void set_token(std::string token) { core_->auth().set_token(std::move(token)); }
@@ -83,6 +98,14 @@ private:
         detail::Lazy<RunsManager> runs;
         detail::Lazy<OrchestrationsManager> orchestrations;
         detail::Lazy<RealtimeManager> realtime;
+        detail::Lazy<CollectionsManager> collections;
+        detail::Lazy<StructuresManager> structures;
+        detail::Lazy<SmartQueriesManager> smart_queries;
+        detail::Lazy<ValidationManager> validation;
+        detail::Lazy<AnomalyInsightsManager> anomaly_insights;
+        detail::Lazy<AllowedDomainsManager> allowed_domains;
+        detail::Lazy<SearchManager> search;
+        detail::Lazy<FilesManager> files;
     };
 
     std::shared_ptr<detail::Core> core_;

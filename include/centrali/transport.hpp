@@ -9,6 +9,7 @@
 #include <atomic>
 #include <cctype>
 #include <chrono>
+#include <cstdint>
 #include <functional>
 #include <mutex>
 #include <string>
@@ -19,6 +20,21 @@
 CENTRALI_NAMESPACE_BEGIN
 
 using HttpHeaders = std::vector<std::pair<std::string, std::string>>;
+
+/// One part of a multipart/form-data body. Exactly one source is used: `file_path` (streamed
+/// from disk), else `borrowed` (streamed from the caller's memory, which must outlive the
+/// call), else `data`.
+struct MultipartPart {
+    std::string name;
+    std::string data;
+    std::string_view borrowed;
+    std::string file_path;
+    std::string filename;      ///< sent as the part's filename (files)
+    std::string content_type;  ///< empty: the transport's default
+};
+
+/// Upload progress: bytes of the request body sent so far, and its total size.
+using ProgressCallback = std::function<void(std::uint64_t sent, std::uint64_t total)>;
 
 struct HttpRequest {
     std::string method;  ///< GET, POST, PUT, PATCH, DELETE
@@ -32,6 +48,10 @@ struct HttpRequest {
     /// idempotent). A transport must then never resend it on its own, not even on a fresh
     /// connection after a reused one died: the first copy may already have been applied.
     bool idempotent = true;
+    /// When not empty, the body is multipart/form-data built from these parts (and `body` is
+    /// ignored); the Content-Type header with its boundary is the transport's job.
+    std::vector<MultipartPart> multipart;
+    ProgressCallback upload_progress;
 };
 
 struct HttpResponse {

@@ -78,7 +78,9 @@ TEST_CASE("every route lives under a documented service prefix and expands exact
         CAPTURE(route.name);
         const bool known_service = route.path.rfind("data/workspace/{ws}/api/v1/", 0) == 0 ||
                                    route.path.rfind("realtime/workspace/{ws}/", 0) == 0 ||
-                                   route.path.rfind("{orchestration}/", 0) == 0;
+                                   route.path.rfind("{orchestration}/", 0) == 0 ||
+                                   route.path.rfind("search/workspace/{ws}/api/v1/", 0) == 0 ||
+                                   route.path.rfind("storage/ws/{ws}/api/v1/", 0) == 0;
         CHECK(known_service);
         CHECK(route.path.front() != '/');
     }

@@ -125,6 +125,8 @@ struct Call {
     /// Values besides the credentials that must never appear in an error or log line (for
     /// example encrypted orchestration parameters sent in this request's body).
     std::vector<std::string> secrets;
+    std::vector<MultipartPart> multipart;  ///< a multipart/form-data body instead of `body`
+    ProgressCallback progress;
 };
 
 class Core {
@@ -161,11 +163,19 @@ public:
     nlohmann::json call(const Route& route, std::initializer_list<std::string_view> args, const Query& query,
                         const nlohmann::json* body, const CallOptions& call_options,
                         std::vector<std::string> secrets = {}) {
-        Call call{route.method, api_url(route, args, query), {}, {}, true, std::move(secrets)};
+        Call call{route.method, api_url(route, args, query), {}, {}, true, std::move(secrets), {}, {}};
         if (body != nullptr) {
             call.body = body->dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
             call.content_type = "application/json";
         }
+        return parse_json(execute(call, call_options), call);
+    }
+
+    /// Sends a multipart/form-data body (uploads). Parts may stream from disk or memory.
+    nlohmann::json call_multipart(const Route& route, std::initializer_list<std::string_view> args,
+                                  std::vector<MultipartPart> parts, const CallOptions& call_options,
+                                  ProgressCallback progress) {
+        Call call{route.method, api_url(route, args, {}), {}, {}, true, {}, std::move(parts), std::move(progress)};
         return parse_json(execute(call, call_options), call);
     }
 
@@ -279,6 +289,8 @@ private:
         request.connect_timeout = options_.connect_timeout;
         request.timeout = call_options.timeout.value_or(options_.request_timeout);
         request.cancel = call_options.cancel;
+        request.multipart = call.multipart;
+        request.upload_progress = call.progress;
         request.headers.reserve(5);
         request.headers.emplace_back("Accept", "application/json");
         request.headers.emplace_back("User-Agent", user_agent_);
@@ -287,7 +299,7 @@ private:
     }
 
     void check_credentials_allowed(const Call& call) const {
-        if (!call.authenticated && call.body.empty()) return;
+        if (!call.authenticated && call.body.empty() && call.multipart.empty()) return;
         const Origins& origins = require_origins();
         if (!origins.secure && !origins.loopback && !options_.allow_insecure_http && auth_.has_credentials())
             throw ConfigurationError("refusing to send credentials over plain http to a non-loopback host; "
@@ -335,7 +347,7 @@ private:
                                {"client_id", options_.client_id},
                                {"client_secret", options_.client_secret},
                                {"scope", "openid"}}),
-                  "application/x-www-form-urlencoded", false, {}};
+                  "application/x-www-form-urlencoded", false, {}, {}, {}};
         CallOptions call_options;
         call_options.cancel = cancel;
         call_options.idempotent = true;  // a second token grant is harmless

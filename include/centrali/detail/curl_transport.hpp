@@ -9,6 +9,8 @@
 #include <curl/curl.h>
 
 #include <cstddef>
+#include <cstdio>
+#include <cstring>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -53,6 +55,7 @@ public:
         CURL* curl = lease.get();
         HeaderList headers(request.headers);
         configure(curl, request, exchange, headers.get());
+        Mime mime(curl, request.multipart);
 
         const CURLcode code = curl_easy_perform(curl);
         if (code != CURLE_OK) throw_transfer_error(code, request, exchange);
@@ -78,6 +81,7 @@ private:
         HttpResponse response;
         bool body_too_large;
         int sends = 0;  ///< how many times libcurl was about to send the request
+        curl_off_t reported_upload = -1;
         bool resend_blocked = false;
         char error_buffer[CURL_ERROR_SIZE] = {};
     };
@@ -105,6 +109,69 @@ private:
             list_ = next;
         }
         curl_slist* list_ = nullptr;
+    };
+
+    /// A multipart body for one transfer. File parts stream from disk and borrowed parts from
+    /// the caller's memory through a read callback, so a large upload is never copied whole.
+    class Mime {
+    public:
+        Mime(CURL* curl, const std::vector<MultipartPart>& parts) : curl_(curl) {
+            if (parts.empty()) return;
+            mime_ = curl_mime_init(curl);
+            if (mime_ == nullptr) throw std::bad_alloc();
+            readers_.reserve(parts.size());
+            for (const auto& part : parts) add(part);
+            curl_easy_setopt(curl, CURLOPT_MIMEPOST, mime_);
+        }
+        ~Mime() {
+            if (mime_ == nullptr) return;
+            curl_easy_setopt(curl_, CURLOPT_MIMEPOST, static_cast<curl_mime*>(nullptr));
+            curl_mime_free(mime_);
+        }
+        Mime(const Mime&) = delete;
+        Mime& operator=(const Mime&) = delete;
+
+    private:
+        struct Reader {
+            std::string_view data;
+            std::size_t offset = 0;
+        };
+
+        static std::size_t read(char* buffer, std::size_t size, std::size_t count, void* user) {
+            auto& reader = *static_cast<Reader*>(user);
+            const std::size_t n = (std::min)(size * count, reader.data.size() - reader.offset);
+            std::memcpy(buffer, reader.data.data() + reader.offset, n);
+            reader.offset += n;
+            return n;
+        }
+        static int seek(void* user, curl_off_t offset, int origin) {
+            auto& reader = *static_cast<Reader*>(user);
+            if (origin != SEEK_SET || offset < 0 || static_cast<std::size_t>(offset) > reader.data.size())
+                return CURL_SEEKFUNC_FAIL;
+            reader.offset = static_cast<std::size_t>(offset);
+            return CURL_SEEKFUNC_OK;
+        }
+
+        void add(const MultipartPart& part) {
+            curl_mimepart* field = curl_mime_addpart(mime_);
+            curl_mime_name(field, part.name.c_str());
+            if (!part.file_path.empty()) {
+                if (curl_mime_filedata(field, part.file_path.c_str()) != CURLE_OK)
+                    throw TransportError("centrali: cannot read the file to upload", CURLE_READ_ERROR, false, false);
+            } else if (!part.borrowed.empty()) {
+                readers_.push_back(std::make_unique<Reader>(Reader{part.borrowed, 0}));
+                curl_mime_data_cb(field, static_cast<curl_off_t>(part.borrowed.size()), &Mime::read, &Mime::seek, nullptr,
+                                  readers_.back().get());
+            } else {
+                curl_mime_data(field, part.data.data(), part.data.size());
+            }
+            if (!part.filename.empty()) curl_mime_filename(field, part.filename.c_str());
+            if (!part.content_type.empty()) curl_mime_type(field, part.content_type.c_str());
+        }
+
+        CURL* curl_;
+        curl_mime* mime_ = nullptr;
+        std::vector<std::unique_ptr<Reader>> readers_;
     };
 
     class HandleLease {
@@ -192,9 +259,14 @@ private:
     }
 #endif
 
-    static int on_progress(void* user, curl_off_t, curl_off_t, curl_off_t, curl_off_t) {
-        const auto& exchange = *static_cast<Exchange*>(user);
-        return exchange.request->cancel.is_cancelled() ? 1 : 0;
+    static int on_progress(void* user, curl_off_t, curl_off_t, curl_off_t upload_total, curl_off_t uploaded) {
+        auto& exchange = *static_cast<Exchange*>(user);
+        const HttpRequest& request = *exchange.request;
+        if (request.upload_progress && upload_total > 0 && uploaded != exchange.reported_upload) {
+            exchange.reported_upload = uploaded;
+            request.upload_progress(static_cast<std::uint64_t>(uploaded), static_cast<std::uint64_t>(upload_total));
+        }
+        return request.cancel.is_cancelled() ? 1 : 0;
     }
 
     /// Options that are the same for every request of this transport, set once per handle.
@@ -244,7 +316,9 @@ private:
         curl_easy_setopt(curl, CURLOPT_NOBODY, method == "HEAD" ? 1L : 0L);
         curl_easy_setopt(curl, CURLOPT_CUSTOMREQUEST,
                          method == "GET" || method == "POST" || method == "HEAD" ? nullptr : method.c_str());
-        if (method == "POST" || !request.body.empty()) {
+        if (!request.multipart.empty()) {
+            // The body is set by Mime; POSTFIELDS would override it.
+        } else if (method == "POST" || !request.body.empty()) {
             curl_easy_setopt(curl, CURLOPT_POSTFIELDS, request.body.data());
             curl_easy_setopt(curl, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(request.body.size()));
         } else if (method != "HEAD") {

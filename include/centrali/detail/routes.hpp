@@ -133,6 +133,66 @@ inline constexpr Route orchestration_runs_get{"orchestrations.get_run", "GET", "
 inline constexpr Route orchestration_runs_steps{"orchestrations.steps", "GET", "{orchestration}/orchestrations/{id}/runs/{run}/steps", C::unconfirmed};
 inline constexpr Route orchestration_runs_cancel{"orchestrations.cancel_run", "POST", "{orchestration}/orchestrations/{id}/runs/{run}/cancel", C::unconfirmed};
 
+// --- Structures and collections (data service) -----------------------------------------------
+// The older route map documents GET/POST structures and GET/PUT/DELETE structures/{id} (DOC).
+// The by-slug, validate and restore paths are UNCONFIRMED (the SDK has getCollectionBySlugApiPath
+// and getCollectionValidateApiPath helpers, bodies not public). "collections" is the newer name
+// of the same resource; its paths are UNCONFIRMED.
+#define CENTRALI_SCHEMA_ROUTES(prefix, base, label)                                                                 \
+    inline constexpr Route prefix##_list{#prefix ".list", "GET", "data/workspace/{ws}/api/v1/" base, label};        \
+    inline constexpr Route prefix##_create{#prefix ".create", "POST", "data/workspace/{ws}/api/v1/" base, label};   \
+    inline constexpr Route prefix##_get{#prefix ".get", "GET", "data/workspace/{ws}/api/v1/" base "/{id}", label};   \
+    inline constexpr Route prefix##_update{#prefix ".update", "PUT", "data/workspace/{ws}/api/v1/" base "/{id}", label}; \
+    inline constexpr Route prefix##_delete{#prefix ".delete", "DELETE", "data/workspace/{ws}/api/v1/" base "/{id}", label}; \
+    inline constexpr Route prefix##_by_slug{#prefix ".get_by_slug", "GET", "data/workspace/{ws}/api/v1/" base "/slug/{slug}", C::unconfirmed}; \
+    inline constexpr Route prefix##_validate{#prefix ".validate", "POST", "data/workspace/{ws}/api/v1/" base "/validate", C::unconfirmed}; \
+    inline constexpr Route prefix##_restore{#prefix ".restore", "POST", "data/workspace/{ws}/api/v1/" base "/{id}/restore", C::unconfirmed};
+CENTRALI_SCHEMA_ROUTES(structures, "structures", C::doc)
+CENTRALI_SCHEMA_ROUTES(collections, "collections", C::unconfirmed)
+#undef CENTRALI_SCHEMA_ROUTES
+
+// --- Smart queries (data service) -----------------------------------------------------------
+// execute is DOC (platform/smart-queries, printed without the data/ prefix); the CRUD and test
+// paths are UNCONFIRMED (the SDK has a getSmartQueryTestApiPath helper).
+inline constexpr Route smart_queries_list_all{"smart_queries.list", "GET", "data/workspace/{ws}/api/v1/smart-queries", C::unconfirmed};
+inline constexpr Route smart_queries_list{"smart_queries.list_for", "GET", "data/workspace/{ws}/api/v1/smart-queries/slug/{slug}", C::unconfirmed};
+inline constexpr Route smart_queries_create{"smart_queries.create", "POST", "data/workspace/{ws}/api/v1/smart-queries/slug/{slug}", C::unconfirmed};
+inline constexpr Route smart_queries_get{"smart_queries.get", "GET", "data/workspace/{ws}/api/v1/smart-queries/slug/{slug}/{id}", C::unconfirmed};
+inline constexpr Route smart_queries_update{"smart_queries.update", "PUT", "data/workspace/{ws}/api/v1/smart-queries/slug/{slug}/{id}", C::unconfirmed};
+inline constexpr Route smart_queries_delete{"smart_queries.delete", "DELETE", "data/workspace/{ws}/api/v1/smart-queries/slug/{slug}/{id}", C::unconfirmed};
+inline constexpr Route smart_queries_execute{"smart_queries.execute", "POST", "data/workspace/{ws}/api/v1/smart-queries/slug/{slug}/execute/{id}", C::doc};
+inline constexpr Route smart_queries_test{"smart_queries.test", "POST", "data/workspace/{ws}/api/v1/smart-queries/slug/{slug}/test", C::unconfirmed};
+
+// --- AI validation, anomaly insights, allowed domains (data service; all UNCONFIRMED) --------
+// The SDK has getValidationSuggestionsApiPath / getValidationSuggestionAcceptApiPath helpers;
+// nothing public shows their paths, or whether they live on the ai/ service instead.
+inline constexpr Route validation_suggestions{"validation.list_suggestions", "GET", "data/workspace/{ws}/api/v1/validation/suggestions", C::unconfirmed};
+inline constexpr Route validation_suggestion{"validation.get_suggestion", "GET", "data/workspace/{ws}/api/v1/validation/suggestions/{id}", C::unconfirmed};
+inline constexpr Route validation_accept{"validation.accept", "POST", "data/workspace/{ws}/api/v1/validation/suggestions/{id}/accept", C::unconfirmed};
+inline constexpr Route validation_reject{"validation.reject", "POST", "data/workspace/{ws}/api/v1/validation/suggestions/{id}/reject", C::unconfirmed};
+inline constexpr Route validation_scan{"validation.scan", "POST", "data/workspace/{ws}/api/v1/validation/scan", C::unconfirmed};
+inline constexpr Route insights_list{"anomaly_insights.list", "GET", "data/workspace/{ws}/api/v1/anomaly-insights", C::unconfirmed};
+inline constexpr Route insights_get{"anomaly_insights.get", "GET", "data/workspace/{ws}/api/v1/anomaly-insights/{id}", C::unconfirmed};
+inline constexpr Route insights_acknowledge{"anomaly_insights.acknowledge", "POST", "data/workspace/{ws}/api/v1/anomaly-insights/{id}/acknowledge", C::unconfirmed};
+inline constexpr Route insights_dismiss{"anomaly_insights.dismiss", "POST", "data/workspace/{ws}/api/v1/anomaly-insights/{id}/dismiss", C::unconfirmed};
+inline constexpr Route insights_analyze{"anomaly_insights.analyze", "POST", "data/workspace/{ws}/api/v1/anomaly-insights/analyze", C::unconfirmed};
+inline constexpr Route insights_summary{"anomaly_insights.summary", "GET", "data/workspace/{ws}/api/v1/anomaly-insights/summary", C::unconfirmed};
+inline constexpr Route allowed_domains_list{"allowed_domains.list", "GET", "data/workspace/{ws}/api/v1/allowed-domains", C::unconfirmed};
+inline constexpr Route allowed_domains_add{"allowed_domains.add", "POST", "data/workspace/{ws}/api/v1/allowed-domains", C::unconfirmed};
+inline constexpr Route allowed_domains_remove{"allowed_domains.remove", "DELETE", "data/workspace/{ws}/api/v1/allowed-domains/{id}", C::unconfirmed};
+
+// --- Search service ---------------------------------------------------------------------------
+// The service base is DOC (api-reference); the route and parameter names are UNCONFIRMED.
+inline constexpr Route search_query{"search.query", "GET", "search/workspace/{ws}/api/v1/search", C::unconfirmed};
+
+// --- Storage service --------------------------------------------------------------------------
+// Base `storage/ws/{ws}/api/v1` and the folder routes are DOC (features/storage); the upload
+// route (`POST /upload` in the older route map) and its multipart field names are UNCONFIRMED.
+inline constexpr Route files_upload{"files.upload", "POST", "storage/ws/{ws}/api/v1/upload", C::unconfirmed};
+inline constexpr Route folders_list{"files.list_folders", "GET", "storage/ws/{ws}/api/v1/folders", C::doc};
+inline constexpr Route folders_create{"files.create_folder", "POST", "storage/ws/{ws}/api/v1/folders", C::doc};
+inline constexpr Route folders_create_sub{"files.create_subfolder", "POST", "storage/ws/{ws}/api/v1/folders/{id}/sub-folders", C::doc};
+
 // --- Realtime (SSE) ------------------------------------------------------------------------
 inline constexpr Route realtime_events{"realtime.subscribe", "GET", "realtime/workspace/{ws}/events", C::doc};
 
@@ -146,6 +206,14 @@ inline constexpr Route all[] = {
     runs_by_trigger,  runs_by_function, runs_job_status, orchestrations_list, orchestrations_create,
     orchestrations_get, orchestrations_update, orchestrations_delete, orchestration_runs_start,
     orchestration_runs_list, orchestration_runs_get, orchestration_runs_steps, orchestration_runs_cancel,
+    structures_list, structures_create, structures_get, structures_update, structures_delete, structures_by_slug,
+    structures_validate, structures_restore, collections_list, collections_create, collections_get,
+    collections_update, collections_delete, collections_by_slug, collections_validate, collections_restore,
+    smart_queries_list_all, smart_queries_list, smart_queries_create, smart_queries_get, smart_queries_update,
+    smart_queries_delete, smart_queries_execute, smart_queries_test, validation_suggestions, validation_suggestion,
+    validation_accept, validation_reject, validation_scan, insights_list, insights_get, insights_acknowledge,
+    insights_dismiss, insights_analyze, insights_summary, allowed_domains_list, allowed_domains_add,
+    allowed_domains_remove, search_query, files_upload, folders_list, folders_create, folders_create_sub,
     realtime_events,
 };
 

@@ -1,0 +1,124 @@
+#pragma once
+// client.files(): uploads to Centrali storage (streamed, with progress and cancellation) and
+// folders.
+
+#include <centrali/detail/manager.hpp>
+#include <centrali/page.hpp>
+
+#include <nlohmann/json.hpp>
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+
+CENTRALI_NAMESPACE_BEGIN
+
+struct UploadedFile {
+    std::string id;
+    std::string render_id;  ///< what records store and delivery URLs use
+    std::string url;
+    std::string path;       ///< absolute, e.g. /root/shared/report.pdf
+    std::string name;
+    std::optional<long long> size;
+    std::string content_type;
+    bool is_public = false;
+    nlohmann::json raw;
+};
+
+inline void from_json(const nlohmann::json& j, UploadedFile& f) {
+    detail::read_member(j, "id", f.id);
+    detail::read_member(j, "renderId", f.render_id);
+    detail::read_member(j, "url", f.url);
+    detail::read_member(j, "path", f.path);
+    detail::read_member(j, "name", f.name);
+    detail::read_member(j, "size", f.size);
+    detail::read_member(j, "contentType", f.content_type);
+    if (f.content_type.empty()) detail::read_member(j, "mimeType", f.content_type);
+    detail::read_member(j, "isPublic", f.is_public);
+    f.raw = j;
+}
+
+struct Folder {
+    std::string id;
+    std::string name;
+    std::string path;
+    std::string parent_path;
+    nlohmann::json raw;
+};
+
+inline void from_json(const nlohmann::json& j, Folder& f) {
+    detail::read_member(j, "id", f.id);
+    detail::read_member(j, "name", f.name);
+    detail::read_member(j, "path", f.path);
+    detail::read_member(j, "parentPath", f.parent_path);
+    f.raw = j;
+}
+
+struct UploadOptions {
+    /// Absolute folder path under /root; empty: the server's default, /root/shared.
+    std::string folder;
+    bool is_public = false;       ///< public files get public render/download URLs
+    std::string file_name;        ///< empty: the file's own name (path uploads) or "upload.bin"
+    std::string content_type;     ///< empty: application/octet-stream
+    /// Called as bytes go out (sent, total); never decreasing, and ends at total.
+    ProgressCallback on_progress;
+};
+
+class FilesManager : private detail::ManagerBase {
+public:
+    explicit FilesManager(std::shared_ptr<detail::Core> core) : ManagerBase(std::move(core)) {}
+
+    /// Streams the file at `path` from disk.
+    UploadedFile upload_file(const std::string& path, const UploadOptions& options = {}, const CallOptions& call = {}) {
+        MultipartPart part;
+        part.file_path = path;
+        part.filename = options.file_name.empty() ? base_name(path) : options.file_name;
+        return upload(std::move(part), options, call);
+    }
+
+    /// Streams `bytes` from your memory, which must stay alive until the call returns; nothing
+    /// is copied.
+    UploadedFile upload_bytes(std::string_view bytes, const UploadOptions& options = {}, const CallOptions& call = {}) {
+        MultipartPart part;
+        part.borrowed = bytes;
+        part.filename = options.file_name.empty() ? std::string("upload.bin") : options.file_name;
+        return upload(std::move(part), options, call);
+    }
+
+    Page<Folder> list_folders(const CallOptions& call = {}) {
+        return page<Folder>(detail::routes::folders_list, {}, {}, call, "folders");
+    }
+    /// Creates `name` inside `parent_path` (default /root/shared).
+    Folder create_folder(std::string_view name, std::string_view parent_path = "/root/shared", const CallOptions& call = {}) {
+        if (name.empty()) throw InvalidArgument("a folder needs a name");
+        const nlohmann::json body = {{"name", name}, {"parentPath", parent_path}};
+        return one<Folder>(detail::routes::folders_create, {}, {}, &body, call, "folder");
+    }
+    Folder create_subfolder(std::string_view parent_folder_id, std::string_view name, const CallOptions& call = {}) {
+        if (name.empty()) throw InvalidArgument("a folder needs a name");
+        const nlohmann::json body = {{"name", name}};
+        return one<Folder>(detail::routes::folders_create_sub, {parent_folder_id}, {}, &body, call, "folder");
+    }
+
+private:
+    static std::string base_name(const std::string& path) {
+        const auto slash = path.find_last_of("/\\");
+        return slash == std::string::npos ? path : path.substr(slash + 1);
+    }
+
+    /// Multipart fields (UNCONFIRMED names): `file`, `location`, `isPublic`.
+    UploadedFile upload(MultipartPart file, const UploadOptions& options, const CallOptions& call) {
+        file.name = "file";
+        file.content_type = options.content_type.empty() ? "application/octet-stream" : options.content_type;
+        std::vector<MultipartPart> parts;
+        parts.push_back(std::move(file));
+        if (!options.folder.empty()) parts.push_back(MultipartPart{"location", options.folder, {}, {}, {}, {}});
+        parts.push_back(MultipartPart{"isPublic", options.is_public ? "true" : "false", {}, {}, {}, {}});
+        nlohmann::json response = core_->call_multipart(detail::routes::files_upload, {}, std::move(parts), call, options.on_progress);
+        return detail::Decoder<UploadedFile>::decode(std::move(detail::unwrap_object(response, "uploaded file")), "uploaded file");
+    }
+};
+
+CENTRALI_NAMESPACE_END

@@ -1,0 +1,289 @@
+// Unit tests of the admin managers: collections, structures, smart queries, validation, anomaly
+// insights, allowed domains, search and files. Exact requests and tolerant decoding.
+#include "catch.hpp"
+#include "fake_transport.hpp"
+
+using namespace centrali_test;
+using centrali::PropertyType;
+using nlohmann::json;
+
+namespace {
+json body_of(const centrali::HttpRequest& r) { return r.body.empty() ? json() : json::parse(r.body); }
+const std::string kSearch = "https://api.centrali.io/search/workspace/acme/api/v1/";
+const std::string kStorage = "https://api.centrali.io/storage/ws/acme/api/v1/";
+
+centrali::CreateCollectionInput orders_schema() {
+    centrali::CreateCollectionInput input;
+    input.name = "Orders";
+    input.record_slug = "orders";
+    centrali::PropertyDefinition total;
+    total.name = "total";
+    total.type = PropertyType::number;
+    total.required = true;
+    centrali::PropertyDefinition sku;
+    sku.name = "sku";
+    sku.is_unique = true;
+    sku.extra = {{"maxLength", 32}};
+    centrali::PropertyDefinition customer;
+    customer.name = "customer";
+    customer.type = PropertyType::reference;
+    customer.target = "customers";
+    customer.relationship = "many-to-one";
+    centrali::PropertyDefinition status;
+    status.name = "status";
+    status.default_value = "new";
+    status.enum_values = {"new", "paid"};
+    input.properties = {total, sku, customer, status};
+    input.schema_discovery_mode = centrali::SchemaDiscoveryMode::strict;
+    input.default_search_field = "sku";
+    return input;
+}
+}  // namespace
+
+TEST_CASE("collections and structures: every call's request, on their own routes", "[unit][admin]") {
+    for (const std::string base : {"collections", "structures"}) {
+        UnitClient unit;
+        auto client = unit.make();
+        centrali::SchemaManager& manager =
+            base == "collections" ? static_cast<centrali::SchemaManager&>(client.collections()) : client.structures();
+        const std::string url = kApi + base;
+
+        unit.transport->then_json(200, {{"data", json::array({{{"id", "c1"}, {"recordSlug", "orders"}}})}});
+        CHECK(manager.list().size() == 1);
+        CHECK(unit.transport->last().url == url);
+
+        manager.create(orders_schema());
+        CHECK(unit.transport->last().method == "POST");
+        CHECK(unit.transport->last().url == url);
+        CHECK(body_of(unit.transport->last()) ==
+              json{{"name", "Orders"},
+                   {"recordSlug", "orders"},
+                   {"schemaDiscoveryMode", "strict"},
+                   {"defaultSearchField", "sku"},
+                   {"properties",
+                    {{{"name", "total"}, {"type", "number"}, {"required", true}},
+                     {{"name", "sku"}, {"type", "string"}, {"isUnique", true}, {"maxLength", 32}},
+                     {{"name", "customer"}, {"type", "reference"}, {"target", "customers"}, {"relationship", "many-to-one"}},
+                     {{"name", "status"}, {"type", "string"}, {"default", "new"}, {"enum", {"new", "paid"}}}}}});
+
+        manager.get("c1");
+        CHECK(unit.transport->last().url == url + "/c1");
+        manager.get_by_slug("or ders");
+        CHECK(unit.transport->last().url == url + "/slug/or%20ders");
+        centrali::UpdateCollectionInput update;
+        update.description = "all orders";
+        manager.update("c1", update);
+        CHECK(unit.transport->last().method == "PUT");
+        CHECK(unit.transport->last().body == R"({"description":"all orders"})");
+        unit.transport->then(raw_response(204, ""));
+        manager.remove("c1");
+        CHECK(unit.transport->last().method == "DELETE");
+        manager.restore("c1");
+        CHECK(unit.transport->last().url == url + "/c1/restore");
+        unit.transport->then_json(200, {{"data", {{"valid", false}, {"errors", {{{"field", "name"}, {"message", "taken"}}}}}}});
+        const auto validation = manager.validate(orders_schema());
+        CHECK(unit.transport->last().url == url + "/validate");
+        CHECK_FALSE(validation.valid);
+        CHECK(validation.errors[0]["field"] == "name");
+    }
+}
+
+TEST_CASE("collections decode properties, isStrict and unknown members", "[unit][admin]") {
+    const auto c = json{{"id", "c1"},
+                        {"recordSlug", "orders"},
+                        {"isStrict", true},
+                        {"properties", {{{"name", "a"}, {"type", "geo-point"}, {"isUnique", true}, {"pattern", "x+"}}}},
+                        {"retentionPolicy", {{"days", 30}}}}
+                       .get<centrali::Collection>();
+    CHECK(c.schema_discovery_mode == centrali::SchemaDiscoveryMode::strict);
+    REQUIRE(c.properties.size() == 1);
+    CHECK(c.properties[0].type.str() == "geo-point");
+    CHECK(c.properties[0].is_unique);
+    CHECK(c.properties[0].extra["pattern"] == "x+");
+    CHECK(c.raw["retentionPolicy"]["days"] == 30);
+}
+
+TEST_CASE("smart queries: CRUD, execute with variables into typed records, test", "[unit][admin]") {
+    UnitClient unit;
+    auto client = unit.make();
+    auto& queries = client.smart_queries();
+    const std::string base = kApi + "smart-queries";
+
+    unit.transport->then_json(200, {{"data", json::array()}});
+    queries.list();
+    CHECK(unit.transport->last().url == base);
+    unit.transport->then_json(200, {{"data", json::array()}});
+    queries.list("orders", {1, 10});
+    CHECK(unit.transport->last().url == base + "/slug/orders?page=1&limit=10");
+
+    const json definition = {{"where", {{"data.total", {{"$gte", "{{min}}"}}}}}, {"limit", 10}};
+    queries.create("orders", {"big orders", "over a minimum", definition});
+    CHECK(unit.transport->last().method == "POST");
+    CHECK(unit.transport->last().url == base + "/slug/orders");
+    CHECK(body_of(unit.transport->last()) == json{{"name", "big orders"}, {"description", "over a minimum"}, {"query", definition}});
+    queries.get("orders", "q1");
+    CHECK(unit.transport->last().url == base + "/slug/orders/q1");
+    queries.update("orders", "q1", {"renamed", "", definition});
+    CHECK(unit.transport->last().method == "PUT");
+    unit.transport->then(raw_response(204, ""));
+    queries.remove("orders", "q1");
+    CHECK(unit.transport->last().method == "DELETE");
+
+    unit.transport->then_json(200, {{"data", json::array({{{"id", "r1"}, {"data", {{"total", 50}, {"_joined", {{"customers", {{"name", "Ada"}}}}}}}}})},
+                                    {"meta", {{"total", 1}}}});
+    const auto rows = queries.execute("orders", "q1", {{"min", 10}});
+    CHECK(unit.transport->last().method == "POST");
+    CHECK(unit.transport->last().url == base + "/slug/orders/execute/q1");
+    CHECK(unit.transport->last().body == R"({"variables":{"min":10}})");
+    REQUIRE(rows.size() == 1);
+    CHECK(rows.items[0].data["_joined"]["customers"]["name"] == "Ada");
+    CHECK(rows.meta.total == 1);
+
+    unit.transport->then_json(200, {{"data", json::array()}});
+    queries.test("orders", definition, {{"min", 1}});
+    CHECK(unit.transport->last().url == base + "/slug/orders/test");
+    CHECK(body_of(unit.transport->last()) == json{{"query", definition}, {"variables", {{"min", 1}}}});
+}
+
+TEST_CASE("validation: suggestions, accept, reject, scan", "[unit][admin]") {
+    UnitClient unit;
+    auto client = unit.make();
+    auto& validation = client.validation();
+    unit.transport->then_json(200, {{"data", json::array({{{"id", "s1"}, {"issueType", "typo"}, {"status", "pending"},
+                                                           {"field", "city"}, {"currentValue", "Pariss"},
+                                                           {"suggestedValue", "Paris"}, {"confidence", 0.92}}})}});
+    centrali::ListSuggestionsOptions options;
+    options.record_slug = "customers";
+    options.status = centrali::SuggestionStatus::pending;
+    options.issue_type = centrali::ValidationIssueType::typo;
+    const auto page = validation.list_suggestions(options);
+    CHECK(unit.transport->last().url == kApi + "validation/suggestions?recordSlug=customers&status=pending&issueType=typo");
+    REQUIRE(page.size() == 1);
+    CHECK(page.items[0].suggested_value == "Paris");
+    CHECK(page.items[0].confidence == 0.92);
+    CHECK(page.items[0].issue_type == centrali::ValidationIssueType::typo);
+
+    validation.accept("s1");
+    CHECK(unit.transport->last().method == "POST");
+    CHECK(unit.transport->last().url == kApi + "validation/suggestions/s1/accept");
+    validation.reject("s1");
+    CHECK(unit.transport->last().url == kApi + "validation/suggestions/s1/reject");
+    validation.get_suggestion("s1");
+    CHECK(unit.transport->last().url == kApi + "validation/suggestions/s1");
+    unit.transport->then_json(202, {{"data", {{"jobId", "scan-1"}, {"status", "queued"}}}});
+    CHECK(validation.scan("customers").id == "scan-1");
+    CHECK(unit.transport->last().body == R"({"recordSlug":"customers"})");
+}
+
+TEST_CASE("anomaly insights: list with filters, get, acknowledge, dismiss, analyze, summary", "[unit][admin]") {
+    UnitClient unit;
+    auto client = unit.make();
+    auto& insights = client.anomaly_insights();
+    unit.transport->then_json(200, {{"data", json::array({{{"id", "i1"}, {"severity", "critical"}, {"type", "volume_spike"}}})}});
+    centrali::ListInsightsOptions options;
+    options.record_slug = "orders";
+    options.severity = centrali::InsightSeverity::critical;
+    options.status = centrali::InsightStatus::open;
+    const auto page = insights.list(options);
+    CHECK(unit.transport->last().url == kApi + "anomaly-insights?recordSlug=orders&severity=critical&status=open");
+    CHECK(page.items.at(0).severity == centrali::InsightSeverity::critical);
+    insights.get("i1");
+    CHECK(unit.transport->last().url == kApi + "anomaly-insights/i1");
+    insights.acknowledge("i1");
+    CHECK(unit.transport->last().url == kApi + "anomaly-insights/i1/acknowledge");
+    insights.dismiss("i1");
+    CHECK(unit.transport->last().url == kApi + "anomaly-insights/i1/dismiss");
+    unit.transport->then_json(200, {{"data", json::array()}});
+    insights.analyze("orders");
+    CHECK(unit.transport->last().url == kApi + "anomaly-insights/analyze");
+    CHECK(unit.transport->last().body == R"({"recordSlug":"orders"})");
+    unit.transport->then_json(200, {{"data", {{"total", 3}, {"bySeverity", {{"critical", 1}}}}}});
+    const auto summary = insights.summary("orders");
+    CHECK(unit.transport->last().url == kApi + "anomaly-insights/summary?recordSlug=orders");
+    CHECK(summary.total == 3);
+    CHECK(summary.by_severity["critical"] == 1);
+}
+
+TEST_CASE("allowed domains: list, add, remove", "[unit][admin]") {
+    UnitClient unit;
+    auto client = unit.make();
+    unit.transport->then_json(200, {{"data", json::array({{{"id", "d1"}, {"domain", "api.stripe.com"}}})}});
+    CHECK(client.allowed_domains().list().items.at(0).domain == "api.stripe.com");
+    CHECK(unit.transport->last().url == kApi + "allowed-domains");
+    client.allowed_domains().add("hooks.slack.com");
+    CHECK(unit.transport->last().method == "POST");
+    CHECK(unit.transport->last().body == R"({"domain":"hooks.slack.com"})");
+    unit.transport->then(raw_response(204, ""));
+    client.allowed_domains().remove("d1");
+    CHECK(unit.transport->last().method == "DELETE");
+    CHECK(unit.transport->last().url == kApi + "allowed-domains/d1");
+    CHECK_THROWS_AS(client.allowed_domains().add(""), centrali::InvalidArgument);
+}
+
+TEST_CASE("search sends the query and reads totalHits or estimatedTotalHits", "[unit][admin]") {
+    UnitClient unit;
+    auto client = unit.make();
+    unit.transport->then_json(200, {{"data", {{"totalHits", 2},
+                                              {"processingTimeMs", 3},
+                                              {"hits", {{{"id", "r1"}, {"recordSlug", "orders"}, {"title", "laptop"}, {"_formatted", {{"title", "<em>laptop</em>"}}}},
+                                                        {{"recordId", "r2"}, {"document", {{"title", "laptop bag"}}}}}}}}});
+    centrali::SearchOptions options;
+    options.structures = {"orders", "products"};
+    options.limit = 20;
+    options.offset = 40;
+    const auto result = client.search().query("laptop & bag", options);
+    CHECK(unit.transport->last().url == kSearch + "search?q=laptop%20%26%20bag&structures=orders%2Cproducts&limit=20&offset=40");
+    CHECK(result.total_hits == 2);
+    REQUIRE(result.hits.size() == 2);
+    CHECK(result.hits[0].formatted["title"] == "<em>laptop</em>");
+    CHECK(result.hits[0].document["title"] == "laptop");
+    CHECK(result.hits[1].id == "r2");
+    CHECK(result.hits[1].document["title"] == "laptop bag");
+
+    unit.transport->then_json(200, {{"data", {{"estimatedTotalHits", 7}, {"hits", json::array()}}}});
+    CHECK(client.search().query("x").total_hits == 7);
+}
+
+TEST_CASE("files: uploads are multipart, borrowed memory is not copied, folders", "[unit][admin]") {
+    UnitClient unit;
+    auto client = unit.make();
+    const std::string payload(1 << 20, 'x');
+    unit.transport->then_json(201, {{"data", {{"id", "f1"}, {"renderId", "rnd_1"}, {"url", "https://cdn/rnd_1"},
+                                              {"path", "/root/shared/a.bin"}, {"size", 1 << 20}, {"isPublic", true}}}});
+    centrali::UploadOptions options;
+    options.folder = "/root/shared/reports";
+    options.is_public = true;
+    options.file_name = "report.pdf";
+    options.content_type = "application/pdf";
+    const auto uploaded = client.files().upload_bytes(payload, options);
+    const auto request = unit.transport->last();
+    CHECK(request.method == "POST");
+    CHECK(request.url == kStorage + "upload");
+    CHECK(request.body.empty());
+    REQUIRE(request.multipart.size() == 3);
+    CHECK(request.multipart[0].name == "file");
+    CHECK(request.multipart[0].filename == "report.pdf");
+    CHECK(request.multipart[0].content_type == "application/pdf");
+    CHECK(request.multipart[0].borrowed.data() == payload.data());  // streamed from the caller's buffer
+    CHECK(request.multipart[0].borrowed.size() == payload.size());
+    CHECK(request.multipart[1].name == "location");
+    CHECK(request.multipart[1].data == "/root/shared/reports");
+    CHECK(request.multipart[2].name == "isPublic");
+    CHECK(request.multipart[2].data == "true");
+    CHECK(uploaded.render_id == "rnd_1");
+    CHECK(uploaded.is_public);
+    CHECK(uploaded.size == (1 << 20));
+
+    client.files().upload_file("/tmp/dir/photo.jpg");
+    CHECK(unit.transport->last().multipart[0].file_path == "/tmp/dir/photo.jpg");
+    CHECK(unit.transport->last().multipart[0].filename == "photo.jpg");
+    CHECK(unit.transport->last().multipart.size() == 2);  // no location: the server's default folder
+
+    client.files().create_folder("images");
+    CHECK(unit.transport->last().url == kStorage + "folders");
+    CHECK(body_of(unit.transport->last()) == json{{"name", "images"}, {"parentPath", "/root/shared"}});
+    client.files().create_subfolder("fold/1", "thumbs");
+    CHECK(unit.transport->last().url == kStorage + "folders/fold%2F1/sub-folders");
+    unit.transport->then_json(200, {{"data", json::array({{{"id", "fo1"}, {"name", "images"}, {"path", "/root/shared/images"}}})}});
+    CHECK(client.files().list_folders().items.at(0).path == "/root/shared/images");
+}
