@@ -43,7 +43,7 @@ public:
         return one<AllowedDomain>(detail::routes::allowed_domains_add, {}, {}, &body, call, "allowed domain");
     }
     void remove(std::string_view domain_id, const CallOptions& call = {}) {
-        send(detail::routes::allowed_domains_remove, {domain_id}, {}, nullptr, call);
+        discard(detail::routes::allowed_domains_remove, {domain_id}, {}, nullptr, call);
     }
 };
 

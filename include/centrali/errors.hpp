@@ -85,20 +85,25 @@ CENTRALI_DEFINE_API_ERROR(ServerError)
 
 class TransportError : public Error {
 public:
-    TransportError(const std::string& what, int curl_code, bool timed_out, bool connect_failed)
+    TransportError(const std::string& what, int curl_code, bool timed_out, bool connect_failed,
+                   bool retryable = true)
         : Error(what, ErrorInfo{0, "TRANSPORT_ERROR", what, nullptr, {}}), curl_code_(curl_code),
-          timed_out_(timed_out), connect_failed_(connect_failed) {}
+          timed_out_(timed_out), connect_failed_(connect_failed), retryable_(retryable) {}
 
     /// The CURLcode (0 when the failure did not come from libcurl).
     int curl_code() const noexcept { return curl_code_; }
     bool timed_out() const noexcept { return timed_out_; }
     /// True when the request never reached the server, so even a POST is safe to resend.
     bool connect_failed() const noexcept { return connect_failed_; }
+    /// False when sending again cannot help (a response over max_response_bytes, an unreadable
+    /// upload file, an unknown outcome of a non-idempotent call).
+    bool retryable() const noexcept { return retryable_; }
 
 private:
     int curl_code_;
     bool timed_out_;
     bool connect_failed_;
+    bool retryable_;
 };
 
 class DecodeError : public Error {

@@ -124,7 +124,7 @@ public:
     }
 
     void remove(std::string_view function_id, const CallOptions& call = {}) {
-        send(detail::routes::functions_delete, {function_id}, {}, nullptr, call);
+        discard(detail::routes::functions_delete, {function_id}, {}, nullptr, call);
     }
 
     TestComputeFunctionResult test_execute(const TestComputeFunctionInput& input, const CallOptions& call = {}) {

@@ -374,7 +374,7 @@ public:
     }
 
     void remove(std::string_view orchestration_id, const CallOptions& call = {}) {
-        send(detail::routes::orchestrations_delete, {orchestration_id}, {}, nullptr, call);
+        discard(detail::routes::orchestrations_delete, {orchestration_id}, {}, nullptr, call);
     }
 
     /// Starts a run with `input` (the workflow's immutable input) and returns it as started.

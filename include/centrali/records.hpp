@@ -288,7 +288,7 @@ public:
                 const CallOptions& call = {}) {
         detail::Query query;
         if (options.hard) query.add("hard", "true");
-        send(detail::routes::records_delete, {slug, id}, query, nullptr, call);
+        discard(detail::routes::records_delete, {slug, id}, query, nullptr, call);
     }
 
     template <class T = nlohmann::json>

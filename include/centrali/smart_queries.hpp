@@ -72,7 +72,7 @@ public:
         return one<SmartQuery>(detail::routes::smart_queries_update, {record_slug, query_id}, {}, &body, call, "smart query");
     }
     void remove(std::string_view record_slug, std::string_view query_id, const CallOptions& call = {}) {
-        send(detail::routes::smart_queries_delete, {record_slug, query_id}, {}, nullptr, call);
+        discard(detail::routes::smart_queries_delete, {record_slug, query_id}, {}, nullptr, call);
     }
 
     /// Runs a stored query with `variables`; rows come back as records (joined data under

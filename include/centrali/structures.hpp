@@ -221,7 +221,7 @@ public:
         const nlohmann::json body = input;
         return one<Collection>(routes_.update, {id}, {}, &body, call, "collection");
     }
-    void remove(std::string_view id, const CallOptions& call = {}) { send(routes_.remove, {id}, {}, nullptr, call); }
+    void remove(std::string_view id, const CallOptions& call = {}) { discard(routes_.remove, {id}, {}, nullptr, call); }
     Collection restore(std::string_view id, const CallOptions& call = {}) {
         return one<Collection>(routes_.restore, {id}, {}, nullptr, call, "collection");
     }

@@ -178,7 +178,7 @@ public:
     }
 
     void remove(std::string_view trigger_id, const CallOptions& call = {}) {
-        send(detail::routes::triggers_delete, {trigger_id}, {}, nullptr, call);
+        discard(detail::routes::triggers_delete, {trigger_id}, {}, nullptr, call);
     }
 
     /// Queues a run and returns its job id at once; the function's output is not returned

@@ -7,6 +7,7 @@
 #include <centrali/errors.hpp>
 #include <centrali/options.hpp>
 
+#include <algorithm>
 #include <chrono>
 #include <functional>
 #include <future>
@@ -125,7 +126,7 @@ private:
 
     bool usable_locked() const {
         if (token_.empty()) return false;
-        return !expires_at_ || clock_.now() + refresh_margin_ < *expires_at_;
+        return !expires_at_ || clock_.now() + margin_ < *expires_at_;
     }
 
     std::string service_account_token(const CancelToken& cancel) {
@@ -165,7 +166,12 @@ private:
             remember_secret_locked(grant.access_token);
             token_ = grant.access_token;
             expires_at_.reset();
-            if (grant.expires_in) expires_at_ = clock_.now() + *grant.expires_in;
+            margin_ = refresh_margin_;
+            if (grant.expires_in) {
+                expires_at_ = clock_.now() + *grant.expires_in;
+                // A token shorter-lived than twice the margin would look stale at once.
+                margin_ = (std::min)(refresh_margin_, std::chrono::seconds(grant.expires_in->count() / 2));
+            }
             in_flight_ = {};
             lock.unlock();
             promise.set_value(grant.access_token);
@@ -203,6 +209,7 @@ private:
     mutable std::mutex mutex_;
     std::string token_;
     std::optional<std::chrono::system_clock::time_point> expires_at_;
+    std::chrono::seconds margin_{0};
     std::shared_future<std::string> in_flight_;
     std::vector<std::string> seen_tokens_;
 };

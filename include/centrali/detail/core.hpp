@@ -163,12 +163,25 @@ public:
     nlohmann::json call(const Route& route, std::initializer_list<std::string_view> args, const Query& query,
                         const nlohmann::json* body, const CallOptions& call_options,
                         std::vector<std::string> secrets = {}) {
+        const Call call = make_call(route, args, query, body, std::move(secrets));
+        return parse_json(execute(call, call_options), call);
+    }
+
+    /// For calls whose answer carries nothing the caller uses (deletes): the 2xx status is the
+    /// whole answer, so a body that is empty, cut or not JSON does not turn success into failure.
+    void call_ignoring_body(const Route& route, std::initializer_list<std::string_view> args, const Query& query,
+                            const nlohmann::json* body, const CallOptions& call_options) {
+        execute(make_call(route, args, query, body, {}), call_options);
+    }
+
+    Call make_call(const Route& route, std::initializer_list<std::string_view> args, const Query& query,
+                   const nlohmann::json* body, std::vector<std::string> secrets) const {
         Call call{route.method, api_url(route, args, query), {}, {}, true, std::move(secrets), {}, {}};
         if (body != nullptr) {
             call.body = body->dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
             call.content_type = "application/json";
         }
-        return parse_json(execute(call, call_options), call);
+        return call;
     }
 
     /// Sends a multipart/form-data body (uploads). Parts may stream from disk or memory.
@@ -225,7 +238,7 @@ public:
             try {
                 response = transport_->send(request);
             } catch (const TransportError& error) {
-                const bool safe = error.connect_failed() || idempotent;
+                const bool safe = error.retryable() && (error.connect_failed() || idempotent);
                 if (logging()) log(LogLevel::debug, describe(call, attempt) + " failed: " + error.what());
                 if (!safe || attempt >= max_attempts) rethrow_redacted(error, call);
                 pause(backoff_delay(retry, attempt - 1, clock_.random()), call_options.cancel);
@@ -323,7 +336,7 @@ private:
 
     [[noreturn]] void rethrow_redacted(const TransportError& error, const Call& call) const {
         throw TransportError(redact(error.what(), secrets_for(call)), error.curl_code(), error.timed_out(),
-                             error.connect_failed());
+                             error.connect_failed(), error.retryable());
     }
 
     std::vector<std::string> secrets_for(const Call& call) const {

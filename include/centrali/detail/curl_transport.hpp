@@ -157,7 +157,8 @@ private:
             curl_mime_name(field, part.name.c_str());
             if (!part.file_path.empty()) {
                 if (curl_mime_filedata(field, part.file_path.c_str()) != CURLE_OK)
-                    throw TransportError("centrali: cannot read the file to upload", CURLE_READ_ERROR, false, false);
+                    throw TransportError("centrali: cannot read the file to upload", CURLE_READ_ERROR, false, false,
+                                         /*retryable=*/false);
             } else if (!part.borrowed.empty()) {
                 readers_.push_back(std::make_unique<Reader>(Reader{part.borrowed, 0}));
                 curl_mime_data_cb(field, static_cast<curl_off_t>(part.borrowed.size()), &Mime::read, &Mime::seek, nullptr,
@@ -332,12 +333,12 @@ private:
         if (exchange.body_too_large)
             throw TransportError("centrali: " + where + ": response body exceeds max_response_bytes (" +
                                      std::to_string(options_.max_response_bytes) + ")",
-                                 code, false, false);
+                                 code, false, false, /*retryable=*/false);
         if (exchange.resend_blocked)
             throw TransportError("centrali: " + where +
                                      ": the connection closed before a response, after the request was sent; "
                                      "not resent because the call is not idempotent (it may or may not have been applied)",
-                                 code, false, false);
+                                 code, false, false, /*retryable=*/false);
         const bool timed_out = code == CURLE_OPERATION_TIMEDOUT;
         const bool connect_failed = code == CURLE_COULDNT_CONNECT || code == CURLE_COULDNT_RESOLVE_HOST ||
                                     code == CURLE_COULDNT_RESOLVE_PROXY;

@@ -24,6 +24,12 @@ protected:
         return core_->call(route, args, query, body, call, std::move(secrets));
     }
 
+    /// A call whose response body is not used (deletes).
+    void discard(const Route& route, std::initializer_list<std::string_view> args, const Query& query,
+                 const nlohmann::json* body, const CallOptions& call) {
+        core_->call_ignoring_body(route, args, query, body, call);
+    }
+
     /// A single object, unwrapped from {"data": …}.
     template <class T>
     T one(const Route& route, std::initializer_list<std::string_view> args, const Query& query,

@@ -1,0 +1,133 @@
+// TLS over real libcurl: a loopback HTTPS server with a certificate from a test CA.
+#include "catch.hpp"
+
+#include <centrali/client.hpp>
+
+#include <httplib.h>
+
+#include <atomic>
+#include <thread>
+
+namespace {
+
+const std::string kTlsDir = CENTRALI_TLS_DIR;
+constexpr const char* kToken = "tls-secret-token-123";
+
+/// A minimal HTTPS Centrali: one record route, and a redirect to another (plain) server.
+struct HttpsServer {
+    httplib::SSLServer server{(kTlsDir + "/server.pem").c_str(), (kTlsDir + "/server.key").c_str()};
+    std::thread thread;
+    int port = 0;
+
+    explicit HttpsServer(std::string redirect_to = {}) {
+        server.Get(R"(/data/workspace/acme/api/v1/records/slug/orders/(.+))", [](const httplib::Request& req, httplib::Response& res) {
+            res.set_content(R"({"data":{"id":")" + req.matches[1].str() + R"(","data":{"secure":true}}})", "application/json");
+        });
+        server.Get("/data/workspace/acme/api/v1/records/slug/moved/1", [redirect_to](const httplib::Request&, httplib::Response& res) {
+            res.status = 302;
+            res.set_header("Location", redirect_to);
+        });
+        server.set_tcp_nodelay(true);
+        port = server.bind_to_any_port("127.0.0.1");
+        thread = std::thread([this] { server.listen_after_bind(); });
+        while (!server.is_running()) std::this_thread::sleep_for(std::chrono::milliseconds(1));
+    }
+    ~HttpsServer() {
+        server.stop();
+        thread.join();
+    }
+    centrali::ClientOptions options() const {
+        centrali::ClientOptions o;
+        o.base_url = "https://127.0.0.1:" + std::to_string(port);
+        o.workspace = "acme";
+        o.token = kToken;
+        o.retry.max_attempts = 1;
+        return o;
+    }
+};
+
+/// A plain server that counts what reaches it (the other host of a redirect).
+struct Recorder {
+    httplib::Server server;
+    std::thread thread;
+    std::atomic<int> hits{0};
+    std::atomic<int> with_credentials{0};
+    int port = 0;
+    Recorder() {
+        server.Get(".*", [this](const httplib::Request& req, httplib::Response& res) {
+            ++hits;
+            if (req.has_header("Authorization") || req.has_header("x-api-key")) ++with_credentials;
+            res.set_content("{}", "application/json");
+        });
+        port = server.bind_to_any_port("127.0.0.1");
+        thread = std::thread([this] { server.listen_after_bind(); });
+        while (!server.is_running()) std::this_thread::sleep_for(std::chrono::milliseconds(1));
+    }
+    ~Recorder() {
+        server.stop();
+        thread.join();
+    }
+};
+
+}  // namespace
+
+TEST_CASE("a self-signed server is rejected by default with a clear error", "[integration][tls][fault]") {
+    HttpsServer https;
+    centrali::Client client(https.options());
+    try {
+        client.records().get("orders", "1");
+        FAIL("expected a TransportError");
+    } catch (const centrali::TransportError& e) {
+        CHECK(e.curl_code() == CURLE_PEER_FAILED_VERIFICATION);
+        CHECK_FALSE(e.connect_failed());
+        const std::string what = e.what();
+        CHECK(what.find("certificate") != std::string::npos);
+        CHECK(what.find(kToken) == std::string::npos);
+    }
+}
+
+TEST_CASE("the server is accepted when its CA is given", "[integration][tls]") {
+    HttpsServer https;
+    auto options = https.options();
+    options.tls.ca_file = kTlsDir + "/ca.pem";
+    centrali::Client client(options);
+    const auto record = client.records().get("orders", "42");
+    CHECK(record.id == "42");
+    CHECK(record.data["secure"] == true);
+}
+
+TEST_CASE("turning verification off works and is logged as a warning", "[integration][tls]") {
+    HttpsServer https;
+    auto options = https.options();
+    options.tls.insecure_disable_verification = true;
+    std::vector<std::pair<centrali::LogLevel, std::string>> lines;
+    options.logger = [&lines](centrali::LogLevel level, std::string_view line) { lines.emplace_back(level, std::string(line)); };
+    centrali::Client client(options);
+    CHECK(client.records().get("orders", "7").id == "7");
+    bool warned = false;
+    for (const auto& [level, line] : lines) warned |= level == centrali::LogLevel::warning && line.find("DISABLED") != std::string::npos;
+    CHECK(warned);
+}
+
+TEST_CASE("a redirect to another host is not followed, so credentials stay home", "[integration][tls][secrets]") {
+    Recorder other;
+    HttpsServer https("http://localhost:" + std::to_string(other.port) + "/steal");
+    auto options = https.options();
+    options.tls.ca_file = kTlsDir + "/ca.pem";
+    centrali::Client client(options);
+    try {
+        client.records().get("moved", "1");
+        FAIL("expected an ApiError for the 302");
+    } catch (const centrali::ApiError& e) {
+        CHECK(e.status() == 302);
+    }
+    CHECK(other.hits == 0);
+    CHECK(other.with_credentials == 0);
+
+    // The same with a publishable key, which libcurl would otherwise carry across hosts.
+    options.token.clear();
+    options.publishable_key = "pk_live_tls_key_987";
+    centrali::Client keyed(options);
+    CHECK_THROWS_AS(keyed.records().get("moved", "1"), centrali::ApiError);
+    CHECK(other.hits == 0);
+}
