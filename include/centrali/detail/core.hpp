@@ -212,61 +212,96 @@ public:
 
     /// Sends with credentials and retries; returns the 2xx response or throws a typed error.
     HttpResponse execute(const Call& call, const CallOptions& call_options) {
-        check_credentials_allowed(call);
-        const RetryOptions& retry = options_.retry;
-        const bool idempotent = call_options.idempotent || is_idempotent_method(call.method);
-        const int max_attempts = (std::max)(1, retry.max_attempts);
-        bool renewed_after_401 = false;
-
-        HttpRequest request = build_request(call, call_options);
-        request.idempotent = idempotent;
-        const std::size_t fixed_headers = request.headers.size();
-        for (int attempt = 1;; ++attempt) {
-            if (call_options.cancel.is_cancelled()) throw Cancelled();
-            // The credential may change between attempts (a renewed token); the rest may not.
-            request.headers.resize(fixed_headers);
-            std::string token_used;
-            if (call.authenticated) {
-                if (auto header = auth_.header(call_options.cancel)) {
-                    token_used = std::move(header->token);
-                    request.headers.emplace_back(std::move(header->name), std::move(header->value));
-                }
-            }
-
-            const auto started = std::chrono::steady_clock::now();
-            HttpResponse response;
+        CallState state(*this, call, call_options);
+        for (;;) {
+            HttpRequest& request = state.prepare();
+            std::optional<std::chrono::milliseconds> again;
             try {
-                response = transport_->send(request);
+                HttpResponse response = transport_->send(request);
+                again = state.on_response(response);
+                if (!again) return response;
             } catch (const TransportError& error) {
-                const bool safe = error.retryable() && (error.connect_failed() || idempotent);
-                if (logging()) log(LogLevel::debug, describe(call, attempt) + " failed: " + error.what());
-                if (!safe || attempt >= max_attempts) rethrow_redacted(error, call);
-                pause(backoff_delay(retry, attempt - 1, clock_.random()), call_options.cancel);
-                continue;
+                again = state.on_failure(error);
             }
-            if (logging())
-                log(LogLevel::debug, describe(call, attempt) + " -> " + std::to_string(response.status) + " in " +
-                                         std::to_string(elapsed_ms(started)) + " ms");
-
-            if (response.status >= 200 && response.status < 300) return response;
-
-            if (response.status == 401 && call.authenticated && !renewed_after_401 &&
-                auth_.can_renew_after_unauthorized()) {
-                // One replay with a fresh token; a second 401 is final.
-                renewed_after_401 = true;
-                auth_.discard(token_used);
-                --attempt;
-                continue;
-            }
-            if (idempotent && is_retryable_status(response.status) && attempt < max_attempts) {
-                if (auto delay = retry_delay(response, attempt)) {
-                    pause(*delay, call_options.cancel);
-                    continue;
-                }
-            }
-            throw_api_error(response, call.method, call.url, secrets_for(call), clock_.now());
+            pause(*again, call_options.cancel);
         }
     }
+
+    /// The retry and credential policy of one call, one attempt at a time: execute() drives it
+    /// blocking, the async engine drives it from its event loop.
+    class CallState {
+    public:
+        CallState(Core& core, const Call& call, const CallOptions& options)
+            : core_(core), call_(call), options_(options),
+              idempotent_(options.idempotent || is_idempotent_method(call.method)),
+              max_attempts_((std::max)(1, core.options_.retry.max_attempts)) {
+            core.check_credentials_allowed(call);
+            request_ = core.build_request(call, options);
+            request_.idempotent = idempotent_;
+            fixed_headers_ = request_.headers.size();
+        }
+
+        /// The request for the next attempt, with the current credential (which may mean a
+        /// token fetch). Throws Cancelled once the call's token fired.
+        HttpRequest& prepare() {
+            if (options_.cancel.is_cancelled()) throw Cancelled();
+            ++attempt_;
+            request_.headers.resize(fixed_headers_);
+            token_used_.clear();
+            if (call_.authenticated) {
+                if (auto header = core_.auth_.header(options_.cancel)) {
+                    token_used_ = std::move(header->token);
+                    request_.headers.emplace_back(std::move(header->name), std::move(header->value));
+                }
+            }
+            started_ = std::chrono::steady_clock::now();
+            return request_;
+        }
+
+        /// nullopt: `response` is the call's 2xx answer. A delay: send again after it.
+        /// Otherwise throws the call's typed error.
+        std::optional<std::chrono::milliseconds> on_response(const HttpResponse& response) {
+            if (core_.logging())
+                core_.log(LogLevel::debug, core_.describe(call_, attempt_) + " -> " + std::to_string(response.status) +
+                                               " in " + std::to_string(elapsed_ms(started_)) + " ms");
+            if (response.status >= 200 && response.status < 300) return std::nullopt;
+            if (response.status == 401 && call_.authenticated && !renewed_after_401_ &&
+                core_.auth_.can_renew_after_unauthorized()) {
+                // One replay with a fresh token, not counted as a retry; a second 401 is final.
+                renewed_after_401_ = true;
+                core_.auth_.discard(token_used_);
+                --attempt_;
+                return std::chrono::milliseconds(0);
+            }
+            if (idempotent_ && is_retryable_status(response.status) && attempt_ < max_attempts_)
+                if (auto delay = core_.retry_delay(response, attempt_)) return delay;
+            throw_api_error(response, call_.method, call_.url, core_.secrets_for(call_), core_.clock_.now());
+        }
+
+        /// The delay before the next attempt, or throws the (redacted) error when it is final.
+        std::chrono::milliseconds on_failure(const TransportError& error) {
+            const bool safe = error.retryable() && (error.connect_failed() || idempotent_);
+            if (core_.logging()) core_.log(LogLevel::debug, core_.describe(call_, attempt_) + " failed: " + error.what());
+            if (!safe || attempt_ >= max_attempts_) core_.rethrow_redacted(error, call_);
+            return backoff_delay(core_.options_.retry, attempt_ - 1, core_.clock_.random());
+        }
+
+        const Call& call() const noexcept { return call_; }
+        const CallOptions& options() const noexcept { return options_; }
+
+    private:
+        Core& core_;
+        const Call& call_;
+        const CallOptions& options_;
+        const bool idempotent_;
+        const int max_attempts_;
+        HttpRequest request_;
+        std::size_t fixed_headers_ = 0;
+        int attempt_ = 0;
+        bool renewed_after_401_ = false;
+        std::string token_used_;
+        std::chrono::steady_clock::time_point started_;
+    };
 
     nlohmann::json parse_json(const HttpResponse& response, const Call& call) const {
         if (response.body.empty()) return nullptr;
