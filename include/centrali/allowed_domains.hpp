@@ -7,6 +7,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include <future>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -29,21 +30,36 @@ inline void from_json(const nlohmann::json& j, AllowedDomain& d) {
     d.raw = j;
 }
 
+/// Every call has an `_async` twin that runs on the Client's event loop and returns a future.
 class AllowedDomainsManager : private detail::ManagerBase {
 public:
     explicit AllowedDomainsManager(std::shared_ptr<detail::Core> core) : ManagerBase(std::move(core)) {}
 
-    Page<AllowedDomain> list(const CallOptions& call = {}) {
-        return page<AllowedDomain>(detail::routes::allowed_domains_list, {}, {}, call, "allowed domains");
-    }
+    Page<AllowedDomain> list(const CallOptions& call = {}) { return list_op().run(call); }
+    std::future<Page<AllowedDomain>> list_async(const CallOptions& call = {}) { return list_op().submit(call); }
+
     /// `domain` is a host name such as api.stripe.com.
-    AllowedDomain add(std::string_view domain, const CallOptions& call = {}) {
+    AllowedDomain add(std::string_view domain, const CallOptions& call = {}) { return add_op(domain).run(call); }
+    std::future<AllowedDomain> add_async(std::string_view domain, const CallOptions& call = {}) {
+        return add_op(domain).submit(call);
+    }
+
+    void remove(std::string_view domain_id, const CallOptions& call = {}) { remove_op(domain_id).run(call); }
+    std::future<void> remove_async(std::string_view domain_id, const CallOptions& call = {}) {
+        return remove_op(domain_id).submit(call);
+    }
+
+private:
+    detail::Op<Page<AllowedDomain>> list_op() const {
+        return page<AllowedDomain>(detail::routes::allowed_domains_list, {}, {}, "allowed domains");
+    }
+    detail::Op<AllowedDomain> add_op(std::string_view domain) const {
         if (domain.empty()) throw InvalidArgument("the domain must not be empty");
         const nlohmann::json body = {{"domain", domain}};
-        return one<AllowedDomain>(detail::routes::allowed_domains_add, {}, {}, &body, call, "allowed domain");
+        return one<AllowedDomain>(detail::routes::allowed_domains_add, {}, {}, &body, "allowed domain");
     }
-    void remove(std::string_view domain_id, const CallOptions& call = {}) {
-        discard(detail::routes::allowed_domains_remove, {domain_id}, {}, nullptr, call);
+    detail::Op<void> remove_op(std::string_view domain_id) const {
+        return discard(detail::routes::allowed_domains_remove, {domain_id});
     }
 };
 

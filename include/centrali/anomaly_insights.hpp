@@ -8,6 +8,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include <future>
 #include <memory>
 #include <optional>
 #include <string>
@@ -83,36 +84,67 @@ struct ListInsightsOptions {
     long long limit = 0;
 };
 
+/// Every call has an `_async` twin that runs on the Client's event loop and returns a future.
 class AnomalyInsightsManager : private detail::ManagerBase {
 public:
     explicit AnomalyInsightsManager(std::shared_ptr<detail::Core> core) : ManagerBase(std::move(core)) {}
 
     Page<AnomalyInsight> list(const ListInsightsOptions& options = {}, const CallOptions& call = {}) {
+        return list_op(options).run(call);
+    }
+    std::future<Page<AnomalyInsight>> list_async(const ListInsightsOptions& options = {}, const CallOptions& call = {}) {
+        return list_op(options).submit(call);
+    }
+    AnomalyInsight get(std::string_view id, const CallOptions& call = {}) { return by_id(detail::routes::insights_get, id).run(call); }
+    std::future<AnomalyInsight> get_async(std::string_view id, const CallOptions& call = {}) {
+        return by_id(detail::routes::insights_get, id).submit(call);
+    }
+    AnomalyInsight acknowledge(std::string_view id, const CallOptions& call = {}) {
+        return by_id(detail::routes::insights_acknowledge, id).run(call);
+    }
+    std::future<AnomalyInsight> acknowledge_async(std::string_view id, const CallOptions& call = {}) {
+        return by_id(detail::routes::insights_acknowledge, id).submit(call);
+    }
+    AnomalyInsight dismiss(std::string_view id, const CallOptions& call = {}) {
+        return by_id(detail::routes::insights_dismiss, id).run(call);
+    }
+    std::future<AnomalyInsight> dismiss_async(std::string_view id, const CallOptions& call = {}) {
+        return by_id(detail::routes::insights_dismiss, id).submit(call);
+    }
+    /// Runs an analysis of one collection now; returns the insights it found.
+    Page<AnomalyInsight> analyze(std::string_view record_slug, const CallOptions& call = {}) {
+        return analyze_op(record_slug).run(call);
+    }
+    std::future<Page<AnomalyInsight>> analyze_async(std::string_view record_slug, const CallOptions& call = {}) {
+        return analyze_op(record_slug).submit(call);
+    }
+    InsightSummary summary(std::string_view record_slug = {}, const CallOptions& call = {}) {
+        return summary_op(record_slug).run(call);
+    }
+    std::future<InsightSummary> summary_async(std::string_view record_slug = {}, const CallOptions& call = {}) {
+        return summary_op(record_slug).submit(call);
+    }
+
+private:
+    detail::Op<Page<AnomalyInsight>> list_op(const ListInsightsOptions& options) const {
         detail::Query query = paging(options.page, options.limit);
         if (!options.record_slug.empty()) query.add("recordSlug", options.record_slug);
         if (options.severity && !options.severity->empty()) query.add("severity", options.severity->str());
         if (options.status && !options.status->empty()) query.add("status", options.status->str());
         if (!options.type.empty()) query.add("type", options.type);
-        return page<AnomalyInsight>(detail::routes::insights_list, {}, query, call, "insights");
+        return page<AnomalyInsight>(detail::routes::insights_list, {}, query, "insights");
     }
-    AnomalyInsight get(std::string_view id, const CallOptions& call = {}) {
-        return one<AnomalyInsight>(detail::routes::insights_get, {id}, {}, nullptr, call, "insight");
+    detail::Op<AnomalyInsight> by_id(const detail::Route& route, std::string_view id) const {
+        return one<AnomalyInsight>(route, {id}, {}, nullptr, "insight");
     }
-    AnomalyInsight acknowledge(std::string_view id, const CallOptions& call = {}) {
-        return one<AnomalyInsight>(detail::routes::insights_acknowledge, {id}, {}, nullptr, call, "insight");
-    }
-    AnomalyInsight dismiss(std::string_view id, const CallOptions& call = {}) {
-        return one<AnomalyInsight>(detail::routes::insights_dismiss, {id}, {}, nullptr, call, "insight");
-    }
-    /// Runs an analysis of one collection now; returns the insights it found.
-    Page<AnomalyInsight> analyze(std::string_view record_slug, const CallOptions& call = {}) {
+    detail::Op<Page<AnomalyInsight>> analyze_op(std::string_view record_slug) const {
         const nlohmann::json body = {{"recordSlug", record_slug}};
-        return detail::decode_page<AnomalyInsight>(send(detail::routes::insights_analyze, {}, {}, &body, call), "insights");
+        return page<AnomalyInsight>(detail::routes::insights_analyze, {}, {}, "insights", &body);
     }
-    InsightSummary summary(std::string_view record_slug = {}, const CallOptions& call = {}) {
+    detail::Op<InsightSummary> summary_op(std::string_view record_slug) const {
         detail::Query query;
         if (!record_slug.empty()) query.add("recordSlug", std::string(record_slug));
-        return one<InsightSummary>(detail::routes::insights_summary, {}, query, nullptr, call, "insight summary");
+        return one<InsightSummary>(detail::routes::insights_summary, {}, query, nullptr, "insight summary");
     }
 };
 

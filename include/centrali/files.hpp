@@ -8,6 +8,8 @@
 #include <nlohmann/json.hpp>
 
 #include <cstdint>
+#include <cstdio>
+#include <future>
 #include <memory>
 #include <optional>
 #include <string>
@@ -66,40 +68,48 @@ struct UploadOptions {
     ProgressCallback on_progress;
 };
 
+/// Every call has an `_async` twin that runs on the Client's event loop and returns a future.
 class FilesManager : private detail::ManagerBase {
 public:
     explicit FilesManager(std::shared_ptr<detail::Core> core) : ManagerBase(std::move(core)) {}
 
     /// Streams the file at `path` from disk.
     UploadedFile upload_file(const std::string& path, const UploadOptions& options = {}, const CallOptions& call = {}) {
-        MultipartPart part;
-        part.file_path = path;
-        part.filename = options.file_name.empty() ? base_name(path) : options.file_name;
-        return upload(std::move(part), options, call);
+        return upload_op(file_part(path, options), options).run(call);
+    }
+    std::future<UploadedFile> upload_file_async(const std::string& path, const UploadOptions& options = {},
+                                                const CallOptions& call = {}) {
+        return upload_op(file_part(path, options), options).submit(call);
     }
 
-    /// Streams `bytes` from your memory, which must stay alive until the call returns; nothing
-    /// is copied.
+    /// Streams `bytes` from your memory, which must stay alive until the call completes;
+    /// nothing is copied.
     UploadedFile upload_bytes(std::string_view bytes, const UploadOptions& options = {}, const CallOptions& call = {}) {
-        MultipartPart part;
-        part.borrowed = bytes;
-        part.filename = options.file_name.empty() ? std::string("upload.bin") : options.file_name;
-        return upload(std::move(part), options, call);
+        return upload_op(memory_part(bytes, options), options).run(call);
+    }
+    std::future<UploadedFile> upload_bytes_async(std::string_view bytes, const UploadOptions& options = {},
+                                                 const CallOptions& call = {}) {
+        return upload_op(memory_part(bytes, options), options).submit(call);
     }
 
-    Page<Folder> list_folders(const CallOptions& call = {}) {
-        return page<Folder>(detail::routes::folders_list, {}, {}, call, "folders");
-    }
+    Page<Folder> list_folders(const CallOptions& call = {}) { return list_folders_op().run(call); }
+    std::future<Page<Folder>> list_folders_async(const CallOptions& call = {}) { return list_folders_op().submit(call); }
+
     /// Creates `name` inside `parent_path` (default /root/shared).
     Folder create_folder(std::string_view name, std::string_view parent_path = "/root/shared", const CallOptions& call = {}) {
-        if (name.empty()) throw InvalidArgument("a folder needs a name");
-        const nlohmann::json body = {{"name", name}, {"parentPath", parent_path}};
-        return one<Folder>(detail::routes::folders_create, {}, {}, &body, call, "folder");
+        return create_folder_op(name, parent_path).run(call);
     }
+    std::future<Folder> create_folder_async(std::string_view name, std::string_view parent_path = "/root/shared",
+                                            const CallOptions& call = {}) {
+        return create_folder_op(name, parent_path).submit(call);
+    }
+
     Folder create_subfolder(std::string_view parent_folder_id, std::string_view name, const CallOptions& call = {}) {
-        if (name.empty()) throw InvalidArgument("a folder needs a name");
-        const nlohmann::json body = {{"name", name}};
-        return one<Folder>(detail::routes::folders_create_sub, {parent_folder_id}, {}, &body, call, "folder");
+        return create_subfolder_op(parent_folder_id, name).run(call);
+    }
+    std::future<Folder> create_subfolder_async(std::string_view parent_folder_id, std::string_view name,
+                                               const CallOptions& call = {}) {
+        return create_subfolder_op(parent_folder_id, name).submit(call);
     }
 
 private:
@@ -108,16 +118,50 @@ private:
         return slash == std::string::npos ? path : path.substr(slash + 1);
     }
 
+    static MultipartPart file_part(const std::string& path, const UploadOptions& options) {
+        if (std::FILE* file = std::fopen(path.c_str(), "rb")) std::fclose(file);
+        else throw InvalidArgument("cannot open the file to upload: " + path);
+        MultipartPart part;
+        part.file_path = path;
+        part.filename = options.file_name.empty() ? base_name(path) : options.file_name;
+        return part;
+    }
+
+    static MultipartPart memory_part(std::string_view bytes, const UploadOptions& options) {
+        MultipartPart part;
+        part.borrowed = bytes;
+        part.filename = options.file_name.empty() ? std::string("upload.bin") : options.file_name;
+        return part;
+    }
+
     /// Multipart fields (UNCONFIRMED names): `file`, `location`, `isPublic`.
-    UploadedFile upload(MultipartPart file, const UploadOptions& options, const CallOptions& call) {
+    detail::Op<UploadedFile> upload_op(MultipartPart file, const UploadOptions& options) const {
         file.name = "file";
         file.content_type = options.content_type.empty() ? "application/octet-stream" : options.content_type;
         std::vector<MultipartPart> parts;
         parts.push_back(std::move(file));
         if (!options.folder.empty()) parts.push_back(MultipartPart{"location", options.folder, {}, {}, {}, {}});
         parts.push_back(MultipartPart{"isPublic", options.is_public ? "true" : "false", {}, {}, {}, {}});
-        nlohmann::json response = core_->call_multipart(detail::routes::files_upload, {}, std::move(parts), call, options.on_progress);
-        return detail::Decoder<UploadedFile>::decode(std::move(detail::unwrap_object(response, "uploaded file")), "uploaded file");
+        return detail::Op<UploadedFile>(core_,
+                                        core_->make_multipart_call(detail::routes::files_upload, {}, std::move(parts),
+                                                                   options.on_progress),
+                                        [](nlohmann::json&& response) {
+                                            return detail::Decoder<UploadedFile>::decode(
+                                                std::move(detail::unwrap_object(response, "uploaded file")), "uploaded file");
+                                        });
+    }
+    detail::Op<Page<Folder>> list_folders_op() const {
+        return page<Folder>(detail::routes::folders_list, {}, {}, "folders");
+    }
+    detail::Op<Folder> create_folder_op(std::string_view name, std::string_view parent_path) const {
+        if (name.empty()) throw InvalidArgument("a folder needs a name");
+        const nlohmann::json body = {{"name", name}, {"parentPath", parent_path}};
+        return one<Folder>(detail::routes::folders_create, {}, {}, &body, "folder");
+    }
+    detail::Op<Folder> create_subfolder_op(std::string_view parent_folder_id, std::string_view name) const {
+        if (name.empty()) throw InvalidArgument("a folder needs a name");
+        const nlohmann::json body = {{"name", name}};
+        return one<Folder>(detail::routes::folders_create_sub, {parent_folder_id}, {}, &body, "folder");
     }
 };
 

@@ -98,39 +98,71 @@ inline void from_json(const nlohmann::json& j, TestComputeFunctionResult& r) {
     r.raw = j;
 }
 
+/// Every call has an `_async` twin that runs on the Client's event loop and returns a future.
 class FunctionsManager : private detail::ManagerBase {
 public:
     explicit FunctionsManager(std::shared_ptr<detail::Core> core) : ManagerBase(std::move(core)) {}
 
-    Page<ComputeFunction> list(const ListOptions& options = {}, const CallOptions& call = {}) {
-        return page<ComputeFunction>(detail::routes::functions_list, {}, paging(options.page, options.limit), call,
-                                     "compute functions");
+    Page<ComputeFunction> list(const ListOptions& options = {}, const CallOptions& call = {}) { return list_op(options).run(call); }
+    std::future<Page<ComputeFunction>> list_async(const ListOptions& options = {}, const CallOptions& call = {}) {
+        return list_op(options).submit(call);
     }
 
-    ComputeFunction get(std::string_view function_id, const CallOptions& call = {}) {
-        return one<ComputeFunction>(detail::routes::functions_get, {function_id}, {}, nullptr, call, "compute function");
+    ComputeFunction get(std::string_view function_id, const CallOptions& call = {}) { return get_op(function_id).run(call); }
+    std::future<ComputeFunction> get_async(std::string_view function_id, const CallOptions& call = {}) {
+        return get_op(function_id).submit(call);
     }
 
     ComputeFunction create(const CreateComputeFunctionInput& input, const CallOptions& call = {}) {
-        if (input.name.empty() || input.code.empty()) throw InvalidArgument("a compute function needs a name and code");
-        const nlohmann::json body = input;
-        return one<ComputeFunction>(detail::routes::functions_create, {}, {}, &body, call, "compute function");
+        return create_op(input).run(call);
+    }
+    std::future<ComputeFunction> create_async(const CreateComputeFunctionInput& input, const CallOptions& call = {}) {
+        return create_op(input).submit(call);
     }
 
-    ComputeFunction update(std::string_view function_id, const UpdateComputeFunctionInput& input,
-                           const CallOptions& call = {}) {
-        const nlohmann::json body = input;
-        return one<ComputeFunction>(detail::routes::functions_update, {function_id}, {}, &body, call, "compute function");
+    ComputeFunction update(std::string_view function_id, const UpdateComputeFunctionInput& input, const CallOptions& call = {}) {
+        return update_op(function_id, input).run(call);
+    }
+    std::future<ComputeFunction> update_async(std::string_view function_id, const UpdateComputeFunctionInput& input,
+                                              const CallOptions& call = {}) {
+        return update_op(function_id, input).submit(call);
     }
 
-    void remove(std::string_view function_id, const CallOptions& call = {}) {
-        discard(detail::routes::functions_delete, {function_id}, {}, nullptr, call);
+    void remove(std::string_view function_id, const CallOptions& call = {}) { remove_op(function_id).run(call); }
+    std::future<void> remove_async(std::string_view function_id, const CallOptions& call = {}) {
+        return remove_op(function_id).submit(call);
     }
 
     TestComputeFunctionResult test_execute(const TestComputeFunctionInput& input, const CallOptions& call = {}) {
+        return test_op(input).run(call);
+    }
+    std::future<TestComputeFunctionResult> test_execute_async(const TestComputeFunctionInput& input, const CallOptions& call = {}) {
+        return test_op(input).submit(call);
+    }
+
+private:
+    detail::Op<Page<ComputeFunction>> list_op(const ListOptions& options) const {
+        return page<ComputeFunction>(detail::routes::functions_list, {}, paging(options.page, options.limit), "compute functions");
+    }
+    detail::Op<ComputeFunction> get_op(std::string_view function_id) const {
+        return one<ComputeFunction>(detail::routes::functions_get, {function_id}, {}, nullptr, "compute function");
+    }
+    detail::Op<ComputeFunction> create_op(const CreateComputeFunctionInput& input) const {
+        if (input.name.empty() || input.code.empty()) throw InvalidArgument("a compute function needs a name and code");
+        const nlohmann::json body = input;
+        return one<ComputeFunction>(detail::routes::functions_create, {}, {}, &body, "compute function");
+    }
+    detail::Op<ComputeFunction> update_op(std::string_view function_id, const UpdateComputeFunctionInput& input) const {
+        const nlohmann::json body = input;
+        return one<ComputeFunction>(detail::routes::functions_update, {function_id}, {}, &body, "compute function");
+    }
+    detail::Op<void> remove_op(std::string_view function_id) const {
+        return discard(detail::routes::functions_delete, {function_id});
+    }
+    detail::Op<TestComputeFunctionResult> test_op(const TestComputeFunctionInput& input) const {
         if (input.code.empty()) throw InvalidArgument("test_execute needs code");
         const nlohmann::json body = input;
-        return one<TestComputeFunctionResult>(detail::routes::functions_test, {}, {}, &body, call, "test result");
+        return one<TestComputeFunctionResult>(detail::routes::functions_test, {}, {}, &body, "test result");
     }
 };
 

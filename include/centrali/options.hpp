@@ -112,6 +112,8 @@ struct ClientOptions {
     std::string user_agent_suffix;
     /// A response body larger than this fails with TransportError instead of exhausting memory.
     std::size_t max_response_bytes = std::size_t{128} << 20;
+    /// The most connections the asynchronous calls (…_async) open at once; more calls queue.
+    std::size_t async_max_connections = 64;
     /// Credentials are refused over plain http to anything but loopback unless this is set.
     bool allow_insecure_http = false;
 

@@ -9,6 +9,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include <future>
 #include <map>
 #include <memory>
 #include <optional>
@@ -344,69 +345,85 @@ struct ListOrchestrationRunsOptions {
     std::optional<OrchestrationRunStatus> status;
 };
 
+/// Every call has an `_async` twin that runs on the Client's event loop and returns a future.
 class OrchestrationsManager : private detail::ManagerBase {
 public:
     explicit OrchestrationsManager(std::shared_ptr<detail::Core> core) : ManagerBase(std::move(core)) {}
 
     Page<Orchestration> list(const ListOrchestrationsOptions& options = {}, const CallOptions& call = {}) {
-        detail::Query query = paging(options.page, options.page_size, "pageSize");
-        if (!options.sort.empty()) query.add("sort", options.sort);
-        if (!options.order.empty()) query.add("order", options.order);
-        return page<Orchestration>(detail::routes::orchestrations_list, {}, query, call, "orchestrations");
+        return list_op(options).run(call);
+    }
+    std::future<Page<Orchestration>> list_async(const ListOrchestrationsOptions& options = {}, const CallOptions& call = {}) {
+        return list_op(options).submit(call);
     }
 
-    Orchestration get(std::string_view orchestration_id, const CallOptions& call = {}) {
-        return one<Orchestration>(detail::routes::orchestrations_get, {orchestration_id}, {}, nullptr, call, "orchestration");
+    Orchestration get(std::string_view orchestration_id, const CallOptions& call = {}) { return get_op(orchestration_id).run(call); }
+    std::future<Orchestration> get_async(std::string_view orchestration_id, const CallOptions& call = {}) {
+        return get_op(orchestration_id).submit(call);
     }
 
-    Orchestration create(const CreateOrchestrationInput& input, const CallOptions& call = {}) {
-        if (input.slug.empty() || input.name.empty()) throw InvalidArgument("an orchestration needs a slug and a name");
-        const nlohmann::json body = input;
-        return one<Orchestration>(detail::routes::orchestrations_create, {}, {}, &body, call, "orchestration",
-                                  encrypted_values(input.steps));
+    Orchestration create(const CreateOrchestrationInput& input, const CallOptions& call = {}) { return create_op(input).run(call); }
+    std::future<Orchestration> create_async(const CreateOrchestrationInput& input, const CallOptions& call = {}) {
+        return create_op(input).submit(call);
     }
 
-    Orchestration update(std::string_view orchestration_id, const UpdateOrchestrationInput& input,
-                         const CallOptions& call = {}) {
-        const nlohmann::json body = input;
-        return one<Orchestration>(detail::routes::orchestrations_update, {orchestration_id}, {}, &body, call,
-                                  "orchestration", input.steps ? encrypted_values(*input.steps) : std::vector<std::string>{});
+    Orchestration update(std::string_view orchestration_id, const UpdateOrchestrationInput& input, const CallOptions& call = {}) {
+        return update_op(orchestration_id, input).run(call);
+    }
+    std::future<Orchestration> update_async(std::string_view orchestration_id, const UpdateOrchestrationInput& input,
+                                            const CallOptions& call = {}) {
+        return update_op(orchestration_id, input).submit(call);
     }
 
-    void remove(std::string_view orchestration_id, const CallOptions& call = {}) {
-        discard(detail::routes::orchestrations_delete, {orchestration_id}, {}, nullptr, call);
+    void remove(std::string_view orchestration_id, const CallOptions& call = {}) { remove_op(orchestration_id).run(call); }
+    std::future<void> remove_async(std::string_view orchestration_id, const CallOptions& call = {}) {
+        return remove_op(orchestration_id).submit(call);
     }
 
     /// Starts a run with `input` (the workflow's immutable input) and returns it as started.
     OrchestrationRun start(std::string_view orchestration_id, const nlohmann::json& input = nlohmann::json::object(),
                            const CallOptions& call = {}) {
-        const nlohmann::json body = {{"input", input.is_null() ? nlohmann::json::object() : input}};
-        return one<OrchestrationRun>(detail::routes::orchestration_runs_start, {orchestration_id}, {}, &body, call,
-                                     "orchestration run");
+        return start_op(orchestration_id, input).run(call);
+    }
+    std::future<OrchestrationRun> start_async(std::string_view orchestration_id,
+                                              const nlohmann::json& input = nlohmann::json::object(),
+                                              const CallOptions& call = {}) {
+        return start_op(orchestration_id, input).submit(call);
     }
 
     Page<OrchestrationRun> list_runs(std::string_view orchestration_id, const ListOrchestrationRunsOptions& options = {},
                                      const CallOptions& call = {}) {
-        detail::Query query = paging(options.page, options.page_size, "pageSize");
-        if (options.status && !options.status->empty()) query.add("status", options.status->str());
-        return page<OrchestrationRun>(detail::routes::orchestration_runs_list, {orchestration_id}, query, call,
-                                      "orchestration runs");
+        return list_runs_op(orchestration_id, options).run(call);
+    }
+    std::future<Page<OrchestrationRun>> list_runs_async(std::string_view orchestration_id,
+                                                        const ListOrchestrationRunsOptions& options = {},
+                                                        const CallOptions& call = {}) {
+        return list_runs_op(orchestration_id, options).submit(call);
     }
 
     OrchestrationRun get_run(std::string_view orchestration_id, std::string_view run_id, const CallOptions& call = {}) {
-        return one<OrchestrationRun>(detail::routes::orchestration_runs_get, {orchestration_id, run_id}, {}, nullptr, call,
-                                     "orchestration run");
+        return run_op(detail::routes::orchestration_runs_get, orchestration_id, run_id).run(call);
+    }
+    std::future<OrchestrationRun> get_run_async(std::string_view orchestration_id, std::string_view run_id,
+                                                const CallOptions& call = {}) {
+        return run_op(detail::routes::orchestration_runs_get, orchestration_id, run_id).submit(call);
     }
 
     std::vector<OrchestrationStepRun> steps(std::string_view orchestration_id, std::string_view run_id,
                                             const CallOptions& call = {}) {
-        return many<OrchestrationStepRun>(detail::routes::orchestration_runs_steps, {orchestration_id, run_id}, {}, nullptr,
-                                          call, "orchestration steps");
+        return steps_op(orchestration_id, run_id).run(call);
+    }
+    std::future<std::vector<OrchestrationStepRun>> steps_async(std::string_view orchestration_id, std::string_view run_id,
+                                                               const CallOptions& call = {}) {
+        return steps_op(orchestration_id, run_id).submit(call);
     }
 
     OrchestrationRun cancel_run(std::string_view orchestration_id, std::string_view run_id, const CallOptions& call = {}) {
-        return one<OrchestrationRun>(detail::routes::orchestration_runs_cancel, {orchestration_id, run_id}, {}, nullptr,
-                                     call, "orchestration run");
+        return run_op(detail::routes::orchestration_runs_cancel, orchestration_id, run_id).run(call);
+    }
+    std::future<OrchestrationRun> cancel_run_async(std::string_view orchestration_id, std::string_view run_id,
+                                                   const CallOptions& call = {}) {
+        return run_op(detail::routes::orchestration_runs_cancel, orchestration_id, run_id).submit(call);
     }
 
     /// Polls the run until it ends; returns it completed, with its steps, or throws
@@ -416,11 +433,14 @@ public:
         CallOptions call;
         call.cancel = wait.cancel;
         OrchestrationRun finished = detail::poll_until(
-            clock(), wait, "orchestration run " + run, [&] { return get_run(orchestration, run, call); },
-            [](const OrchestrationRun& r) { return r.status.is_terminal(); });
+            clock(), wait, "orchestration run " + run,
+            [&] { return run_op(detail::routes::orchestration_runs_get, orchestration, run).run(call); }, is_over);
         finished.steps = steps(orchestration, run, call);
-        if (finished.status != OrchestrationRunStatus::completed) throw OrchestrationRunFailed(std::move(finished));
-        return finished;
+        return checked(std::move(finished));
+    }
+    std::future<OrchestrationRun> wait_run_async(std::string_view orchestration_id, std::string_view run_id,
+                                                 const WaitOptions& wait = {}) {
+        return wait_async(std::string(orchestration_id), std::string(run_id), nullptr, wait);
     }
 
     /// Starts a run (once; never retried) and waits for it like wait_run.
@@ -431,8 +451,104 @@ public:
         const OrchestrationRun started = start(orchestration_id, input, call);
         return wait_run(orchestration_id, started.id, wait);
     }
+    std::future<OrchestrationRun> start_and_wait_async(std::string_view orchestration_id,
+                                                       const nlohmann::json& input = nlohmann::json::object(),
+                                                       const WaitOptions& wait = {}) {
+        return wait_async(std::string(orchestration_id), {}, std::make_shared<nlohmann::json>(input), wait);
+    }
 
 private:
+    static bool is_over(const OrchestrationRun& run) { return run.status.is_terminal(); }
+
+    static OrchestrationRun checked(OrchestrationRun run) {
+        if (run.status != OrchestrationRunStatus::completed) throw OrchestrationRunFailed(std::move(run));
+        return run;
+    }
+
+    /// One poll loop on the event loop. With `input`, its first "poll" starts the run (once);
+    /// once the run has ended, one more step fetches its steps.
+    std::future<OrchestrationRun> wait_async(std::string orchestration, std::string run_id,
+                                             std::shared_ptr<nlohmann::json> input, const WaitOptions& wait) {
+        struct Progress {
+            std::string orchestration;
+            std::string run_id;
+            std::shared_ptr<nlohmann::json> input;  // set until the run is started
+            std::optional<OrchestrationRun> ended;  // set once the run is over, until its steps arrive
+            bool complete = false;
+        };
+        auto progress = std::make_shared<Progress>(Progress{std::move(orchestration), std::move(run_id), std::move(input), {}, false});
+        auto make_op = [core = core_.get(), progress]() -> detail::Op<std::shared_ptr<Progress>> {
+            OrchestrationsManager self(detail::borrow(core));
+            if (progress->input) {
+                const auto input = std::move(progress->input);
+                return self.start_op(progress->orchestration, *input).then_value([progress](OrchestrationRun run) {
+                    progress->run_id = run.id;
+                    return progress;
+                });
+            }
+            if (progress->ended) {
+                return self.steps_op(progress->orchestration, progress->run_id)
+                    .then_value([progress](std::vector<OrchestrationStepRun> steps) {
+                        progress->ended->steps = std::move(steps);
+                        progress->complete = true;
+                        return progress;
+                    });
+            }
+            return self.run_op(detail::routes::orchestration_runs_get, progress->orchestration, progress->run_id)
+                .then_value([progress](OrchestrationRun run) {
+                    if (run.status.is_terminal()) progress->ended = std::move(run);
+                    return progress;
+                });
+        };
+        return detail::poll_async<std::shared_ptr<Progress>, OrchestrationRun>(
+            *core_, wait, "orchestration run of " + progress->orchestration, std::move(make_op),
+            [](const std::shared_ptr<Progress>& p) { return p->complete; },
+            [](std::shared_ptr<Progress> p) { return checked(std::move(*p->ended)); });
+    }
+
+    detail::Op<Page<Orchestration>> list_op(const ListOrchestrationsOptions& options) const {
+        detail::Query query = paging(options.page, options.page_size, "pageSize");
+        if (!options.sort.empty()) query.add("sort", options.sort);
+        if (!options.order.empty()) query.add("order", options.order);
+        return page<Orchestration>(detail::routes::orchestrations_list, {}, query, "orchestrations");
+    }
+    detail::Op<Orchestration> get_op(std::string_view orchestration_id) const {
+        return one<Orchestration>(detail::routes::orchestrations_get, {orchestration_id}, {}, nullptr, "orchestration");
+    }
+    detail::Op<Orchestration> create_op(const CreateOrchestrationInput& input) const {
+        if (input.slug.empty() || input.name.empty()) throw InvalidArgument("an orchestration needs a slug and a name");
+        const nlohmann::json body = input;
+        return one<Orchestration>(detail::routes::orchestrations_create, {}, {}, &body, "orchestration",
+                                  encrypted_values(input.steps));
+    }
+    detail::Op<Orchestration> update_op(std::string_view orchestration_id, const UpdateOrchestrationInput& input) const {
+        const nlohmann::json body = input;
+        return one<Orchestration>(detail::routes::orchestrations_update, {orchestration_id}, {}, &body, "orchestration",
+                                  input.steps ? encrypted_values(*input.steps) : std::vector<std::string>{});
+    }
+    detail::Op<void> remove_op(std::string_view orchestration_id) const {
+        return discard(detail::routes::orchestrations_delete, {orchestration_id});
+    }
+    detail::Op<OrchestrationRun> start_op(std::string_view orchestration_id, const nlohmann::json& input) const {
+        const nlohmann::json body = {{"input", input.is_null() ? nlohmann::json::object() : input}};
+        return one<OrchestrationRun>(detail::routes::orchestration_runs_start, {orchestration_id}, {}, &body,
+                                     "orchestration run");
+    }
+    detail::Op<Page<OrchestrationRun>> list_runs_op(std::string_view orchestration_id,
+                                                    const ListOrchestrationRunsOptions& options) const {
+        detail::Query query = paging(options.page, options.page_size, "pageSize");
+        if (options.status && !options.status->empty()) query.add("status", options.status->str());
+        return page<OrchestrationRun>(detail::routes::orchestration_runs_list, {orchestration_id}, query, "orchestration runs");
+    }
+    detail::Op<OrchestrationRun> run_op(const detail::Route& route, std::string_view orchestration_id,
+                                        std::string_view run_id) const {
+        return one<OrchestrationRun>(route, {orchestration_id, run_id}, {}, nullptr, "orchestration run");
+    }
+    detail::Op<std::vector<OrchestrationStepRun>> steps_op(std::string_view orchestration_id, std::string_view run_id) const {
+        return many<OrchestrationStepRun>(detail::routes::orchestration_runs_steps, {orchestration_id, run_id}, {}, nullptr,
+                                          "orchestration steps");
+    }
+
     static std::vector<std::string> encrypted_values(const std::vector<OrchestrationStep>& steps) {
         std::vector<std::string> values;
         for (const auto& step : steps)

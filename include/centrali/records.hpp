@@ -6,6 +6,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include <future>
 #include <memory>
 #include <optional>
 #include <string>
@@ -230,6 +231,8 @@ struct RecordUpdate {
     nlohmann::json data;  ///< partial field map; null values clear fields
 };
 
+/// Every call but query_all has an `_async` twin that runs on the Client's event loop and
+/// returns a future. `T` is the type of the records' field maps (see BasicRecord).
 class RecordsManager : private detail::ManagerBase {
 public:
     explicit RecordsManager(std::shared_ptr<detail::Core> core) : ManagerBase(std::move(core)) {}
@@ -238,26 +241,34 @@ public:
     template <class T = nlohmann::json>
     BasicRecord<T> create(std::string_view slug, const nlohmann::json& fields, const CreateRecordOptions& options = {},
                           const CallOptions& call = {}) {
-        require_object(fields, "record fields");
-        detail::Query query;
-        if (options.ttl_seconds) query.add("ttlSeconds", std::to_string(*options.ttl_seconds));
-        if (!options.expires_at.empty()) query.add("expiresAt", options.expires_at);
-        return one<BasicRecord<T>>(detail::routes::records_create, {slug}, query, &fields, call, "record");
+        return create_op<T>(slug, fields, options).run(call);
+    }
+    template <class T = nlohmann::json>
+    std::future<BasicRecord<T>> create_async(std::string_view slug, const nlohmann::json& fields,
+                                             const CreateRecordOptions& options = {}, const CallOptions& call = {}) {
+        return create_op<T>(slug, fields, options).submit(call);
     }
 
     template <class T = nlohmann::json>
     BasicRecord<T> get(std::string_view slug, std::string_view id, const GetRecordOptions& options = {},
                        const CallOptions& call = {}) {
-        detail::Query query;
-        if (!options.expand.empty()) query.add("expand", detail::join(options.expand));
-        if (options.include_archived) query.add("includeArchived", "true");
-        return one<BasicRecord<T>>(detail::routes::records_get, {slug, id}, query, nullptr, call, "record");
+        return get_op<T>(slug, id, options).run(call);
+    }
+    template <class T = nlohmann::json>
+    std::future<BasicRecord<T>> get_async(std::string_view slug, std::string_view id, const GetRecordOptions& options = {},
+                                          const CallOptions& call = {}) {
+        return get_op<T>(slug, id, options).submit(call);
     }
 
     /// One page of records matching `query`.
     template <class T = nlohmann::json>
     Page<BasicRecord<T>> query(std::string_view slug, const RecordQuery& query = {}, const CallOptions& call = {}) {
-        return page<BasicRecord<T>>(detail::routes::records_query, {slug}, to_query(query.to_params()), call, "records");
+        return query_op<T>(slug, query).run(call);
+    }
+    template <class T = nlohmann::json>
+    std::future<Page<BasicRecord<T>>> query_async(std::string_view slug, const RecordQuery& query = {},
+                                                  const CallOptions& call = {}) {
+        return query_op<T>(slug, query).submit(call);
     }
 
     /// Every matching record, page by page as iteration needs them (starting at query.page()
@@ -279,50 +290,137 @@ public:
     template <class T = nlohmann::json>
     BasicRecord<T> update(std::string_view slug, std::string_view id, const nlohmann::json& fields,
                           const CallOptions& call = {}) {
-        require_object(fields, "record fields");
-        return one<BasicRecord<T>>(detail::routes::records_update, {slug, id}, {}, &fields, call, "record");
+        return update_op<T>(slug, id, fields).run(call);
+    }
+    template <class T = nlohmann::json>
+    std::future<BasicRecord<T>> update_async(std::string_view slug, std::string_view id, const nlohmann::json& fields,
+                                             const CallOptions& call = {}) {
+        return update_op<T>(slug, id, fields).submit(call);
     }
 
     /// Archives the record (restorable), or deletes it for good with options.hard.
     void remove(std::string_view slug, std::string_view id, const DeleteRecordOptions& options = {},
                 const CallOptions& call = {}) {
-        detail::Query query;
-        if (options.hard) query.add("hard", "true");
-        discard(detail::routes::records_delete, {slug, id}, query, nullptr, call);
+        remove_op(slug, id, options).run(call);
+    }
+    std::future<void> remove_async(std::string_view slug, std::string_view id, const DeleteRecordOptions& options = {},
+                                   const CallOptions& call = {}) {
+        return remove_op(slug, id, options).submit(call);
     }
 
     template <class T = nlohmann::json>
     BasicRecord<T> restore(std::string_view slug, std::string_view id, const CallOptions& call = {}) {
-        return one<BasicRecord<T>>(detail::routes::records_restore, {slug, id}, {}, nullptr, call, "record");
+        return restore_op<T>(slug, id).run(call);
+    }
+    template <class T = nlohmann::json>
+    std::future<BasicRecord<T>> restore_async(std::string_view slug, std::string_view id, const CallOptions& call = {}) {
+        return restore_op<T>(slug, id).submit(call);
     }
 
     /// Updates the record whose fields equal `match`, or creates one from match + data.
     template <class T = nlohmann::json>
     UpsertResult<T> upsert(std::string_view slug, const nlohmann::json& match, const nlohmann::json& data,
                            const CallOptions& call = {}) {
-        require_object(match, "upsert match");
-        require_object(data, "upsert data");
-        const nlohmann::json body = {{"match", match}, {"data", data}};
-        nlohmann::json response = send(detail::routes::records_upsert, {slug}, {}, &body, call);
-        UpsertResult<T> result;
-        if (response.is_object())
-            if (auto meta = response.find("meta"); meta != response.end()) detail::read_member(*meta, "created", result.created);
-        detail::read_record(std::move(detail::unwrap_object(response, "record")), result.record);
-        return result;
+        return upsert_op<T>(slug, match, data).run(call);
+    }
+    template <class T = nlohmann::json>
+    std::future<UpsertResult<T>> upsert_async(std::string_view slug, const nlohmann::json& match, const nlohmann::json& data,
+                                              const CallOptions& call = {}) {
+        return upsert_op<T>(slug, match, data).submit(call);
     }
 
     /// Creates all records or none.
     template <class T = nlohmann::json>
     std::vector<BasicRecord<T>> bulk_create(std::string_view slug, const std::vector<nlohmann::json>& records,
                                             const CallOptions& call = {}) {
-        for (const auto& fields : records) require_object(fields, "record fields");
-        const nlohmann::json body = {{"records", records}};
-        return many<BasicRecord<T>>(detail::routes::records_bulk_create, {slug}, {}, &body, call, "records");
+        return bulk_create_op<T>(slug, records).run(call);
+    }
+    template <class T = nlohmann::json>
+    std::future<std::vector<BasicRecord<T>>> bulk_create_async(std::string_view slug, const std::vector<nlohmann::json>& records,
+                                                               const CallOptions& call = {}) {
+        return bulk_create_op<T>(slug, records).submit(call);
     }
 
     template <class T = nlohmann::json>
     std::vector<BasicRecord<T>> bulk_update(std::string_view slug, const std::vector<RecordUpdate>& updates,
                                             const CallOptions& call = {}) {
+        return bulk_update_op<T>(slug, updates).run(call);
+    }
+    template <class T = nlohmann::json>
+    std::future<std::vector<BasicRecord<T>>> bulk_update_async(std::string_view slug, const std::vector<RecordUpdate>& updates,
+                                                               const CallOptions& call = {}) {
+        return bulk_update_op<T>(slug, updates).submit(call);
+    }
+
+    /// Returns how many records the server deleted.
+    long long bulk_delete(std::string_view slug, const std::vector<std::string>& ids, const DeleteRecordOptions& options = {},
+                          const CallOptions& call = {}) {
+        return bulk_delete_op(slug, ids, options).run(call);
+    }
+    std::future<long long> bulk_delete_async(std::string_view slug, const std::vector<std::string>& ids,
+                                             const DeleteRecordOptions& options = {}, const CallOptions& call = {}) {
+        return bulk_delete_op(slug, ids, options).submit(call);
+    }
+
+private:
+    template <class T>
+    detail::Op<BasicRecord<T>> create_op(std::string_view slug, const nlohmann::json& fields,
+                                         const CreateRecordOptions& options) const {
+        require_object(fields, "record fields");
+        detail::Query query;
+        if (options.ttl_seconds) query.add("ttlSeconds", std::to_string(*options.ttl_seconds));
+        if (!options.expires_at.empty()) query.add("expiresAt", options.expires_at);
+        return one<BasicRecord<T>>(detail::routes::records_create, {slug}, query, &fields, "record");
+    }
+    template <class T>
+    detail::Op<BasicRecord<T>> get_op(std::string_view slug, std::string_view id, const GetRecordOptions& options) const {
+        detail::Query query;
+        if (!options.expand.empty()) query.add("expand", detail::join(options.expand));
+        if (options.include_archived) query.add("includeArchived", "true");
+        return one<BasicRecord<T>>(detail::routes::records_get, {slug, id}, query, nullptr, "record");
+    }
+    template <class T>
+    detail::Op<Page<BasicRecord<T>>> query_op(std::string_view slug, const RecordQuery& query) const {
+        detail::Query params;
+        for (auto& [key, value] : query.to_params()) params.add(std::move(key), std::move(value));
+        return page<BasicRecord<T>>(detail::routes::records_query, {slug}, params, "records");
+    }
+    template <class T>
+    detail::Op<BasicRecord<T>> update_op(std::string_view slug, std::string_view id, const nlohmann::json& fields) const {
+        require_object(fields, "record fields");
+        return one<BasicRecord<T>>(detail::routes::records_update, {slug, id}, {}, &fields, "record");
+    }
+    detail::Op<void> remove_op(std::string_view slug, std::string_view id, const DeleteRecordOptions& options) const {
+        detail::Query query;
+        if (options.hard) query.add("hard", "true");
+        return discard(detail::routes::records_delete, {slug, id}, query);
+    }
+    template <class T>
+    detail::Op<BasicRecord<T>> restore_op(std::string_view slug, std::string_view id) const {
+        return one<BasicRecord<T>>(detail::routes::records_restore, {slug, id}, {}, nullptr, "record");
+    }
+    template <class T>
+    detail::Op<UpsertResult<T>> upsert_op(std::string_view slug, const nlohmann::json& match, const nlohmann::json& data) const {
+        require_object(match, "upsert match");
+        require_object(data, "upsert data");
+        const nlohmann::json body = {{"match", match}, {"data", data}};
+        return custom<UpsertResult<T>>(detail::routes::records_upsert, {slug}, {}, &body, [](nlohmann::json&& response) {
+            UpsertResult<T> result;
+            if (response.is_object())
+                if (auto meta = response.find("meta"); meta != response.end())
+                    detail::read_member(*meta, "created", result.created);
+            detail::read_record(std::move(detail::unwrap_object(response, "record")), result.record);
+            return result;
+        });
+    }
+    template <class T>
+    detail::Op<std::vector<BasicRecord<T>>> bulk_create_op(std::string_view slug, const std::vector<nlohmann::json>& records) const {
+        for (const auto& fields : records) require_object(fields, "record fields");
+        const nlohmann::json body = {{"records", records}};
+        return many<BasicRecord<T>>(detail::routes::records_bulk_create, {slug}, {}, &body, "records");
+    }
+    template <class T>
+    detail::Op<std::vector<BasicRecord<T>>> bulk_update_op(std::string_view slug, const std::vector<RecordUpdate>& updates) const {
         nlohmann::json items = nlohmann::json::array();
         for (const auto& update : updates) {
             if (update.id.empty()) throw InvalidArgument("bulk_update: every update needs an id");
@@ -330,19 +428,17 @@ public:
             items.push_back({{"id", update.id}, {"data", update.data}});
         }
         const nlohmann::json body = {{"records", std::move(items)}};
-        return many<BasicRecord<T>>(detail::routes::records_bulk_update, {slug}, {}, &body, call, "records");
+        return many<BasicRecord<T>>(detail::routes::records_bulk_update, {slug}, {}, &body, "records");
     }
-
-    /// Returns how many records the server deleted.
-    long long bulk_delete(std::string_view slug, const std::vector<std::string>& ids,
-                          const DeleteRecordOptions& options = {}, const CallOptions& call = {}) {
+    detail::Op<long long> bulk_delete_op(std::string_view slug, const std::vector<std::string>& ids,
+                                         const DeleteRecordOptions& options) const {
         const nlohmann::json body = {{"ids", ids}, {"hard", options.hard}};
-        const nlohmann::json response = send(detail::routes::records_bulk_delete, {slug}, {}, &body, call);
-        long long deleted = 0;
-        if (response.is_object()) {
-            if (auto data = response.find("data"); data != response.end()) detail::read_member(*data, "deleted", deleted);
-        }
-        return deleted;
+        return custom<long long>(detail::routes::records_bulk_delete, {slug}, {}, &body, [](nlohmann::json&& response) {
+            long long deleted = 0;
+            if (response.is_object())
+                if (auto data = response.find("data"); data != response.end()) detail::read_member(*data, "deleted", deleted);
+            return deleted;
+        });
     }
 };
 

@@ -9,12 +9,15 @@
 
 #include <nlohmann/json.hpp>
 
+#include <future>
 #include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
 
 CENTRALI_NAMESPACE_BEGIN
+
+class TriggersManager;
 
 /// pending → running → completed | failure | timeout. Note Centrali's spelling `failure` here
 /// (orchestration runs say `failed`).
@@ -181,72 +184,121 @@ struct ListRunsOptions {
     std::optional<RunStatus> status;
 };
 
+/// Every call has an `_async` twin that runs on the Client's event loop and returns a future;
+/// the async waits poll on the loop's timers.
 class RunsManager : private detail::ManagerBase {
 public:
     explicit RunsManager(std::shared_ptr<detail::Core> core) : ManagerBase(std::move(core)) {}
 
-    FunctionRun get(std::string_view run_id, const CallOptions& call = {}) {
-        return one<FunctionRun>(detail::routes::runs_get, {run_id}, {}, nullptr, call, "function run");
+    FunctionRun get(std::string_view run_id, const CallOptions& call = {}) { return get_op(run_id).run(call); }
+    std::future<FunctionRun> get_async(std::string_view run_id, const CallOptions& call = {}) {
+        return get_op(run_id).submit(call);
     }
 
     /// Newest first.
     Page<FunctionRun> list_by_trigger(std::string_view trigger_id, const ListRunsOptions& options = {},
                                       const CallOptions& call = {}) {
-        return page<FunctionRun>(detail::routes::runs_by_trigger, {trigger_id}, run_filters(options), call, "function runs");
+        return list_op(detail::routes::runs_by_trigger, trigger_id, options).run(call);
+    }
+    std::future<Page<FunctionRun>> list_by_trigger_async(std::string_view trigger_id, const ListRunsOptions& options = {},
+                                                         const CallOptions& call = {}) {
+        return list_op(detail::routes::runs_by_trigger, trigger_id, options).submit(call);
     }
 
     /// Newest first.
     Page<FunctionRun> list_by_function(std::string_view function_id, const ListRunsOptions& options = {},
                                        const CallOptions& call = {}) {
-        return page<FunctionRun>(detail::routes::runs_by_function, {function_id}, run_filters(options), call,
-                                 "function runs");
+        return list_op(detail::routes::runs_by_function, function_id, options).run(call);
+    }
+    std::future<Page<FunctionRun>> list_by_function_async(std::string_view function_id, const ListRunsOptions& options = {},
+                                                          const CallOptions& call = {}) {
+        return list_op(detail::routes::runs_by_function, function_id, options).submit(call);
     }
 
-    JobStatus get_job_status(std::string_view job_id, const CallOptions& call = {}) {
-        return one<JobStatus>(detail::routes::runs_job_status, {job_id}, {}, nullptr, call, "job status");
+    JobStatus get_job_status(std::string_view job_id, const CallOptions& call = {}) { return job_op(job_id).run(call); }
+    std::future<JobStatus> get_job_status_async(std::string_view job_id, const CallOptions& call = {}) {
+        return job_op(job_id).submit(call);
     }
 
     /// Polls the run until it is completed (returned) or fails (FunctionRunFailed).
     FunctionRun wait(std::string_view run_id, const WaitOptions& wait = {}) {
         const std::string id(run_id);
-        FunctionRun run = detail::poll_until(
-            clock(), wait, "function run " + id, [&] { return get(id, poll_call(wait)); },
-            [](const FunctionRun& r) { return r.status.is_terminal(); });
-        return finished(std::move(run));
+        return finished(detail::poll_until(
+            clock(), wait, "function run " + id, [&] { return get_op(id).run(poll_call(wait)); }, is_over));
+    }
+    std::future<FunctionRun> wait_async(std::string_view run_id, const WaitOptions& wait = {}) {
+        return detail::poll_async<FunctionRun, FunctionRun>(
+            *core_, wait, "function run " + std::string(run_id),
+            [core = core_.get(), id = std::string(run_id)] { return RunsManager(detail::borrow(core)).get_op(id); }, is_over,
+            &RunsManager::finished);
     }
 
     /// Waits for the run that a trigger invocation's job produced: finds it among the trigger's
     /// newest runs (a job id alone does not name a run on the documented routes), then polls it.
     FunctionRun wait_for_job(std::string_view trigger_id, std::string_view job_id, const WaitOptions& wait = {}) {
-        const std::string trigger(trigger_id), job(job_id);
-        ListRunsOptions newest;
-        newest.limit = 20;
-        std::optional<FunctionRun> found;
-        FunctionRun run = detail::poll_until(
-            clock(), wait, "the run of job " + job,
-            [&] {
-                if (found) return get(found->id, poll_call(wait));
-                for (auto& candidate : list_by_trigger(trigger, newest, poll_call(wait)).items)
-                    if (candidate.job_id == job) return *(found = std::move(candidate));
-                return FunctionRun{};  // not created yet
-            },
-            [](const FunctionRun& r) { return r.status.is_terminal(); });
-        return finished(std::move(run));
+        const JobSearch search = JobSearch::of(trigger_id, job_id);
+        return finished(detail::poll_until(
+            clock(), wait, "the run of job " + *search.job, [&] { return job_run_op(search).run(poll_call(wait)); }, is_over));
+    }
+    std::future<FunctionRun> wait_for_job_async(std::string_view trigger_id, std::string_view job_id,
+                                                const WaitOptions& wait = {}) {
+        const JobSearch search = JobSearch::of(trigger_id, job_id);
+        return detail::poll_async<FunctionRun, FunctionRun>(
+            *core_, wait, "the run of job " + *search.job,
+            [core = core_.get(), search] { return RunsManager(detail::borrow(core)).job_run_op(search); }, is_over,
+            &RunsManager::finished);
     }
 
     /// Polls a job's status until it is completed or failed, and returns that final status.
     JobStatus wait_for_job_status(std::string_view job_id, const WaitOptions& wait = {}) {
         const std::string job(job_id);
         return detail::poll_until(
-            clock(), wait, "job " + job, [&] { return get_job_status(job, poll_call(wait)); },
+            clock(), wait, "job " + job, [&] { return job_op(job).run(poll_call(wait)); },
             [](const JobStatus& s) { return s.state.is_terminal(); });
     }
 
 private:
-    static detail::Query run_filters(const ListRunsOptions& options) {
+    friend class TriggersManager;  // invoke_and_wait_async shares the job search
+
+    /// Which trigger's runs hold the job's run; `run_id` is filled once it is found. Shared
+    /// between the polls of one wait.
+    struct JobSearch {
+        std::string trigger;
+        std::shared_ptr<std::string> job;
+        std::shared_ptr<std::string> run_id;
+        static JobSearch of(std::string_view trigger, std::string_view job) {
+            return {std::string(trigger), std::make_shared<std::string>(job), std::make_shared<std::string>()};
+        }
+    };
+
+    static bool is_over(const FunctionRun& run) { return run.status.is_terminal(); }
+
+    detail::Op<FunctionRun> get_op(std::string_view run_id) const {
+        return one<FunctionRun>(detail::routes::runs_get, {run_id}, {}, nullptr, "function run");
+    }
+    detail::Op<Page<FunctionRun>> list_op(const detail::Route& route, std::string_view id, const ListRunsOptions& options) const {
         detail::Query query = paging(options.page, options.limit);
         if (options.status && !options.status->empty()) query.add("status", options.status->str());
-        return query;
+        return page<FunctionRun>(route, {id}, query, "function runs");
+    }
+    detail::Op<JobStatus> job_op(std::string_view job_id) const {
+        return one<JobStatus>(detail::routes::runs_job_status, {job_id}, {}, nullptr, "job status");
+    }
+    /// Until the run is found: the trigger's 20 newest runs, searched for the job (an empty,
+    /// non-terminal run when it is not there yet). Then: the run itself.
+    detail::Op<FunctionRun> job_run_op(const JobSearch& search) const {
+        if (!search.run_id->empty()) return get_op(*search.run_id);
+        detail::Query query = paging(0, 20);
+        return custom<FunctionRun>(detail::routes::runs_by_trigger, {search.trigger}, query, nullptr,
+                                   [search](nlohmann::json&& response) {
+                                       auto runs = detail::decode_page<FunctionRun>(std::move(response), "function runs");
+                                       for (auto& run : runs.items)
+                                           if (run.job_id == *search.job) {
+                                               *search.run_id = run.id;
+                                               return std::move(run);
+                                           }
+                                       return FunctionRun{};
+                                   });
     }
 
     static CallOptions poll_call(const WaitOptions& wait) {

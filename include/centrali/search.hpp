@@ -5,6 +5,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include <future>
 #include <memory>
 #include <optional>
 #include <string>
@@ -61,13 +62,22 @@ public:
 
     /// The JS SDK's centrali.search(query, options). Parameter names are UNCONFIRMED.
     SearchResult query(std::string_view text, const SearchOptions& options = {}, const CallOptions& call = {}) {
+        return query_op(text, options).run(call);
+    }
+    std::future<SearchResult> query_async(std::string_view text, const SearchOptions& options = {},
+                                          const CallOptions& call = {}) {
+        return query_op(text, options).submit(call);
+    }
+
+private:
+    detail::Op<SearchResult> query_op(std::string_view text, const SearchOptions& options) const {
         detail::Query query;
         query.add("q", std::string(text));
         if (!options.structures.empty()) query.add("structures", detail::join(options.structures));
         if (options.limit > 0) query.add("limit", std::to_string(options.limit));
         if (options.offset > 0) query.add("offset", std::to_string(options.offset));
         if (!options.filter.empty()) query.add("filter", options.filter);
-        return one<SearchResult>(detail::routes::search_query, {}, query, nullptr, call, "search result");
+        return one<SearchResult>(detail::routes::search_query, {}, query, nullptr, "search result");
     }
 };
 

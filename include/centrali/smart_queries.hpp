@@ -8,6 +8,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include <future>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -48,31 +49,49 @@ inline void to_json(nlohmann::json& j, const SmartQueryInput& input) {
     detail::write_member(j, "description", input.description);
 }
 
+/// Every call has an `_async` twin that runs on the Client's event loop and returns a future.
 class SmartQueriesManager : private detail::ManagerBase {
 public:
     explicit SmartQueriesManager(std::shared_ptr<detail::Core> core) : ManagerBase(std::move(core)) {}
 
     /// All smart queries of the workspace, or of one collection.
     Page<SmartQuery> list(std::string_view record_slug = {}, const ListOptions& options = {}, const CallOptions& call = {}) {
-        const detail::Query query = paging(options.page, options.limit);
-        if (record_slug.empty()) return page<SmartQuery>(detail::routes::smart_queries_list_all, {}, query, call, "smart queries");
-        return page<SmartQuery>(detail::routes::smart_queries_list, {record_slug}, query, call, "smart queries");
+        return list_op(record_slug, options).run(call);
     }
+    std::future<Page<SmartQuery>> list_async(std::string_view record_slug = {}, const ListOptions& options = {},
+                                             const CallOptions& call = {}) {
+        return list_op(record_slug, options).submit(call);
+    }
+
     SmartQuery get(std::string_view record_slug, std::string_view query_id, const CallOptions& call = {}) {
-        return one<SmartQuery>(detail::routes::smart_queries_get, {record_slug, query_id}, {}, nullptr, call, "smart query");
+        return get_op(record_slug, query_id).run(call);
     }
+    std::future<SmartQuery> get_async(std::string_view record_slug, std::string_view query_id, const CallOptions& call = {}) {
+        return get_op(record_slug, query_id).submit(call);
+    }
+
     SmartQuery create(std::string_view record_slug, const SmartQueryInput& input, const CallOptions& call = {}) {
-        if (input.name.empty()) throw InvalidArgument("a smart query needs a name");
-        const nlohmann::json body = input;
-        return one<SmartQuery>(detail::routes::smart_queries_create, {record_slug}, {}, &body, call, "smart query");
+        return create_op(record_slug, input).run(call);
     }
+    std::future<SmartQuery> create_async(std::string_view record_slug, const SmartQueryInput& input,
+                                         const CallOptions& call = {}) {
+        return create_op(record_slug, input).submit(call);
+    }
+
     SmartQuery update(std::string_view record_slug, std::string_view query_id, const SmartQueryInput& input,
                       const CallOptions& call = {}) {
-        const nlohmann::json body = input;
-        return one<SmartQuery>(detail::routes::smart_queries_update, {record_slug, query_id}, {}, &body, call, "smart query");
+        return update_op(record_slug, query_id, input).run(call);
     }
+    std::future<SmartQuery> update_async(std::string_view record_slug, std::string_view query_id,
+                                         const SmartQueryInput& input, const CallOptions& call = {}) {
+        return update_op(record_slug, query_id, input).submit(call);
+    }
+
     void remove(std::string_view record_slug, std::string_view query_id, const CallOptions& call = {}) {
-        discard(detail::routes::smart_queries_delete, {record_slug, query_id}, {}, nullptr, call);
+        remove_op(record_slug, query_id).run(call);
+    }
+    std::future<void> remove_async(std::string_view record_slug, std::string_view query_id, const CallOptions& call = {}) {
+        return remove_op(record_slug, query_id).submit(call);
     }
 
     /// Runs a stored query with `variables`; rows come back as records (joined data under
@@ -80,18 +99,64 @@ public:
     template <class T = nlohmann::json>
     Page<BasicRecord<T>> execute(std::string_view record_slug, std::string_view query_id,
                                  const nlohmann::json& variables = nlohmann::json::object(), const CallOptions& call = {}) {
-        const nlohmann::json body = {{"variables", variables.is_null() ? nlohmann::json::object() : variables}};
-        return detail::decode_page<BasicRecord<T>>(
-            send(detail::routes::smart_queries_execute, {record_slug, query_id}, {}, &body, call), "smart query rows");
+        return execute_op<T>(record_slug, query_id, variables).run(call);
+    }
+    template <class T = nlohmann::json>
+    std::future<Page<BasicRecord<T>>> execute_async(std::string_view record_slug, std::string_view query_id,
+                                                    const nlohmann::json& variables = nlohmann::json::object(),
+                                                    const CallOptions& call = {}) {
+        return execute_op<T>(record_slug, query_id, variables).submit(call);
     }
 
     /// Runs a definition without saving it.
     template <class T = nlohmann::json>
     Page<BasicRecord<T>> test(std::string_view record_slug, const nlohmann::json& query,
                               const nlohmann::json& variables = nlohmann::json::object(), const CallOptions& call = {}) {
-        const nlohmann::json body = {{"query", query}, {"variables", variables.is_null() ? nlohmann::json::object() : variables}};
-        return detail::decode_page<BasicRecord<T>>(send(detail::routes::smart_queries_test, {record_slug}, {}, &body, call),
-                                                   "smart query rows");
+        return test_op<T>(record_slug, query, variables).run(call);
+    }
+    template <class T = nlohmann::json>
+    std::future<Page<BasicRecord<T>>> test_async(std::string_view record_slug, const nlohmann::json& query,
+                                                 const nlohmann::json& variables = nlohmann::json::object(),
+                                                 const CallOptions& call = {}) {
+        return test_op<T>(record_slug, query, variables).submit(call);
+    }
+
+private:
+    static nlohmann::json variables_or_empty(const nlohmann::json& variables) {
+        return variables.is_null() ? nlohmann::json::object() : variables;
+    }
+    detail::Op<Page<SmartQuery>> list_op(std::string_view record_slug, const ListOptions& options) const {
+        const detail::Query query = paging(options.page, options.limit);
+        if (record_slug.empty()) return page<SmartQuery>(detail::routes::smart_queries_list_all, {}, query, "smart queries");
+        return page<SmartQuery>(detail::routes::smart_queries_list, {record_slug}, query, "smart queries");
+    }
+    detail::Op<SmartQuery> get_op(std::string_view record_slug, std::string_view query_id) const {
+        return one<SmartQuery>(detail::routes::smart_queries_get, {record_slug, query_id}, {}, nullptr, "smart query");
+    }
+    detail::Op<SmartQuery> create_op(std::string_view record_slug, const SmartQueryInput& input) const {
+        if (input.name.empty()) throw InvalidArgument("a smart query needs a name");
+        const nlohmann::json body = input;
+        return one<SmartQuery>(detail::routes::smart_queries_create, {record_slug}, {}, &body, "smart query");
+    }
+    detail::Op<SmartQuery> update_op(std::string_view record_slug, std::string_view query_id, const SmartQueryInput& input) const {
+        const nlohmann::json body = input;
+        return one<SmartQuery>(detail::routes::smart_queries_update, {record_slug, query_id}, {}, &body, "smart query");
+    }
+    detail::Op<void> remove_op(std::string_view record_slug, std::string_view query_id) const {
+        return discard(detail::routes::smart_queries_delete, {record_slug, query_id});
+    }
+    template <class T>
+    detail::Op<Page<BasicRecord<T>>> execute_op(std::string_view record_slug, std::string_view query_id,
+                                                const nlohmann::json& variables) const {
+        const nlohmann::json body = {{"variables", variables_or_empty(variables)}};
+        return page<BasicRecord<T>>(detail::routes::smart_queries_execute, {record_slug, query_id}, {}, "smart query rows",
+                                    &body);
+    }
+    template <class T>
+    detail::Op<Page<BasicRecord<T>>> test_op(std::string_view record_slug, const nlohmann::json& query,
+                                             const nlohmann::json& variables) const {
+        const nlohmann::json body = {{"query", query}, {"variables", variables_or_empty(variables)}};
+        return page<BasicRecord<T>>(detail::routes::smart_queries_test, {record_slug}, {}, "smart query rows", &body);
     }
 };
 

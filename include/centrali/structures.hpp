@@ -9,6 +9,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include <future>
 #include <memory>
 #include <optional>
 #include <string>
@@ -197,41 +198,72 @@ inline const SchemaRoutes collection_routes{routes::collections_list,   routes::
                                             routes::collections_validate, routes::collections_restore};
 }  // namespace detail
 
+/// Every call has an `_async` twin that runs on the Client's event loop and returns a future.
 class SchemaManager : private detail::ManagerBase {
 public:
     SchemaManager(std::shared_ptr<detail::Core> core, const detail::SchemaRoutes& routes)
         : ManagerBase(std::move(core)), routes_(routes) {}
 
-    Page<Collection> list(const ListOptions& options = {}, const CallOptions& call = {}) {
-        return page<Collection>(routes_.list, {}, paging(options.page, options.limit), call, "collections");
+    Page<Collection> list(const ListOptions& options = {}, const CallOptions& call = {}) { return list_op(options).run(call); }
+    std::future<Page<Collection>> list_async(const ListOptions& options = {}, const CallOptions& call = {}) {
+        return list_op(options).submit(call);
     }
-    Collection get(std::string_view id, const CallOptions& call = {}) {
-        return one<Collection>(routes_.get, {id}, {}, nullptr, call, "collection");
-    }
+    Collection get(std::string_view id, const CallOptions& call = {}) { return by(routes_.get, id).run(call); }
+    std::future<Collection> get_async(std::string_view id, const CallOptions& call = {}) { return by(routes_.get, id).submit(call); }
     Collection get_by_slug(std::string_view record_slug, const CallOptions& call = {}) {
-        return one<Collection>(routes_.by_slug, {record_slug}, {}, nullptr, call, "collection");
+        return by(routes_.by_slug, record_slug).run(call);
     }
-    Collection create(const CreateCollectionInput& input, const CallOptions& call = {}) {
-        if (input.name.empty() || input.record_slug.empty())
-            throw InvalidArgument("a collection needs a name and a record_slug");
-        const nlohmann::json body = input;
-        return one<Collection>(routes_.create, {}, {}, &body, call, "collection");
+    std::future<Collection> get_by_slug_async(std::string_view record_slug, const CallOptions& call = {}) {
+        return by(routes_.by_slug, record_slug).submit(call);
+    }
+    Collection create(const CreateCollectionInput& input, const CallOptions& call = {}) { return create_op(input).run(call); }
+    std::future<Collection> create_async(const CreateCollectionInput& input, const CallOptions& call = {}) {
+        return create_op(input).submit(call);
     }
     Collection update(std::string_view id, const UpdateCollectionInput& input, const CallOptions& call = {}) {
-        const nlohmann::json body = input;
-        return one<Collection>(routes_.update, {id}, {}, &body, call, "collection");
+        return update_op(id, input).run(call);
     }
-    void remove(std::string_view id, const CallOptions& call = {}) { discard(routes_.remove, {id}, {}, nullptr, call); }
-    Collection restore(std::string_view id, const CallOptions& call = {}) {
-        return one<Collection>(routes_.restore, {id}, {}, nullptr, call, "collection");
+    std::future<Collection> update_async(std::string_view id, const UpdateCollectionInput& input, const CallOptions& call = {}) {
+        return update_op(id, input).submit(call);
+    }
+    void remove(std::string_view id, const CallOptions& call = {}) { discard(routes_.remove, {id}).run(call); }
+    std::future<void> remove_async(std::string_view id, const CallOptions& call = {}) {
+        return discard(routes_.remove, {id}).submit(call);
+    }
+    Collection restore(std::string_view id, const CallOptions& call = {}) { return by(routes_.restore, id).run(call); }
+    std::future<Collection> restore_async(std::string_view id, const CallOptions& call = {}) {
+        return by(routes_.restore, id).submit(call);
     }
     /// Checks a definition without saving it.
     SchemaValidation validate(const CreateCollectionInput& input, const CallOptions& call = {}) {
-        const nlohmann::json body = input;
-        return one<SchemaValidation>(routes_.validate, {}, {}, &body, call, "validation result");
+        return validate_op(input).run(call);
+    }
+    std::future<SchemaValidation> validate_async(const CreateCollectionInput& input, const CallOptions& call = {}) {
+        return validate_op(input).submit(call);
     }
 
 private:
+    detail::Op<Page<Collection>> list_op(const ListOptions& options) const {
+        return page<Collection>(routes_.list, {}, paging(options.page, options.limit), "collections");
+    }
+    detail::Op<Collection> by(const detail::Route& route, std::string_view key) const {
+        return one<Collection>(route, {key}, {}, nullptr, "collection");
+    }
+    detail::Op<Collection> create_op(const CreateCollectionInput& input) const {
+        if (input.name.empty() || input.record_slug.empty())
+            throw InvalidArgument("a collection needs a name and a record_slug");
+        const nlohmann::json body = input;
+        return one<Collection>(routes_.create, {}, {}, &body, "collection");
+    }
+    detail::Op<Collection> update_op(std::string_view id, const UpdateCollectionInput& input) const {
+        const nlohmann::json body = input;
+        return one<Collection>(routes_.update, {id}, {}, &body, "collection");
+    }
+    detail::Op<SchemaValidation> validate_op(const CreateCollectionInput& input) const {
+        const nlohmann::json body = input;
+        return one<SchemaValidation>(routes_.validate, {}, {}, &body, "validation result");
+    }
+
     const detail::SchemaRoutes& routes_;
 };
 

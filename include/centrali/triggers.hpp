@@ -9,6 +9,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include <future>
 #include <memory>
 #include <optional>
 #include <string>
@@ -145,59 +146,56 @@ struct ListAllTriggersOptions {
     bool include_health = false; ///< adds each trigger's health summary
 };
 
+/// Every call has an `_async` twin that runs on the Client's event loop and returns a future.
 class TriggersManager : private detail::ManagerBase {
 public:
     explicit TriggersManager(std::shared_ptr<detail::Core> core) : ManagerBase(std::move(core)) {}
 
-    Page<FunctionTrigger> list(const ListOptions& options = {}, const CallOptions& call = {}) {
-        return page<FunctionTrigger>(detail::routes::triggers_list, {}, paging(options.page, options.limit), call,
-                                     "triggers");
+    Page<FunctionTrigger> list(const ListOptions& options = {}, const CallOptions& call = {}) { return list_op(options).run(call); }
+    std::future<Page<FunctionTrigger>> list_async(const ListOptions& options = {}, const CallOptions& call = {}) {
+        return list_op(options).submit(call);
     }
 
     Page<FunctionTrigger> list_all(const ListAllTriggersOptions& options = {}, const CallOptions& call = {}) {
-        detail::Query query;
-        if (options.include_health) query.add("includeHealth", "true");
-        if (!options.function_id.empty()) query.add("functionId", options.function_id);
-        return page<FunctionTrigger>(detail::routes::triggers_list, {}, query, call, "triggers");
+        return list_all_op(options).run(call);
+    }
+    std::future<Page<FunctionTrigger>> list_all_async(const ListAllTriggersOptions& options = {}, const CallOptions& call = {}) {
+        return list_all_op(options).submit(call);
     }
 
     FunctionTrigger get(std::string_view trigger_id, const CallOptions& call = {}) {
-        return one<FunctionTrigger>(detail::routes::triggers_get, {trigger_id}, {}, nullptr, call, "trigger");
+        return by_id(detail::routes::triggers_get, trigger_id).run(call);
+    }
+    std::future<FunctionTrigger> get_async(std::string_view trigger_id, const CallOptions& call = {}) {
+        return by_id(detail::routes::triggers_get, trigger_id).submit(call);
     }
 
-    FunctionTrigger create(const CreateTriggerInput& input, const CallOptions& call = {}) {
-        if (input.name.empty() || input.function_id.empty())
-            throw InvalidArgument("a trigger needs a name and a function_id");
-        const nlohmann::json body = input;
-        return one<FunctionTrigger>(detail::routes::triggers_create, {}, {}, &body, call, "trigger");
+    FunctionTrigger create(const CreateTriggerInput& input, const CallOptions& call = {}) { return create_op(input).run(call); }
+    std::future<FunctionTrigger> create_async(const CreateTriggerInput& input, const CallOptions& call = {}) {
+        return create_op(input).submit(call);
     }
 
     FunctionTrigger update(std::string_view trigger_id, const UpdateTriggerInput& input, const CallOptions& call = {}) {
-        const nlohmann::json body = input;
-        return one<FunctionTrigger>(detail::routes::triggers_update, {trigger_id}, {}, &body, call, "trigger");
+        return update_op(trigger_id, input).run(call);
+    }
+    std::future<FunctionTrigger> update_async(std::string_view trigger_id, const UpdateTriggerInput& input,
+                                              const CallOptions& call = {}) {
+        return update_op(trigger_id, input).submit(call);
     }
 
-    void remove(std::string_view trigger_id, const CallOptions& call = {}) {
-        discard(detail::routes::triggers_delete, {trigger_id}, {}, nullptr, call);
+    void remove(std::string_view trigger_id, const CallOptions& call = {}) { remove_op(trigger_id).run(call); }
+    std::future<void> remove_async(std::string_view trigger_id, const CallOptions& call = {}) {
+        return remove_op(trigger_id).submit(call);
     }
 
     /// Queues a run and returns its job id at once; the function's output is not returned
     /// (see invoke_and_wait). A null payload sends an empty body object.
     std::string invoke(std::string_view trigger_id, const nlohmann::json& payload = nullptr, const CallOptions& call = {}) {
-        nlohmann::json body = nlohmann::json::object();
-        if (!payload.is_null()) body["payload"] = payload;
-        const nlohmann::json response = send(detail::routes::triggers_invoke, {trigger_id}, {}, &body, call);
-        // The job id arrives as a bare string in `data`; tolerate {"data": {"jobId": …}} too.
-        if (response.is_object()) {
-            const auto data = response.find("data");
-            if (data != response.end() && data->is_string()) return data->get<std::string>();
-            if (data != response.end() && data->is_object()) {
-                std::string job_id;
-                detail::read_member(*data, "jobId", job_id);
-                if (!job_id.empty()) return job_id;
-            }
-        }
-        throw DecodeError("centrali: invoke answered without a job id: " + response.dump().substr(0, 200));
+        return invoke_op(trigger_id, payload).run(call);
+    }
+    std::future<std::string> invoke_async(std::string_view trigger_id, const nlohmann::json& payload = nullptr,
+                                          const CallOptions& call = {}) {
+        return invoke_op(trigger_id, payload).submit(call);
     }
 
     /// Invokes and waits for the run: returns it completed, or throws FunctionRunFailed (failure
@@ -209,13 +207,78 @@ public:
         const std::string job_id = invoke(trigger_id, payload, call);
         return RunsManager(core_).wait_for_job(trigger_id, job_id, wait);
     }
+    std::future<FunctionRun> invoke_and_wait_async(std::string_view trigger_id, const nlohmann::json& payload = nullptr,
+                                                   const WaitOptions& wait = {}) {
+        // One poll loop: its first "poll" is the invoke (made once), the next ones find and
+        // follow the job's run.
+        const auto search = RunsManager::JobSearch::of(trigger_id, "");
+        auto make_op = [core = core_.get(), search, payload]() -> detail::Op<FunctionRun> {
+            if (!search.job->empty()) return RunsManager(detail::borrow(core)).job_run_op(search);
+            return TriggersManager(detail::borrow(core)).invoke_op(search.trigger, payload).then_value([search](std::string job) {
+                *search.job = std::move(job);
+                return FunctionRun{};  // not finished: keep polling
+            });
+        };
+        return detail::poll_async<FunctionRun, FunctionRun>(*core_, wait, "the run of trigger " + search.trigger,
+                                                            std::move(make_op), RunsManager::is_over, &RunsManager::finished);
+    }
 
     FunctionTrigger pause(std::string_view trigger_id, const CallOptions& call = {}) {
-        return one<FunctionTrigger>(detail::routes::triggers_pause, {trigger_id}, {}, nullptr, call, "trigger");
+        return by_id(detail::routes::triggers_pause, trigger_id).run(call);
+    }
+    std::future<FunctionTrigger> pause_async(std::string_view trigger_id, const CallOptions& call = {}) {
+        return by_id(detail::routes::triggers_pause, trigger_id).submit(call);
     }
 
     FunctionTrigger resume(std::string_view trigger_id, const CallOptions& call = {}) {
-        return one<FunctionTrigger>(detail::routes::triggers_resume, {trigger_id}, {}, nullptr, call, "trigger");
+        return by_id(detail::routes::triggers_resume, trigger_id).run(call);
+    }
+    std::future<FunctionTrigger> resume_async(std::string_view trigger_id, const CallOptions& call = {}) {
+        return by_id(detail::routes::triggers_resume, trigger_id).submit(call);
+    }
+
+private:
+    detail::Op<Page<FunctionTrigger>> list_op(const ListOptions& options) const {
+        return page<FunctionTrigger>(detail::routes::triggers_list, {}, paging(options.page, options.limit), "triggers");
+    }
+    detail::Op<Page<FunctionTrigger>> list_all_op(const ListAllTriggersOptions& options) const {
+        detail::Query query;
+        if (options.include_health) query.add("includeHealth", "true");
+        if (!options.function_id.empty()) query.add("functionId", options.function_id);
+        return page<FunctionTrigger>(detail::routes::triggers_list, {}, query, "triggers");
+    }
+    detail::Op<FunctionTrigger> by_id(const detail::Route& route, std::string_view trigger_id) const {
+        return one<FunctionTrigger>(route, {trigger_id}, {}, nullptr, "trigger");
+    }
+    detail::Op<FunctionTrigger> create_op(const CreateTriggerInput& input) const {
+        if (input.name.empty() || input.function_id.empty())
+            throw InvalidArgument("a trigger needs a name and a function_id");
+        const nlohmann::json body = input;
+        return one<FunctionTrigger>(detail::routes::triggers_create, {}, {}, &body, "trigger");
+    }
+    detail::Op<FunctionTrigger> update_op(std::string_view trigger_id, const UpdateTriggerInput& input) const {
+        const nlohmann::json body = input;
+        return one<FunctionTrigger>(detail::routes::triggers_update, {trigger_id}, {}, &body, "trigger");
+    }
+    detail::Op<void> remove_op(std::string_view trigger_id) const {
+        return discard(detail::routes::triggers_delete, {trigger_id});
+    }
+    detail::Op<std::string> invoke_op(std::string_view trigger_id, const nlohmann::json& payload) const {
+        nlohmann::json body = nlohmann::json::object();
+        if (!payload.is_null()) body["payload"] = payload;
+        return custom<std::string>(detail::routes::triggers_invoke, {trigger_id}, {}, &body, [](nlohmann::json&& response) {
+            // The job id arrives as a bare string in `data`; tolerate {"data": {"jobId": …}} too.
+            if (response.is_object()) {
+                const auto data = response.find("data");
+                if (data != response.end() && data->is_string()) return data->get<std::string>();
+                if (data != response.end() && data->is_object()) {
+                    std::string job_id;
+                    detail::read_member(*data, "jobId", job_id);
+                    if (!job_id.empty()) return job_id;
+                }
+            }
+            throw DecodeError("centrali: invoke answered without a job id: " + response.dump().substr(0, 200));
+        });
     }
 };
 

@@ -8,6 +8,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include <future>
 #include <memory>
 #include <optional>
 #include <string>
@@ -87,31 +88,57 @@ inline void from_json(const nlohmann::json& j, ValidationScan& s) {
     s.raw = j;
 }
 
+/// Every call has an `_async` twin that runs on the Client's event loop and returns a future.
 class ValidationManager : private detail::ManagerBase {
 public:
     explicit ValidationManager(std::shared_ptr<detail::Core> core) : ManagerBase(std::move(core)) {}
 
     Page<ValidationSuggestion> list_suggestions(const ListSuggestionsOptions& options = {}, const CallOptions& call = {}) {
+        return list_op(options).run(call);
+    }
+    std::future<Page<ValidationSuggestion>> list_suggestions_async(const ListSuggestionsOptions& options = {},
+                                                                   const CallOptions& call = {}) {
+        return list_op(options).submit(call);
+    }
+    ValidationSuggestion get_suggestion(std::string_view id, const CallOptions& call = {}) {
+        return by_id(detail::routes::validation_suggestion, id).run(call);
+    }
+    std::future<ValidationSuggestion> get_suggestion_async(std::string_view id, const CallOptions& call = {}) {
+        return by_id(detail::routes::validation_suggestion, id).submit(call);
+    }
+    /// Applies the suggested value to the record.
+    ValidationSuggestion accept(std::string_view id, const CallOptions& call = {}) {
+        return by_id(detail::routes::validation_accept, id).run(call);
+    }
+    std::future<ValidationSuggestion> accept_async(std::string_view id, const CallOptions& call = {}) {
+        return by_id(detail::routes::validation_accept, id).submit(call);
+    }
+    ValidationSuggestion reject(std::string_view id, const CallOptions& call = {}) {
+        return by_id(detail::routes::validation_reject, id).run(call);
+    }
+    std::future<ValidationSuggestion> reject_async(std::string_view id, const CallOptions& call = {}) {
+        return by_id(detail::routes::validation_reject, id).submit(call);
+    }
+    /// Starts a batch scan of a collection's existing records.
+    ValidationScan scan(std::string_view record_slug, const CallOptions& call = {}) { return scan_op(record_slug).run(call); }
+    std::future<ValidationScan> scan_async(std::string_view record_slug, const CallOptions& call = {}) {
+        return scan_op(record_slug).submit(call);
+    }
+
+private:
+    detail::Op<Page<ValidationSuggestion>> list_op(const ListSuggestionsOptions& options) const {
         detail::Query query = paging(options.page, options.limit);
         if (!options.record_slug.empty()) query.add("recordSlug", options.record_slug);
         if (options.status && !options.status->empty()) query.add("status", options.status->str());
         if (options.issue_type && !options.issue_type->empty()) query.add("issueType", options.issue_type->str());
-        return page<ValidationSuggestion>(detail::routes::validation_suggestions, {}, query, call, "suggestions");
+        return page<ValidationSuggestion>(detail::routes::validation_suggestions, {}, query, "suggestions");
     }
-    ValidationSuggestion get_suggestion(std::string_view id, const CallOptions& call = {}) {
-        return one<ValidationSuggestion>(detail::routes::validation_suggestion, {id}, {}, nullptr, call, "suggestion");
+    detail::Op<ValidationSuggestion> by_id(const detail::Route& route, std::string_view id) const {
+        return one<ValidationSuggestion>(route, {id}, {}, nullptr, "suggestion");
     }
-    /// Applies the suggested value to the record.
-    ValidationSuggestion accept(std::string_view id, const CallOptions& call = {}) {
-        return one<ValidationSuggestion>(detail::routes::validation_accept, {id}, {}, nullptr, call, "suggestion");
-    }
-    ValidationSuggestion reject(std::string_view id, const CallOptions& call = {}) {
-        return one<ValidationSuggestion>(detail::routes::validation_reject, {id}, {}, nullptr, call, "suggestion");
-    }
-    /// Starts a batch scan of a collection's existing records.
-    ValidationScan scan(std::string_view record_slug, const CallOptions& call = {}) {
+    detail::Op<ValidationScan> scan_op(std::string_view record_slug) const {
         const nlohmann::json body = {{"recordSlug", record_slug}};
-        return one<ValidationScan>(detail::routes::validation_scan, {}, {}, &body, call, "validation scan");
+        return one<ValidationScan>(detail::routes::validation_scan, {}, {}, &body, "validation scan");
     }
 };
 

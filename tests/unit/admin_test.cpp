@@ -274,10 +274,14 @@ TEST_CASE("files: uploads are multipart, borrowed memory is not copied, folders"
     CHECK(uploaded.is_public);
     CHECK(uploaded.size == (1 << 20));
 
-    client.files().upload_file("/tmp/dir/photo.jpg");
-    CHECK(unit.transport->last().multipart[0].file_path == "/tmp/dir/photo.jpg");
-    CHECK(unit.transport->last().multipart[0].filename == "photo.jpg");
-    CHECK(unit.transport->last().multipart.size() == 2);  // no location: the server's default folder
+    const std::string path = "/tmp/centrali-unit-photo.jpg";
+    std::fclose(std::fopen(path.c_str(), "wb"));
+    client.files().upload_file(path);
+    CHECK(unit.transport->last().multipart[0].file_path == path);
+    CHECK(unit.transport->last().multipart[0].filename == "centrali-unit-photo.jpg");
+    std::remove(path.c_str());
+    CHECK_THROWS_AS(client.files().upload_file("/nonexistent/dir/photo.jpg"), centrali::InvalidArgument);
+    CHECK(unit.transport->requests()[1].multipart.size() == 2);  // no location: the server's default folder
 
     client.files().create_folder("images");
     CHECK(unit.transport->last().url == kStorage + "folders");

@@ -16,6 +16,7 @@
 #include <chrono>
 #include <initializer_list>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -129,6 +130,8 @@ struct Call {
     ProgressCallback progress;
 };
 
+class AsyncEngine;
+
 class Core {
 public:
     explicit Core(ClientOptions options)
@@ -153,6 +156,10 @@ public:
 
     Core(const Core&) = delete;
     Core& operator=(const Core&) = delete;
+    ~Core();
+
+    /// The event loop of the …_async calls, started on first use (async_engine.hpp).
+    AsyncEngine& engine();
 
     const ClientOptions& options() const noexcept { return options_; }
     Auth& auth() noexcept { return auth_; }
@@ -184,12 +191,10 @@ public:
         return call;
     }
 
-    /// Sends a multipart/form-data body (uploads). Parts may stream from disk or memory.
-    nlohmann::json call_multipart(const Route& route, std::initializer_list<std::string_view> args,
-                                  std::vector<MultipartPart> parts, const CallOptions& call_options,
-                                  ProgressCallback progress) {
-        Call call{route.method, api_url(route, args, {}), {}, {}, true, {}, std::move(parts), std::move(progress)};
-        return parse_json(execute(call, call_options), call);
+    /// A multipart/form-data call (uploads). Parts may stream from disk or memory.
+    Call make_multipart_call(const Route& route, std::initializer_list<std::string_view> args,
+                             std::vector<MultipartPart> parts, ProgressCallback progress) const {
+        return Call{route.method, api_url(route, args, {}), {}, {}, true, {}, std::move(parts), std::move(progress)};
     }
 
     std::string api_url(const Route& route, std::initializer_list<std::string_view> args, const Query& query) const {
@@ -418,7 +423,11 @@ private:
     std::shared_ptr<Transport> transport_;
     std::string user_agent_;
     Auth auth_;
+    std::once_flag engine_started_;
+    std::unique_ptr<AsyncEngine> engine_;  // last: destroyed first, while the rest still lives
 };
 
 }  // namespace detail
 CENTRALI_NAMESPACE_END
+
+#include <centrali/detail/async_engine.hpp>

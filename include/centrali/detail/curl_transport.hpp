@@ -38,7 +38,11 @@ inline std::string url_for_messages(const std::string& url) {
     return url.substr(0, url.find('?'));
 }
 
+class AsyncEngine;
+
 class CurlTransport final : public Transport {
+    friend class AsyncEngine;  // drives the same handles, options and error mapping on curl multi
+
 public:
     explicit CurlTransport(CurlTransportOptions options) : options_(std::move(options)) {
         ensure_curl_global_init();

@@ -5,60 +5,141 @@
 #include <centrali/detail/json.hpp>
 #include <centrali/page.hpp>
 
+#include <cstddef>
+#include <exception>
+#include <functional>
+#include <future>
 #include <initializer_list>
 #include <memory>
 #include <string>
 #include <string_view>
+#include <type_traits>
 #include <utility>
 #include <vector>
 
 CENTRALI_NAMESPACE_BEGIN
 namespace detail {
 
+/// One call, described once: run() sends it and waits, submit() hands it to the Client's event
+/// loop and returns a future. Every manager method is an Op and its two ways of running.
+template <class T>
+class Op {
+public:
+    using Decode = std::function<T(nlohmann::json&&)>;
+
+    /// An empty `decode` means the response body is not used (deletes): then a 2xx whose body
+    /// is empty, cut or not JSON is still a success.
+    Op(std::shared_ptr<Core> core, Call call, Decode decode)
+        : core_(std::move(core)), call_(std::move(call)), decode_(std::move(decode)) {}
+
+    T run(const CallOptions& options) const { return finish(core_->execute(call_, options)); }
+
+    /// The same call, with `next` applied to its decoded value.
+    template <class F>
+    auto then_value(F next) const -> Op<std::invoke_result_t<F, T>> {
+        using U = std::invoke_result_t<F, T>;
+        return Op<U>(core_, call_, [decode = decode_, next](nlohmann::json&& body) { return next(decode(std::move(body))); });
+    }
+
+    std::future<T> submit(const CallOptions& options) const {
+        auto promise = std::make_shared<std::promise<T>>();
+        std::future<T> future = promise->get_future();
+        submit(
+            options,
+            [promise](Result value) {
+                if constexpr (std::is_void_v<T>) promise->set_value();
+                else promise->set_value(std::move(value));
+            },
+            [promise](std::exception_ptr error) { promise->set_exception(std::move(error)); });
+        return future;
+    }
+
+    /// The callback form, for composite calls (the async waits). Exactly one callback runs, on
+    /// the event loop's thread.
+    using Result = std::conditional_t<std::is_void_v<T>, std::nullptr_t, T>;
+    void submit(const CallOptions& options, std::function<void(Result)> on_value,
+                std::function<void(std::exception_ptr)> on_error) const {
+        // The engine lives inside Core and dies first, so a raw pointer is safe here; a
+        // shared_ptr would keep Core (and the engine) alive from inside the engine.
+        Core* core = core_.get();
+        core->engine().submit(
+            call_, options,
+            [core, call = call_, decode = decode_, on_value, on_error](HttpResponse&& response) {
+                try {
+                    if constexpr (std::is_void_v<T>) {
+                        if (decode) decode(core->parse_json(response, call));
+                        on_value(nullptr);
+                    } else {
+                        on_value(decode(core->parse_json(response, call)));
+                    }
+                } catch (...) {
+                    on_error(std::current_exception());
+                }
+            },
+            on_error);
+    }
+
+private:
+    T finish(const HttpResponse& response) const {
+        if constexpr (std::is_void_v<T>) {
+            if (decode_) decode_(core_->parse_json(response, call_));
+        } else {
+            return decode_(core_->parse_json(response, call_));
+        }
+    }
+
+    std::shared_ptr<Core> core_;
+    Call call_;
+    Decode decode_;
+};
+
+/// A non-owning handle to Core, for work queued on Core's own event loop: an owning one there
+/// would keep Core (and with it the loop) alive from inside the loop.
+inline std::shared_ptr<Core> borrow(Core* core) { return std::shared_ptr<Core>(std::shared_ptr<Core>(), core); }
+
 class ManagerBase {
 protected:
     explicit ManagerBase(std::shared_ptr<Core> core) : core_(std::move(core)) {}
 
-    nlohmann::json send(const Route& route, std::initializer_list<std::string_view> args, const Query& query,
-                        const nlohmann::json* body, const CallOptions& call, std::vector<std::string> secrets = {}) {
-        return core_->call(route, args, query, body, call, std::move(secrets));
+    /// A single object, unwrapped from {"data": …}.
+    template <class T>
+    Op<T> one(const Route& route, std::initializer_list<std::string_view> args, const Query& query,
+              const nlohmann::json* body, const char* what, std::vector<std::string> secrets = {}) const {
+        return Op<T>(core_, core_->make_call(route, args, query, body, std::move(secrets)), [what](nlohmann::json&& r) {
+            return Decoder<T>::decode(std::move(unwrap_object(r, what)), what);
+        });
+    }
+
+    template <class T>
+    Op<std::vector<T>> many(const Route& route, std::initializer_list<std::string_view> args, const Query& query,
+                            const nlohmann::json* body, const char* what) const {
+        return Op<std::vector<T>>(core_, core_->make_call(route, args, query, body, {}), [what](nlohmann::json&& r) {
+            nlohmann::json& items = unwrap_array(r, what);
+            std::vector<T> out;
+            out.reserve(items.size());
+            for (auto& item : items) out.push_back(Decoder<T>::decode(std::move(item), what));
+            return out;
+        });
+    }
+
+    template <class T>
+    Op<Page<T>> page(const Route& route, std::initializer_list<std::string_view> args, const Query& query,
+                     const char* what, const nlohmann::json* body = nullptr) const {
+        return Op<Page<T>>(core_, core_->make_call(route, args, query, body, {}),
+                           [what](nlohmann::json&& r) { return decode_page<T>(std::move(r), what); });
     }
 
     /// A call whose response body is not used (deletes).
-    void discard(const Route& route, std::initializer_list<std::string_view> args, const Query& query,
-                 const nlohmann::json* body, const CallOptions& call) {
-        core_->call_ignoring_body(route, args, query, body, call);
+    Op<void> discard(const Route& route, std::initializer_list<std::string_view> args, const Query& query = {},
+                     const nlohmann::json* body = nullptr) const {
+        return Op<void>(core_, core_->make_call(route, args, query, body, {}), nullptr);
     }
 
-    /// A single object, unwrapped from {"data": …}.
+    /// Any other decoding of the response body.
     template <class T>
-    T one(const Route& route, std::initializer_list<std::string_view> args, const Query& query,
-          const nlohmann::json* body, const CallOptions& call, const char* what, std::vector<std::string> secrets = {}) {
-        nlohmann::json response = send(route, args, query, body, call, std::move(secrets));
-        return Decoder<T>::decode(std::move(unwrap_object(response, what)), what);
-    }
-
-    template <class T>
-    std::vector<T> many(const Route& route, std::initializer_list<std::string_view> args, const Query& query,
-                        const nlohmann::json* body, const CallOptions& call, const char* what) {
-        nlohmann::json response = send(route, args, query, body, call);
-        nlohmann::json& items = unwrap_array(response, what);
-        std::vector<T> out;
-        out.reserve(items.size());
-        for (auto& item : items) out.push_back(Decoder<T>::decode(std::move(item), what));
-        return out;
-    }
-
-    template <class T>
-    Page<T> page(const Route& route, std::initializer_list<std::string_view> args, const Query& query,
-                 const CallOptions& call, const char* what) {
-        return decode_page<T>(send(route, args, query, nullptr, call), what);
-    }
-
-    static Query to_query(const std::vector<std::pair<std::string, std::string>>& params) {
-        Query query;
-        for (const auto& [key, value] : params) query.add(key, value);
-        return query;
+    Op<T> custom(const Route& route, std::initializer_list<std::string_view> args, const Query& query,
+                 const nlohmann::json* body, typename Op<T>::Decode decode) const {
+        return Op<T>(core_, core_->make_call(route, args, query, body, {}), std::move(decode));
     }
 
     /// `page` and the page size (`limit` for most services, `pageSize` for some), each only
