@@ -13,9 +13,11 @@
 #include <cerrno>
 #include <chrono>
 #include <cmath>
+#include <condition_variable>
 #include <cstdlib>
 #include <cstring>
 #include <ctime>
+#include <deque>
 #include <functional>
 #include <iostream>
 #include <mutex>
@@ -48,6 +50,13 @@ const std::string kRecords = kDataPrefix + "/records/slug/{slug}";
 const std::string kFunctions = kDataPrefix + "/compute-functions";
 const std::string kTriggers = kDataPrefix + "/function-triggers";
 const std::string kRuns = kDataPrefix + "/function-runs";
+// Realtime SSE (core-records-realtime.md §8.2). Auth and the workspace check are done by the
+// handler itself (403 WORKSPACE_MISMATCH instead of the data routes' 404).
+const std::string kRealtimeEvents = "/realtime/workspace/{ws}/events";
+// Orchestrations (compute-orchestration-admin.md §6). The OpenAPI prefix; the docs' older form
+// kOrchestrationAltPrefix is served by the same handlers. Every run route is UNCONFIRMED.
+const std::string kOrchestrationPrefix = "/orchestration/ws/{ws}/api/v1";
+const std::string kOrchestrationAltPrefix = "/orchestration/api/v1/workspaces/{ws}";
 
 enum class Op {
   Token,
@@ -78,7 +87,18 @@ enum class Op {
   RunGet,
   RunsByTrigger,
   RunsByFunction,
-  JobStatus
+  JobStatus,
+  RealtimeEvents,
+  OrchList,
+  OrchCreate,
+  OrchGet,
+  OrchUpdate,
+  OrchDelete,
+  OrchRunStart,
+  OrchRunList,
+  OrchRunGet,
+  OrchRunSteps,
+  OrchRunCancel
 };
 
 struct RouteDef {
@@ -120,8 +140,30 @@ const std::vector<RouteDef>& route_table() {
       {"GET", kRuns + "/trigger/{triggerId}", Op::RunsByTrigger},
       {"GET", kRuns + "/function/{functionId}", Op::RunsByFunction},
       {"GET", kRuns + "/{runId}", Op::RunGet},
+      {"GET", kRealtimeEvents, Op::RealtimeEvents},
   };
-  return table;
+  static const std::vector<RouteDef> with_orchestrations = [] {
+    std::vector<RouteDef> t = table;
+    for (const std::string& prefix : {kOrchestrationPrefix, kOrchestrationAltPrefix}) {
+      const std::string o = prefix + "/orchestrations";
+      const std::vector<RouteDef> orch = {
+          {"POST", o + "/{id}/runs/{runId}/cancel", Op::OrchRunCancel},
+          {"GET", o + "/{id}/runs/{runId}/steps", Op::OrchRunSteps},
+          {"GET", o + "/{id}/runs/{runId}", Op::OrchRunGet},
+          {"POST", o + "/{id}/runs", Op::OrchRunStart},
+          {"GET", o + "/{id}/runs", Op::OrchRunList},
+          {"GET", o, Op::OrchList},
+          {"POST", o, Op::OrchCreate},
+          {"GET", o + "/{id}", Op::OrchGet},
+          {"PUT", o + "/{id}", Op::OrchUpdate},
+          {"PATCH", o + "/{id}", Op::OrchUpdate},
+          {"DELETE", o + "/{id}", Op::OrchDelete},
+      };
+      t.insert(t.end(), orch.begin(), orch.end());
+    }
+    return t;
+  }();
+  return with_orchestrations;
 }
 
 constexpr std::size_t kMaxPageSize = 500;
@@ -137,6 +179,29 @@ const std::set<std::string> kExecutionTypes = {"on-demand", "event-driven", "sch
                                                "http-trigger", "endpoint"};
 const std::set<std::string> kRunStatuses = {"pending", "running", "completed", "failure",
                                             "timeout"};
+
+// Realtime.
+constexpr std::size_t kRealtimeLogSize = 10000;
+constexpr int kThreadPoolSize = 64;       // >= 32 concurrent streams plus ordinary requests
+constexpr long long kStreamPollSliceMs = 50;  // how often an idle stream checks its client
+const std::set<std::string> kRealtimeEventTypes = {"record_created",  "record_updated",
+                                                   "record_deleted",  "record_restored",
+                                                   "function_run_completed", "function_run_failed"};
+// Orchestrations.
+constexpr std::size_t kOrchDefaultPageSize = 20;
+constexpr std::size_t kOrchMaxPageSize = 100;
+constexpr int kOrchDefaultStepMs = 20;
+constexpr int kOrchMaxStepExecutions = 1000;  // per run: guards 0 ms loops (run fails: STEP_LIMIT_EXCEEDED)
+const std::string kMasked = "********";
+const std::set<std::string> kOrchStatuses = {"draft", "active", "paused"};
+const std::set<std::string> kOrchTriggerTypes = {"on-demand", "event-driven", "scheduled",
+                                                 "http-trigger"};
+const std::set<std::string> kOrchStepTypes = {"compute", "decision", "delay"};
+const std::set<std::string> kDecisionOperators = {"eq", "ne", "gt", "gte", "lt", "lte"};
+const std::set<std::string> kOrchRunStatuses = {"pending",   "running", "waiting",
+                                                "completed", "failed",  "cancelled"};
+
+const std::set<std::string> kCflOperators = {"eq", "ne", "gt", "gte", "lt", "lte", "contains"};
 
 const std::set<std::string> kSystemFields = {"id",        "createdAt", "updatedAt", "status",
                                              "version",   "createdBy", "updatedBy", "recordSlug",
@@ -405,6 +470,64 @@ struct Run {
   std::string error_code, error_message;
 };
 
+// A record mutation waiting to be published to realtime streams. Handlers append them to
+// the Store; only the real (non dry-run) store's events are published, after the handler.
+struct PendingEvent {
+  std::string type, slug, record_id, by_key, by;
+  json data;
+  long long ts_ms = 0;
+};
+
+// ---- orchestrations -------------------------------------------------------------------
+struct OrchParam {
+  std::string value;  // plain text: kept here, never put in any response
+  bool encrypted = true;
+};
+
+struct OrchStep {
+  std::string id, name, type, next;  // next: nextStepId ("" = none)
+  // compute
+  std::string function_id;
+  std::optional<long long> timeout_ms;
+  std::map<std::string, OrchParam> params;  // encryptedParams
+  // decision
+  json cases = json::array();  // [{"condition":{field,operator,value},"nextStepId"}]
+  std::string default_next;
+  // delay
+  long long delay_ms = 0;
+};
+
+struct Orchestration {
+  std::string id, slug, name, description, status;
+  long long version = 1;
+  json trigger;
+  std::vector<OrchStep> steps;
+  long long created_ms = 0, updated_ms = 0;
+  std::string created_by, updated_by;
+  unsigned long long seq = 0;
+};
+
+// How a compute step of a run behaves, captured from the ComputeBehavior when the run starts.
+struct StepBehavior {
+  bool function_exists = true;
+  RunOutcome outcome = RunOutcome::Completed;
+  std::optional<json> result;
+  std::string error_code, error_message;
+};
+
+// An orchestration run. Like function runs, its progress is not stored: simulate_run()
+// derives it from the time elapsed since the start (and the cancel time, if any).
+struct OrchRun {
+  std::string id, orchestration_id, created_by;
+  json input = json::object();
+  std::vector<OrchStep> steps;                      // snapshot at start
+  std::map<std::string, StepBehavior> behaviors;   // step id -> behaviour (compute steps)
+  long long step_ms = kOrchDefaultStepMs;
+  long long created_ms = 0, created_steady = 0;
+  std::optional<long long> cancel_offset;  // ms after the start
+  unsigned long long seq = 0;
+};
+
 struct IssuedToken {
   long long expires_ms = 0;
   bool force_expired = false;
@@ -419,6 +542,10 @@ struct Store {
   std::map<std::string, Trigger> triggers;           // id -> trigger
   std::map<std::string, Run> runs;                   // id -> run
   std::map<std::string, std::string> jobs;           // job id -> run id
+  std::vector<PendingEvent> events;                  // record mutations not yet published
+  std::map<std::string, Orchestration> orchestrations;  // id -> orchestration
+  std::map<std::string, OrchRun> orch_runs;             // id -> run
+  unsigned long long orch_seq = 0;
   long long last_ms = 0;
   unsigned long long token_seq = 0;
   unsigned long long compute_seq = 0;  // creation order of functions, triggers, runs
@@ -574,6 +701,244 @@ const json* lookup(const json& rec, const std::string& dotted) {
   return cur;
 }
 
+// ---- orchestration runs: lazy simulation -------------------------------------------
+json orch_params_view(const OrchStep& st) {  // encrypted values masked, never the plain text
+  json p = json::object();
+  for (auto& kv : st.params) p[kv.first] = kv.second.encrypted ? json(kMasked) : json(kv.second.value);
+  return p;
+}
+
+json orch_step_json(const OrchStep& st) {
+  json j = {{"id", st.id}, {"type", st.type}};
+  if (!st.name.empty()) j["name"] = st.name;
+  if (!st.next.empty()) j["nextStepId"] = st.next;
+  if (st.type == "compute") {
+    j["functionId"] = st.function_id;
+    if (st.timeout_ms) j["timeoutMs"] = *st.timeout_ms;
+    if (!st.params.empty()) {
+      json p = json::object();
+      for (auto& kv : st.params)
+        p[kv.first] = {{"value", kv.second.encrypted ? kMasked : kv.second.value},
+                       {"encrypted", kv.second.encrypted}};
+      j["encryptedParams"] = p;
+    }
+  } else if (st.type == "decision") {
+    j["cases"] = st.cases;
+    if (!st.default_next.empty()) j["defaultNextStepId"] = st.default_next;
+  } else if (st.type == "delay") {
+    j["delayMs"] = st.delay_ms;
+  }
+  return j;
+}
+
+json orchestration_json(const Orchestration& o, const std::string& workspace, bool with_steps) {
+  json j = {{"id", o.id},
+            {"workspaceSlug", workspace},
+            {"slug", o.slug},
+            {"name", o.name},
+            {"description", o.description},
+            {"version", o.version},
+            {"status", o.status},
+            {"trigger", o.trigger},
+            {"createdAt", iso_time(o.created_ms)},
+            {"updatedAt", iso_time(o.updated_ms)},
+            {"createdBy", o.created_by},
+            {"updatedBy", o.updated_by}};
+  if (with_steps) {
+    j["steps"] = json::array();
+    for (auto& st : o.steps) j["steps"].push_back(orch_step_json(st));
+  }
+  return j;
+}
+
+// A decision condition {"field": dotted path into the context, "operator", "value"}.
+bool decision_matches(const json& cond, const json& ctx) {
+  const json* v = lookup(ctx, cond.value("field", ""));
+  const std::string op = cond.value("operator", "eq");
+  const json want = cond.value("value", json());
+  const bool eq = (v ? *v : json()) == want;
+  if (op == "eq") return eq;
+  if (op == "ne") return !eq;
+  if (!v) return false;
+  int c;
+  if (v->is_number() && want.is_number()) {
+    double a = v->get<double>(), b = want.get<double>();
+    c = a < b ? -1 : (b < a ? 1 : 0);
+  } else if (v->is_string() && want.is_string()) {
+    c = v->get_ref<const std::string&>().compare(want.get_ref<const std::string&>());
+  } else {
+    return false;
+  }
+  if (op == "gt") return c > 0;
+  if (op == "gte") return c >= 0;
+  if (op == "lt") return c < 0;
+  return c <= 0;  // lte
+}
+
+struct StepRunView {
+  std::string step_id, step_type, status;  // running | completed | failed
+  json input, output, error;               // error: null | {code, message}
+  bool compute = false;
+  long long started = 0, completed = -1;   // ms after the run start; -1 = not finished
+};
+
+struct RunView {
+  std::string status, current_step;
+  json step_outputs = json::object();
+  json error;  // null | {code, message, stepId}
+  std::vector<StepRunView> steps;
+  long long completed = -1;  // ms after the run start; -1 = not finished
+};
+
+// Replays the run from its start up to `now` (steady ms), or up to the cancel time.
+RunView simulate_run(const OrchRun& r, long long now) {
+  RunView v;
+  long long limit = now - r.created_steady;
+  if (r.cancel_offset) limit = std::min(limit, *r.cancel_offset);
+  auto find = [&](const std::string& id) -> const OrchStep* {
+    for (auto& st : r.steps)
+      if (st.id == id) return &st;
+    return nullptr;
+  };
+  auto fail = [&](const std::string& step, const std::string& code, const std::string& message,
+                  long long at) {
+    v.status = "failed";
+    v.current_step = step;
+    v.error = {{"code", code}, {"message", message}, {"stepId", step}};
+    v.completed = at;
+    return v;
+  };
+  json steps_ctx = json::object();
+  long long t = 0;
+  const OrchStep* cur = r.steps.empty() ? nullptr : &r.steps.front();
+  int executed = 0;
+  while (cur) {
+    if (++executed > kOrchMaxStepExecutions)
+      return fail(cur->id, "STEP_LIMIT_EXCEEDED", "more than " + std::to_string(kOrchMaxStepExecutions) + " step executions", t);
+    StepRunView sr;
+    sr.step_id = cur->id;
+    sr.step_type = cur->type;
+    sr.started = t;
+    const json ctx = {{"input", r.input}, {"steps", steps_ctx}};
+    std::string next = cur->next;
+    bool in_flight = false;
+    if (cur->type == "compute") {
+      sr.compute = true;
+      sr.input = ctx;
+      sr.input["params"] = orch_params_view(*cur);
+      const long long end = t + r.step_ms;
+      if (end > limit) {
+        in_flight = true;
+      } else {
+        auto b = r.behaviors.find(cur->id);
+        StepBehavior beh = b != r.behaviors.end() ? b->second : StepBehavior{};
+        if (!beh.function_exists) {
+          beh.outcome = RunOutcome::Failure;
+          beh.error_code = "FUNCTION_NOT_FOUND";
+          beh.error_message = "Function not found: " + cur->function_id;
+        }
+        sr.completed = end;
+        if (beh.outcome == RunOutcome::Completed) {
+          sr.status = "completed";
+          sr.output = beh.result ? *beh.result : json{{"input", sr.input}};
+          t = end;
+        } else {
+          sr.status = "failed";
+          sr.error = {{"code", beh.error_code}, {"message", beh.error_message}};
+          v.steps.push_back(sr);
+          return fail(cur->id, beh.error_code, beh.error_message, end);
+        }
+      }
+    } else if (cur->type == "decision") {
+      sr.input = ctx;
+      json matched;
+      next = cur->default_next;
+      for (std::size_t i = 0; i < cur->cases.size(); ++i) {
+        const json& kase = cur->cases[i];
+        if (decision_matches(kase.value("condition", json::object()), ctx)) {
+          matched = i;
+          next = kase.value("nextStepId", "");
+          break;
+        }
+      }
+      sr.status = "completed";
+      sr.completed = t;
+      sr.output = {{"matchedCase", matched}, {"nextStepId", next.empty() ? json() : json(next)}};
+    } else {  // delay
+      sr.input = {{"delayMs", cur->delay_ms}};
+      const long long end = t + cur->delay_ms;
+      if (end > limit) {
+        in_flight = true;
+      } else {
+        sr.status = "completed";
+        sr.completed = end;
+        sr.output = {{"delayedMs", cur->delay_ms}};
+        t = end;
+      }
+    }
+    if (in_flight) {
+      sr.status = "running";
+      v.status = cur->type == "delay" ? "waiting" : "running";
+      v.current_step = cur->id;
+      if (r.cancel_offset) {  // frozen at the cancel time
+        sr.status = "failed";
+        sr.error = {{"code", "RUN_CANCELLED"}, {"message", "Run cancelled"}};
+        sr.completed = *r.cancel_offset;
+        v.status = "cancelled";
+        v.completed = *r.cancel_offset;
+      }
+      v.steps.push_back(sr);
+      return v;
+    }
+    steps_ctx[cur->id] = {{"output", sr.output}};
+    v.step_outputs[cur->id] = sr.output;
+    v.steps.push_back(std::move(sr));
+    if (next.empty()) break;
+    cur = find(next);
+    if (!cur) return fail(next, "STEP_NOT_FOUND", "No step with id " + next, t);
+  }
+  v.status = "completed";
+  v.completed = t;
+  return v;
+}
+
+bool orch_run_terminal(const std::string& status) {
+  return status == "completed" || status == "failed" || status == "cancelled";
+}
+
+json orch_run_json(const OrchRun& r, const RunView& v, const std::string& workspace) {
+  return {{"id", r.id},
+          {"orchestrationId", r.orchestration_id},
+          {"workspaceSlug", workspace},
+          {"status", v.status},
+          {"input", r.input},
+          {"context", json::object()},
+          {"stepOutputs", v.step_outputs},
+          {"currentStepId", v.current_step.empty() ? json() : json(v.current_step)},
+          {"error", v.error},
+          {"startedAt", iso_time(r.created_ms)},
+          {"completedAt", v.completed >= 0 ? json(iso_time(r.created_ms + v.completed)) : json()},
+          {"createdAt", iso_time(r.created_ms)},
+          {"createdBy", r.created_by}};
+}
+
+json step_run_json(const OrchRun& r, const StepRunView& s, std::size_t index) {
+  const bool done = s.completed >= 0;
+  const std::string n = std::to_string(index + 1);
+  return {{"id", r.id + "-step-" + n},
+          {"runId", r.id},
+          {"stepId", s.step_id},
+          {"stepType", s.step_type},
+          {"status", s.status},
+          {"input", s.input},
+          {"output", s.status == "completed" ? s.output : json()},
+          {"error", s.error},
+          {"functionRunId", s.compute ? json(r.id + "-fn-" + n) : json()},
+          {"startedAt", iso_time(r.created_ms + s.started)},
+          {"completedAt", done ? json(iso_time(r.created_ms + s.completed)) : json()},
+          {"durationMs", done ? json(s.completed - s.started) : json()}};
+}
+
 // ============================================================================
 // Filtering and sorting
 // ============================================================================
@@ -680,6 +1045,107 @@ struct SortKey {
 };
 
 // ============================================================================
+// Realtime: CFL v1 filter, subscriptions, streams
+// ============================================================================
+struct CflFilter {
+  std::string path;  // dotted path into the event payload, e.g. data.after.status
+  std::string op = "eq";
+  std::string value;
+};
+
+// "path:value" (equality) or "path:op:value" with op in kCflOperators. A second colon whose
+// left side is not an operator belongs to the value ("data.at:12:30" is equality with
+// "12:30"). nullopt = bad syntax (no colon, empty path or path segment, empty value).
+std::optional<CflFilter> parse_cfl(const std::string& text) {
+  const std::size_t colon = text.find(':');
+  if (colon == std::string::npos) return std::nullopt;
+  CflFilter f;
+  f.path = trim(text.substr(0, colon));
+  std::string rest = text.substr(colon + 1);
+  const std::size_t second = rest.find(':');
+  if (second != std::string::npos && kCflOperators.count(rest.substr(0, second))) {
+    f.op = rest.substr(0, second);
+    rest = rest.substr(second + 1);
+  }
+  f.value = rest;
+  if (f.path.empty() || f.value.empty()) return std::nullopt;
+  for (auto& part : split(f.path, '.'))
+    if (part.empty()) return std::nullopt;
+  return f;
+}
+
+bool cfl_matches(const CflFilter& f, const json& payload) {
+  const json* v = lookup(payload, f.path);
+  if (f.op == "eq") return equals_operand(v, f.value);
+  if (f.op == "ne") return !equals_operand(v, f.value);
+  if (!v) return false;
+  if (f.op == "contains") {
+    if (v->is_string()) return v->get_ref<const std::string&>().find(f.value) != std::string::npos;
+    return v->is_array() && equals_operand(v, f.value);
+  }
+  auto c = compare_operand(*v, f.value);
+  if (!c) return false;
+  if (f.op == "gt") return *c > 0;
+  if (f.op == "gte") return *c >= 0;
+  if (f.op == "lt") return *c < 0;
+  return *c <= 0;  // lte
+}
+
+struct Subscription {
+  std::set<std::string> structures, events;  // empty = all
+  std::optional<CflFilter> filter;
+
+  bool matches(const std::string& type, const std::string& slug, const json& payload) const {
+    if (!structures.empty() && !structures.count(slug)) return false;
+    if (!events.empty() && !events.count(type)) return false;
+    return !filter || cfl_matches(*filter, payload);
+  }
+};
+
+// One open SSE stream. Publishers (holding the state mutex) push ready-made frames into
+// `frames`; the stream's own worker thread waits on `cv` and writes them out, so a slow or
+// silent client never blocks a request handler.
+struct RtStream {
+  Subscription sub;  // fixed when the stream opens
+  std::string workspace;
+  int fd = -1;
+  bool silent = false;
+  int retry_ms = 0, ping_ms = 0;
+  long long deadline = 0;  // steady ms: the server ends the stream here
+
+  std::mutex m;
+  std::condition_variable cv;
+  std::deque<std::string> frames;  // guarded by m
+  bool closing = false;            // guarded by m
+
+  // Used only by the stream's worker thread.
+  bool greeted = false;
+  long long last_write = 0;
+};
+
+// True when the client closed its end (or the socket broke). Never blocks.
+bool peer_gone(int fd) {
+  if (fd < 0) return false;
+  pollfd p{fd, static_cast<short>(POLLIN | POLLRDHUP), 0};
+  if (::poll(&p, 1, 0) <= 0) return false;
+  if (p.revents & (POLLHUP | POLLERR | POLLRDHUP | POLLNVAL)) return true;
+  char b;
+  ssize_t n = ::recv(fd, &b, 1, MSG_PEEK | MSG_DONTWAIT);
+  return n == 0 || (n < 0 && errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR);
+}
+
+// Strict decimal event id; nullopt for anything else.
+std::optional<unsigned long long> parse_event_id(const std::string& s) {
+  if (s.empty() || s.size() > 19) return std::nullopt;
+  unsigned long long v = 0;
+  for (char ch : s) {
+    if (ch < '0' || ch > '9') return std::nullopt;
+    v = v * 10 + static_cast<unsigned long long>(ch - '0');
+  }
+  return v;
+}
+
+// ============================================================================
 // Connection handling.
 // cpp-httplib 0.11.4 gives handlers no access to the connection, and a content
 // provider that fails still lets the status line out. So the emulator runs the
@@ -778,6 +1244,13 @@ class EmuServer : public httplib::Server {
     for (int fd : live_) ::shutdown(fd, SHUT_RDWR);
   }
 
+  // httplib 0.11.4 listens with a backlog of 5: a burst of connects (e.g. many realtime
+  // streams opened at once) then stalls ~1 s in SYN retransmits. listen() again on the
+  // bound socket raises the backlog (Linux).
+  void raise_backlog() {
+    if (svr_sock_ != INVALID_SOCKET) ::listen(svr_sock_, SOMAXCONN);
+  }
+
  private:
   bool process_and_close_socket(socket_t sock) override {
     Connection conn;
@@ -857,6 +1330,42 @@ struct Emulator::Impl {
   ComputeBehavior default_behavior;                       // runs of functions without an override
   std::map<std::string, ComputeBehavior> behavior_for;   // function id -> behaviour
 
+  // ---- realtime ------------------------------------------------------------------
+  // Log, counters and options are guarded by mu; the set of open streams by rt_mu.
+  // Lock order: mu -> rt_mu -> RtStream::m. A stream's worker thread takes only its own m.
+  struct RtEvent {
+    unsigned long long id = 0;
+    std::string type, slug;
+    json payload;
+    std::string frame;  // "id: n\nevent: message\ndata: {...}\n\n"
+  };
+  RealtimeOptions rt_opts;
+  std::deque<RtEvent> rt_log;  // the last kRealtimeLogSize events
+  unsigned long long rt_last_id = 0;
+  int rt_silence = 0;
+  std::size_t rt_accepted = 0;
+  std::vector<std::string> rt_last_event_ids;
+  std::atomic<int> rt_cut{0};
+  std::atomic<bool> rt_stopping{false};
+  mutable std::mutex rt_mu;
+  std::set<std::shared_ptr<RtStream>> rt_streams;
+
+  // Removes a stream from rt_streams when its response object goes away (captured by the
+  // content provider, so it dies with the response whatever path the response took).
+  struct StreamGuard {
+    Impl* impl;
+    std::shared_ptr<RtStream> stream;
+    StreamGuard(Impl* i, std::shared_ptr<RtStream> s) : impl(i), stream(std::move(s)) {}
+    StreamGuard(const StreamGuard&) = delete;
+    StreamGuard& operator=(const StreamGuard&) = delete;
+    ~StreamGuard() {
+      std::lock_guard<std::mutex> lock(impl->rt_mu);
+      impl->rt_streams.erase(stream);
+    }
+  };
+
+  int orch_step_ms = kOrchDefaultStepMs;  // duration of a compute step in new runs
+
   std::unique_ptr<EmuServer> server;
   std::thread thread;
   std::atomic<int> bound_port{0};
@@ -870,6 +1379,7 @@ struct Emulator::Impl {
     std::map<std::string, std::string> params;  // ws, slug, id
     Query query;
     std::string principal;
+    bool dry_run = false;  // handling against a throw-away copy of the state (a fault)
   };
   using Handler = void (Impl::*)(Ctx&);
 
@@ -895,10 +1405,18 @@ struct Emulator::Impl {
 
   // ---- auth ----------------------------------------------------------------
   // Returns the principal name, or sends a 401 and returns "".
-  std::string authenticate(Ctx& c) {
+  // allow_query_token: `access_token=<token>` counts as "Authorization: Bearer <token>"
+  // when that header is absent (realtime: EventSource cannot set headers).
+  std::string authenticate(Ctx& c, bool allow_query_token = false) {
     const auto& h = c.req.headers;
     std::string auth = c.req.get_header_value("Authorization");
     bool has_auth = h.find("Authorization") != h.end();
+    if (!has_auth && allow_query_token) {
+      if (const std::string* t = query_get(c.query, "access_token")) {
+        has_auth = true;
+        auth = "Bearer " + *t;
+      }
+    }
     bool has_key = h.find("x-api-key") != h.end();
     std::string key = c.req.get_header_value("x-api-key");
     std::string failure_code = "INVALID_TOKEN", failure_msg = "Invalid token";
@@ -975,17 +1493,29 @@ struct Emulator::Impl {
       case Op::RunsByTrigger: return &Impl::h_runs_by_trigger;
       case Op::RunsByFunction: return &Impl::h_runs_by_function;
       case Op::JobStatus: return &Impl::h_job_status;
+      case Op::RealtimeEvents: return &Impl::h_realtime;
+      case Op::OrchList: return &Impl::h_orch_list;
+      case Op::OrchCreate: return &Impl::h_orch_create;
+      case Op::OrchGet: return &Impl::h_orch_get;
+      case Op::OrchUpdate: return &Impl::h_orch_update;
+      case Op::OrchDelete: return &Impl::h_orch_delete;
+      case Op::OrchRunStart: return &Impl::h_orch_run_start;
+      case Op::OrchRunList: return &Impl::h_orch_run_list;
+      case Op::OrchRunGet: return &Impl::h_orch_run_get;
+      case Op::OrchRunSteps: return &Impl::h_orch_run_steps;
+      case Op::OrchRunCancel: return &Impl::h_orch_run_cancel;
     }
     return nullptr;
   }
 
-  static bool is_token_path(const httplib::Request& req) {
+  static bool path_is(const httplib::Request& req, Op op) {
     std::vector<std::string> segs = decoded_segments(raw_path_of(req.target));
     std::map<std::string, std::string> ignored;
     for (auto& r : route_table())
-      if (r.op == Op::Token && match_pattern(r.pattern, segs, ignored)) return true;
+      if (r.op == op && match_pattern(r.pattern, segs, ignored)) return true;
     return false;
   }
+  static bool is_token_path(const httplib::Request& req) { return path_is(req, Op::Token); }
 
   // Runs the real handler for `req` against `st`. Caller holds `mu`.
   void route(const httplib::Request& req, httplib::Response& res, const std::string& rid,
@@ -1002,7 +1532,8 @@ struct Emulator::Impl {
         continue;
       }
       Ctx c{req, res, st, rid, std::move(params), parse_form(raw_query_of(req.target)), ""};
-      if (r.op != Op::Token) {
+      c.dry_run = &st != &store;
+      if (r.op != Op::Token && r.op != Op::RealtimeEvents) {
         if (c.params["ws"] != opts.workspace) {
           send_error(res, rid, 404, "workspace not found", "WORKSPACE_NOT_FOUND");
           return;
@@ -1046,6 +1577,34 @@ struct Emulator::Impl {
     auto& slot = c.st.records[slug][r.id];
     slot = std::move(r);
     return slot;
+  }
+
+  // Queues a realtime event for a record mutation (published after the handler, and only
+  // when the handler ran against the real state).
+  static void emit(Ctx& c, const char* type, const Record& r, json data, const char* by_key,
+                   long long ts_ms) {
+    c.st.events.push_back(PendingEvent{type, r.slug, r.id, by_key, c.principal, std::move(data), ts_ms});
+  }
+  static void emit_created(Ctx& c, const Record& r) {
+    emit(c, "record_created", r, r.data, "createdBy", r.created_ms);
+  }
+  static void emit_updated(Ctx& c, const Record& r, json before) {
+    emit(c, "record_updated", r, {{"before", std::move(before)}, {"after", r.data}}, "updatedBy",
+         r.updated_ms);
+  }
+
+  // Soft (archive) or hard delete of one record, with its record_deleted event.
+  void delete_record(Ctx& c, Record& r, bool hard) {
+    if (hard) {
+      emit(c, "record_deleted", r, r.data, "deletedBy", c.st.tick());
+      const std::string slug = r.slug, id = r.id;
+      c.st.records[slug].erase(id);
+    } else {
+      r.archived = true;
+      touch(c, r);
+      r.deleted_ms = r.updated_ms;
+      emit(c, "record_deleted", r, r.data, "deletedBy", r.deleted_ms);
+    }
   }
 
   void touch(Ctx& c, Record& r) {
@@ -1143,6 +1702,7 @@ struct Emulator::Impl {
     auto body = body_object(c);
     if (!body) return;
     Record& r = insert_record(c, c.params["slug"], std::move(*body));
+    emit_created(c, r);
     send_json(c.res, 201, {{"data", to_json(r)}});
   }
 
@@ -1159,8 +1719,10 @@ struct Emulator::Impl {
     if (!r) return;
     auto body = body_object(c);
     if (!body) return;
+    json before = r->data;
     merge_into(r->data, *body);
     touch(c, *r);
+    emit_updated(c, *r, std::move(before));
     send_json(c.res, 200, {{"data", to_json(*r)}});
   }
 
@@ -1168,13 +1730,7 @@ struct Emulator::Impl {
     bool hard = query_flag(c.query, "hard");
     Record* r = visible_record(c, hard);
     if (!r) return;
-    if (hard) {
-      c.st.records[c.params["slug"]].erase(c.params["id"]);
-    } else {
-      r->archived = true;
-      touch(c, *r);
-      r->deleted_ms = r->updated_ms;
-    }
+    delete_record(c, *r, hard);
     send_no_content(c.res);
   }
 
@@ -1188,6 +1744,7 @@ struct Emulator::Impl {
     r->archived = false;
     r->deleted_ms = 0;
     touch(c, *r);
+    emit(c, "record_restored", *r, r->data, "updatedBy", r->updated_ms);
     send_json(c.res, 200, {{"data", to_json(*r)}});
   }
 
@@ -1211,8 +1768,10 @@ struct Emulator::Impl {
         all = f != r->data.end() && *f == it.value();
       }
       if (!all) continue;
+      json before = r->data;
       merge_into(r->data, data);
       touch(c, *r);
+      emit_updated(c, *r, std::move(before));
       send_json(c.res, 200, {{"data", to_json(*r)}, {"meta", {{"created", false}}}});
       return;
     }
@@ -1220,6 +1779,7 @@ struct Emulator::Impl {
     merge_into(merged, match);
     merge_into(merged, data);
     Record& r = insert_record(c, c.params["slug"], std::move(merged));
+    emit_created(c, r);
     send_json(c.res, 201, {{"data", to_json(r)}, {"meta", {{"created", true}}}});
   }
 
@@ -1246,7 +1806,11 @@ struct Emulator::Impl {
       }
     }
     json out = json::array();
-    for (auto& fields : *items) out.push_back(to_json(insert_record(c, c.params["slug"], fields)));
+    for (auto& fields : *items) {
+      Record& r = insert_record(c, c.params["slug"], fields);
+      emit_created(c, r);
+      out.push_back(to_json(r));
+    }
     send_json(c.res, 201, {{"data", out}});
   }
 
@@ -1277,8 +1841,10 @@ struct Emulator::Impl {
     json out = json::array();
     for (auto& item : *items) {
       Record* r = c.st.find(slug, item["id"].get<std::string>());
+      json before = r->data;
       merge_into(r->data, item["data"]);
       touch(c, *r);
+      emit_updated(c, *r, std::move(before));
       out.push_back(to_json(*r));
     }
     send_json(c.res, 200, {{"data", out}});
@@ -1305,13 +1871,7 @@ struct Emulator::Impl {
     for (auto& idv : *ids) {
       Record* r = c.st.find(slug, idv.get<std::string>());
       if (!r || (!hard && r->archived)) continue;
-      if (hard) {
-        c.st.records[slug].erase(r->id);
-      } else {
-        r->archived = true;
-        touch(c, *r);
-        r->deleted_ms = r->updated_ms;
-      }
+      delete_record(c, *r, hard);
       ++deleted;
     }
     send_json(c.res, 200, {{"data", {{"deleted", deleted}}}});
@@ -1927,6 +2487,611 @@ struct Emulator::Impl {
                  {"runId", r.id}}}});
   }
 
+  // ---- orchestrations ---------------------------------------------------------------
+  using Details = json;  // [{"field","message"}]
+
+  static void detail(Details& d, const std::string& field, const std::string& message) {
+    d.push_back({{"field", field}, {"message", message}});
+  }
+
+  static bool is_int_in(const json& j, long long lo, long long hi) {
+    if (j.is_number_unsigned()) {
+      const std::uint64_t v = j.get<std::uint64_t>();
+      return v <= static_cast<std::uint64_t>(hi) && (lo <= 0 || v >= static_cast<std::uint64_t>(lo));
+    }
+    if (j.is_number_integer()) return j.get<std::int64_t>() >= lo && j.get<std::int64_t>() <= hi;
+    return false;
+  }
+
+  // Validates and converts `steps`; every problem goes to `d`. `old` (update) lets a masked
+  // encrypted param sent back unchanged keep its stored value.
+  bool parse_steps(Store& st, const json& arr, const std::vector<OrchStep>* old,
+                   std::vector<OrchStep>& out, Details& d) {
+    const std::size_t before = d.size();
+    if (!arr.is_array() || arr.empty()) {
+      detail(d, "steps", "steps must be a non-empty array");
+      return false;
+    }
+    std::set<std::string> ids;
+    for (std::size_t i = 0; i < arr.size(); ++i) {
+      const json& sj = arr[i];
+      const std::string at = "steps[" + std::to_string(i) + "]";
+      if (!sj.is_object()) {
+        detail(d, at, "each step must be an object");
+        continue;
+      }
+      OrchStep s;
+      auto str = [&](const char* key, std::string& dst, bool required) {
+        auto it = sj.find(key);
+        if (it == sj.end() || it->is_null()) {
+          if (required) detail(d, at + "." + key, std::string(key) + " is required");
+          return;
+        }
+        if (!it->is_string() || (required && it->get_ref<const std::string&>().empty()))
+          detail(d, at + "." + key, std::string(key) + " must be a" + (required ? " non-empty" : "") + " string");
+        else
+          dst = it->get<std::string>();
+      };
+      str("id", s.id, true);
+      str("name", s.name, false);
+      str("type", s.type, true);
+      str("nextStepId", s.next, false);
+      if (!s.id.empty() && !ids.insert(s.id).second) detail(d, at + ".id", "duplicate step id: " + s.id);
+      if (!s.type.empty() && !kOrchStepTypes.count(s.type))
+        detail(d, at + ".type", "unknown step type: " + s.type + " (compute, decision, delay)");
+      if (s.type == "compute") {
+        str("functionId", s.function_id, true);
+        if (!s.function_id.empty() && !st.functions.count(s.function_id))
+          detail(d, at + ".functionId", "functionId must name a compute function: " + s.function_id);
+        auto tm = sj.find("timeoutMs");
+        if (tm != sj.end() && !tm->is_null()) {
+          if (is_int_in(*tm, 1, 86400000)) s.timeout_ms = tm->get<long long>();
+          else detail(d, at + ".timeoutMs", "timeoutMs must be a positive integer");
+        }
+        auto ep = sj.find("encryptedParams");
+        if (ep != sj.end() && !ep->is_null()) {
+          if (!ep->is_object()) {
+            detail(d, at + ".encryptedParams", "encryptedParams must be an object");
+          } else {
+            for (auto it = ep->begin(); it != ep->end(); ++it) {
+              const std::string where = at + ".encryptedParams." + it.key();
+              const json& pv = it.value();
+              auto val = pv.is_object() ? pv.find("value") : pv.end();
+              if (!pv.is_object() || val == pv.end() || !val->is_string()) {
+                detail(d, where, "must be {\"value\": string, \"encrypt\": boolean}");
+                continue;
+              }
+              OrchParam prm;
+              prm.value = val->get<std::string>();
+              auto enc = pv.find("encrypt");
+              if (enc == pv.end()) enc = pv.find("encrypted");
+              if (enc != pv.end() && !enc->is_null()) {
+                if (!enc->is_boolean()) {
+                  detail(d, where + ".encrypt", "encrypt must be a boolean");
+                  continue;
+                }
+                prm.encrypted = enc->get<bool>();
+              }
+              if (prm.encrypted && prm.value == kMasked && old) {  // masked value sent back
+                for (auto& os : *old) {
+                  auto op = os.params.find(it.key());
+                  if (os.id == s.id && op != os.params.end()) prm.value = op->second.value;
+                }
+              }
+              s.params[it.key()] = prm;
+            }
+          }
+        }
+      } else if (s.type == "decision") {
+        str("defaultNextStepId", s.default_next, false);
+        auto cs = sj.find("cases");
+        if (cs == sj.end() || !cs->is_array()) {
+          detail(d, at + ".cases", "cases must be an array");
+        } else {
+          for (std::size_t k = 0; k < cs->size(); ++k) {
+            const json& kase = (*cs)[k];
+            const std::string where = at + ".cases[" + std::to_string(k) + "]";
+            const json* cond = kase.is_object() ? lookup(kase, "condition") : nullptr;
+            const json* field = cond && cond->is_object() ? lookup(*cond, "field") : nullptr;
+            const json* op = cond && cond->is_object() ? lookup(*cond, "operator") : nullptr;
+            const json* next = kase.is_object() ? lookup(kase, "nextStepId") : nullptr;
+            if (!field || !field->is_string() || field->get_ref<const std::string&>().empty())
+              detail(d, where + ".condition.field", "condition.field must be a non-empty string");
+            if (!op || !op->is_string() || !kDecisionOperators.count(op->get<std::string>()))
+              detail(d, where + ".condition.operator", "condition.operator must be one of eq, ne, gt, gte, lt, lte");
+            if (!next || !next->is_string() || next->get_ref<const std::string&>().empty())
+              detail(d, where + ".nextStepId", "nextStepId must be a non-empty string");
+          }
+          s.cases = *cs;
+        }
+      } else if (s.type == "delay") {
+        auto dm = sj.find("delayMs");
+        if (dm == sj.end() || !is_int_in(*dm, 0, 86400000LL * 30))
+          detail(d, at + ".delayMs", "delayMs must be a non-negative integer");
+        else
+          s.delay_ms = dm->get<long long>();
+      }
+      out.push_back(std::move(s));
+    }
+    // Every reference must name a step of this orchestration.
+    for (std::size_t i = 0; i < out.size(); ++i) {
+      const OrchStep& s = out[i];
+      const std::string at = "steps[" + std::to_string(i) + "]";
+      auto check = [&](const std::string& ref, const std::string& field) {
+        if (!ref.empty() && !ids.count(ref)) detail(d, at + "." + field, field + " names no step: " + ref);
+      };
+      check(s.next, "nextStepId");
+      check(s.default_next, "defaultNextStepId");
+      if (s.type == "decision" && s.cases.is_array()) {
+        for (std::size_t k = 0; k < s.cases.size(); ++k) {
+          const json* next = s.cases[k].is_object() ? lookup(s.cases[k], "nextStepId") : nullptr;
+          if (next && next->is_string())
+            check(next->get<std::string>(), "cases[" + std::to_string(k) + "].nextStepId");
+        }
+      }
+    }
+    return d.size() == before;
+  }
+
+  // Applies the orchestration fields present in `body` (all required ones on create).
+  // Sends 400 (with every problem in details) or 409 and returns false on bad input.
+  bool apply_orch_body(Ctx& c, const json& body, Orchestration& o, bool create) {
+    Details d = json::array();
+    auto str = [&](const char* key, std::string& dst, bool required, bool nonempty) {
+      auto it = body.find(key);
+      if (it == body.end() || it->is_null()) {
+        if (required) detail(d, key, std::string(key) + " is required");
+        return;
+      }
+      if (!it->is_string() || (nonempty && it->get_ref<const std::string&>().empty()))
+        detail(d, key, std::string(key) + " must be a" + (nonempty ? " non-empty" : "") + " string");
+      else
+        dst = it->get<std::string>();
+    };
+    Orchestration n = o;
+    str("slug", n.slug, create, true);
+    str("name", n.name, create, true);
+    str("description", n.description, false, false);
+    str("status", n.status, false, true);
+    if (!kOrchStatuses.count(n.status)) detail(d, "status", "status must be one of draft, active, paused");
+    auto tr = body.find("trigger");
+    if (tr == body.end() || tr->is_null()) {
+      if (create) detail(d, "trigger", "trigger is required");
+    } else if (!tr->is_object() || !tr->contains("type") || !(*tr)["type"].is_string() ||
+               !kOrchTriggerTypes.count((*tr)["type"].get<std::string>())) {
+      detail(d, "trigger.type",
+             "trigger must be an object whose type is one of on-demand, event-driven, scheduled, http-trigger");
+    } else {
+      n.trigger = *tr;
+    }
+    auto steps = body.find("steps");
+    if (steps == body.end() || steps->is_null()) {
+      if (create) detail(d, "steps", "steps is required");
+    } else {
+      std::vector<OrchStep> parsed;
+      if (parse_steps(c.st, *steps, &o.steps, parsed, d)) n.steps = std::move(parsed);
+    }
+    if (!d.empty()) {
+      send_error(c.res, c.rid, 400, d[0].value("message", "invalid orchestration"), "VALIDATION_ERROR", d);
+      return false;
+    }
+    for (auto& kv : c.st.orchestrations) {
+      if (kv.first != o.id && kv.second.slug == n.slug) {
+        send_error(c.res, c.rid, 409, "An orchestration with slug '" + n.slug + "' already exists",
+                   "ORCHESTRATION_SLUG_TAKEN");
+        return false;
+      }
+    }
+    o = std::move(n);
+    return true;
+  }
+
+  Orchestration* find_orch(Ctx& c) {
+    auto it = c.st.orchestrations.find(c.params["id"]);
+    if (it != c.st.orchestrations.end()) return &it->second;
+    send_error(c.res, c.rid, 404, "Orchestration not found", "ORCHESTRATION_NOT_FOUND");
+    return nullptr;
+  }
+
+  OrchRun* find_orch_run(Ctx& c) {
+    if (!find_orch(c)) return nullptr;
+    auto it = c.st.orch_runs.find(c.params["runId"]);
+    if (it != c.st.orch_runs.end() && it->second.orchestration_id == c.params["id"]) return &it->second;
+    send_error(c.res, c.rid, 404, "Run not found", "RUN_NOT_FOUND");
+    return nullptr;
+  }
+
+  // page (default 1), pageSize (default 20, clamped to 100); 400 on junk.
+  std::optional<Paging> parse_orch_paging(Ctx& c) {
+    Paging p;
+    p.limit = kOrchDefaultPageSize;
+    if (const std::string* v = query_get(c.query, "page")) {
+      auto n = parse_positive(*v, 1000000000);
+      if (!n) return bad(c, "page", "page must be a positive integer");
+      p.page = *n;
+    }
+    if (const std::string* v = query_get(c.query, "pageSize")) {
+      auto n = parse_positive(*v, kOrchMaxPageSize);
+      if (!n) return bad(c, "pageSize", "pageSize must be a positive integer");
+      p.limit = *n;
+    }
+    return p;
+  }
+
+  static void send_orch_page(Ctx& c, const Paging& p, std::vector<json>& rows) {
+    const std::size_t total = rows.size();
+    const std::size_t skip =
+        (p.page - 1) > total / p.limit ? total : std::min(total, (p.page - 1) * p.limit);
+    const std::size_t end = std::min(total, skip + p.limit);
+    json data = json::array();
+    for (std::size_t i = skip; i < end; ++i) data.push_back(std::move(rows[i]));
+    send_json(c.res, 200,
+              {{"data", data}, {"meta", {{"total", total}, {"page", p.page}, {"pageSize", p.limit}}}});
+  }
+
+  json to_json(const Orchestration& o, bool with_steps = true) const {
+    return orchestration_json(o, opts.workspace, with_steps);
+  }
+  json run_to_json(const OrchRun& r, long long now) const {
+    return orch_run_json(r, simulate_run(r, now), opts.workspace);
+  }
+
+  void h_orch_list(Ctx& c) {
+    auto paging = parse_orch_paging(c);
+    if (!paging) return;
+    const std::string* sort = query_get(c.query, "sort");
+    const std::string* order = query_get(c.query, "order");
+    if (sort && *sort != "createdAt" && *sort != "name") {
+      send_validation_error(c.res, c.rid, "sort", "sort must be createdAt or name");
+      return;
+    }
+    if (order && *order != "asc" && *order != "desc") {
+      send_validation_error(c.res, c.rid, "order", "order must be asc or desc");
+      return;
+    }
+    const bool by_name = sort && *sort == "name";
+    const bool desc = !order || *order == "desc";
+    std::vector<Orchestration*> items;
+    for (auto& kv : c.st.orchestrations) items.push_back(&kv.second);
+    std::sort(items.begin(), items.end(), [&](const Orchestration* a, const Orchestration* b) {
+      if (by_name && a->name != b->name) return desc ? a->name > b->name : a->name < b->name;
+      return desc ? a->seq > b->seq : a->seq < b->seq;
+    });
+    std::vector<json> rows;
+    for (auto* o : items) rows.push_back(to_json(*o, /*with_steps=*/false));
+    send_orch_page(c, *paging, rows);
+  }
+
+  void h_orch_create(Ctx& c) {
+    auto body = body_object(c);
+    if (!body) return;
+    Orchestration o;
+    o.status = "draft";
+    if (!apply_orch_body(c, *body, o, true)) return;
+    o.id = "orch_" + random_hex(20);
+    o.version = 1;
+    o.created_ms = o.updated_ms = c.st.tick();
+    o.created_by = o.updated_by = c.principal;
+    o.seq = ++c.st.orch_seq;
+    auto& slot = c.st.orchestrations[o.id];
+    slot = std::move(o);
+    send_json(c.res, 201, {{"data", to_json(slot)}});
+  }
+
+  void h_orch_get(Ctx& c) {
+    Orchestration* o = find_orch(c);
+    if (o) send_json(c.res, 200, {{"data", to_json(*o)}});
+  }
+
+  void h_orch_update(Ctx& c) {
+    Orchestration* o = find_orch(c);
+    if (!o) return;
+    auto body = body_object(c);
+    if (!body) return;
+    if (!apply_orch_body(c, *body, *o, false)) return;
+    o->version += 1;
+    o->updated_ms = c.st.tick();
+    o->updated_by = c.principal;
+    send_json(c.res, 200, {{"data", to_json(*o)}});
+  }
+
+  void h_orch_delete(Ctx& c) {
+    if (!find_orch(c)) return;
+    const std::string id = c.params["id"];
+    c.st.orchestrations.erase(id);
+    for (auto it = c.st.orch_runs.begin(); it != c.st.orch_runs.end();)
+      it = it->second.orchestration_id == id ? c.st.orch_runs.erase(it) : std::next(it);
+    send_no_content(c.res);
+  }
+
+  // Body {"input": {...}}, {} or empty. The steps and the compute behaviours are captured now.
+  void h_orch_run_start(Ctx& c) {
+    Orchestration* o = find_orch(c);
+    if (!o) return;
+    json input = json::object();
+    if (c.req.body.find_first_not_of(" \t\r\n") != std::string::npos) {
+      auto body = body_object(c);
+      if (!body) return;
+      auto in = body->find("input");
+      if (in != body->end() && !in->is_null()) {
+        if (!in->is_object()) {
+          send_validation_error(c.res, c.rid, "input", "input must be an object");
+          return;
+        }
+        input = *in;
+      }
+    }
+    if (o->status == "paused") {
+      send_error(c.res, c.rid, 409, "Orchestration is paused", "ORCHESTRATION_PAUSED");
+      return;
+    }
+    OrchRun r;
+    r.id = uuid4();
+    r.orchestration_id = o->id;
+    r.created_by = c.principal;
+    r.input = std::move(input);
+    r.steps = o->steps;
+    r.step_ms = std::max(0, orch_step_ms);
+    for (auto& st : r.steps) {
+      if (st.type != "compute") continue;
+      StepBehavior sb;
+      sb.function_exists = c.st.functions.count(st.function_id) > 0;
+      auto b = behavior_for.find(st.function_id);
+      const ComputeBehavior& beh = b != behavior_for.end() ? b->second : default_behavior;
+      sb.outcome = beh.outcome;
+      if (beh.result_json) {
+        auto parsed = parse_json(*beh.result_json);
+        sb.result = parsed ? *parsed : json(*beh.result_json);
+      }
+      if (beh.outcome == RunOutcome::Failure) {
+        sb.error_code = beh.error_code;
+        sb.error_message = beh.error_message;
+      } else if (beh.outcome == RunOutcome::Timeout) {
+        sb.error_code = "TIMEOUT";
+        sb.error_message = "Step timed out";
+      }
+      r.behaviors[st.id] = sb;
+    }
+    r.created_ms = c.st.tick();
+    r.created_steady = steady_ms();
+    r.seq = ++c.st.orch_seq;
+    auto& slot = c.st.orch_runs[r.id];
+    slot = std::move(r);
+    send_json(c.res, 201, {{"data", run_to_json(slot, slot.created_steady)}});
+  }
+
+  void h_orch_run_list(Ctx& c) {
+    Orchestration* o = find_orch(c);
+    if (!o) return;
+    auto paging = parse_orch_paging(c);
+    if (!paging) return;
+    const std::string* status = query_get(c.query, "status");
+    if (status && !kOrchRunStatuses.count(*status)) {
+      send_validation_error(c.res, c.rid, "status",
+                            "status must be one of pending, running, waiting, completed, failed, cancelled");
+      return;
+    }
+    const long long now = steady_ms();
+    std::vector<json> rows;
+    for (OrchRun* r : newest_first(c.st.orch_runs)) {
+      if (r->orchestration_id != o->id) continue;
+      json j = run_to_json(*r, now);
+      if (status && j["status"] != *status) continue;
+      rows.push_back(std::move(j));
+    }
+    send_orch_page(c, *paging, rows);
+  }
+
+  void h_orch_run_get(Ctx& c) {
+    OrchRun* r = find_orch_run(c);
+    if (r) send_json(c.res, 200, {{"data", run_to_json(*r, steady_ms())}});
+  }
+
+  void h_orch_run_steps(Ctx& c) {
+    OrchRun* r = find_orch_run(c);
+    if (!r) return;
+    RunView v = simulate_run(*r, steady_ms());
+    json data = json::array();
+    for (std::size_t i = 0; i < v.steps.size(); ++i) data.push_back(step_run_json(*r, v.steps[i], i));
+    send_json(c.res, 200, {{"data", data}});
+  }
+
+  void h_orch_run_cancel(Ctx& c) {
+    OrchRun* r = find_orch_run(c);
+    if (!r) return;
+    const long long now = steady_ms();
+    const RunView v = simulate_run(*r, now);
+    if (orch_run_terminal(v.status)) {
+      send_error(c.res, c.rid, 409, "Run is already " + v.status, "RUN_NOT_CANCELLABLE");
+      return;
+    }
+    r->cancel_offset = now - r->created_steady;
+    send_json(c.res, 200, {{"data", run_to_json(*r, now)}});
+  }
+
+  // ---- realtime -------------------------------------------------------------------
+  // GET /realtime/workspace/{ws}/events. Caller holds mu (so registering the stream and
+  // copying the replay happen atomically with respect to publishing: no gaps, no dups).
+  void h_realtime(Ctx& c) {
+    c.principal = authenticate(c, /*allow_query_token=*/true);
+    if (c.principal.empty()) return;
+    if (c.params["ws"] != opts.workspace) {
+      send_error(c.res, c.rid, 403,
+                 "Token is not valid for workspace '" + c.params["ws"] + "'", "WORKSPACE_MISMATCH");
+      return;
+    }
+    Subscription sub;
+    if (const std::string* v = query_get(c.query, "structures"))
+      for (auto& slug : split_list(*v)) sub.structures.insert(slug);
+    if (const std::string* v = query_get(c.query, "events")) {
+      for (auto& type : split_list(*v)) {
+        if (!kRealtimeEventTypes.count(type)) {
+          send_validation_error(c.res, c.rid, "events", "unknown event type: " + type);
+          return;
+        }
+        sub.events.insert(type);
+      }
+    }
+    if (const std::string* v = query_get(c.query, "filter")) {
+      sub.filter = parse_cfl(*v);
+      if (!sub.filter) {
+        send_validation_error(c.res, c.rid, "filter",
+                              "filter must be path:value or path:op:value (op: eq, ne, gt, gte, "
+                              "lt, lte, contains)");
+        return;
+      }
+    }
+    const std::string greeting = "retry: " + std::to_string(std::max(0, rt_opts.retry_ms)) +
+                                 "\n: connected to workspace " + opts.workspace + "\n\n";
+    c.res.set_header("Cache-Control", "no-cache");
+    c.res.set_header("X-Accel-Buffering", "no");
+    if (c.dry_run) {  // a faulted request: never a live stream, just the greeting
+      c.res.status = 200;
+      c.res.set_content(greeting, "text/event-stream");
+      return;
+    }
+    const std::string last_id = c.req.get_header_value("Last-Event-ID");
+    auto s = std::make_shared<RtStream>();
+    s->sub = std::move(sub);
+    s->workspace = opts.workspace;
+    s->fd = t_connection ? t_connection->fd : -1;
+    s->retry_ms = std::max(0, rt_opts.retry_ms);
+    s->ping_ms = rt_opts.ping_interval_ms;
+    const long long now = steady_ms();
+    s->deadline = rt_opts.max_connection_ms > 0 ? now + rt_opts.max_connection_ms
+                                                : now + 100LL * 365 * 24 * 3600 * 1000;
+    s->last_write = now;
+    if (rt_silence > 0) {
+      --rt_silence;
+      s->silent = true;
+    }
+    if (auto after = parse_event_id(last_id)) {
+      for (auto& e : rt_log)
+        if (e.id > *after && s->sub.matches(e.type, e.slug, e.payload)) s->frames.push_back(e.frame);
+    }
+    ++rt_accepted;
+    rt_last_event_ids.push_back(last_id);
+    {
+      std::lock_guard<std::mutex> lock(rt_mu);
+      rt_streams.insert(s);
+    }
+    auto guard = std::make_shared<StreamGuard>(this, s);
+    c.res.status = 200;
+    // Last: nothing below may throw once the stream is registered.
+    c.res.set_chunked_content_provider(
+        "text/event-stream", [this, s, guard, greeting](std::size_t, httplib::DataSink& sink) {
+          return pump(*s, sink, greeting);
+        });
+  }
+
+  // One step of a stream, called again and again by httplib on the stream's worker thread
+  // until it calls sink.done() (clean end) or returns false (connection closed).
+  bool pump(RtStream& s, httplib::DataSink& sink, const std::string& greeting) {
+    auto write = [&](const std::string& text) {
+      s.last_write = steady_ms();
+      return sink.write(text.data(), text.size());
+    };
+    const auto slice = std::chrono::milliseconds(kStreamPollSliceMs);
+    if (s.silent) {
+      bool closing;
+      {
+        std::unique_lock<std::mutex> lock(s.m);
+        s.cv.wait_for(lock, slice, [&] { return s.closing || rt_stopping.load(); });
+        closing = s.closing || rt_stopping;
+      }
+      if (closing) {
+        sink.done();
+        return true;
+      }
+      return !peer_gone(s.fd);
+    }
+    if (!s.greeted) {
+      s.greeted = true;
+      return write(greeting);
+    }
+    long long now = steady_ms();
+    long long wake = std::min(s.deadline, now + kStreamPollSliceMs);
+    if (s.ping_ms > 0) wake = std::min(wake, s.last_write + s.ping_ms);
+    std::string frame;
+    bool closing = false;
+    {
+      std::unique_lock<std::mutex> lock(s.m);
+      s.cv.wait_for(lock, std::chrono::milliseconds(std::max(0LL, wake - now)),
+                    [&] { return s.closing || rt_stopping.load() || !s.frames.empty(); });
+      closing = s.closing || rt_stopping;
+      if (!closing && !s.frames.empty()) {
+        frame = std::move(s.frames.front());
+        s.frames.pop_front();
+      }
+    }
+    if (closing) {
+      sink.done();
+      return true;
+    }
+    if (!frame.empty()) {
+      int n = rt_cut.load();
+      while (n > 0 && !rt_cut.compare_exchange_weak(n, n - 1)) {
+      }
+      if (n > 0) {  // cut inside the JSON, then drop the connection
+        const std::size_t data_at = frame.find("data: ") + 6;
+        const std::size_t json_len = frame.size() - data_at - 2;
+        write(frame.substr(0, data_at + json_len / 2));
+        return false;
+      }
+      return write(frame);
+    }
+    now = steady_ms();
+    if (now >= s.deadline) {
+      sink.done();
+      return true;
+    }
+    if (s.ping_ms > 0 && now - s.last_write >= s.ping_ms) return write(": ping\n\n");
+    return !peer_gone(s.fd);
+  }
+
+  // Turns the store's pending record mutations into numbered events: log + open streams.
+  // Caller holds mu.
+  void publish_pending() {
+    if (store.events.empty()) return;
+    std::vector<PendingEvent> pending;
+    pending.swap(store.events);
+    for (auto& pe : pending) {
+      RtEvent e;
+      e.id = ++rt_last_id;
+      e.type = pe.type;
+      e.slug = pe.slug;
+      e.payload = {{"event", pe.type},
+                   {"workspaceSlug", opts.workspace},
+                   {"recordSlug", pe.slug},
+                   {"recordId", pe.record_id},
+                   {"data", std::move(pe.data)},
+                   {"timestamp", iso_time(pe.ts_ms)},
+                   {pe.by_key, pe.by}};
+      e.frame = "id: " + std::to_string(e.id) + "\nevent: message\ndata: " + dump(e.payload) + "\n\n";
+      {
+        std::lock_guard<std::mutex> lock(rt_mu);
+        for (auto& st : rt_streams) {
+          if (!st->sub.matches(e.type, e.slug, e.payload)) continue;
+          std::lock_guard<std::mutex> slock(st->m);
+          st->frames.push_back(e.frame);
+          st->cv.notify_one();
+        }
+      }
+      rt_log.push_back(std::move(e));
+      if (rt_log.size() > kRealtimeLogSize) rt_log.pop_front();
+    }
+  }
+
+  // Ends every open stream (cleanly); wakes them at once.
+  void close_streams() {
+    std::lock_guard<std::mutex> lock(rt_mu);
+    for (auto& st : rt_streams) {
+      std::lock_guard<std::mutex> slock(st->m);
+      st->closing = true;
+      st->cv.notify_one();
+    }
+  }
+
   // ---- request entry point ---------------------------------------------------
   static void reset_response(httplib::Response& res, const std::string& rid) {
     res.status = 200;
@@ -1952,7 +3117,10 @@ struct Emulator::Impl {
     const bool needs_real = !fault || fault->apply_after_handling ||
                             fault->kind == FaultKind::Truncate ||
                             fault->kind == FaultKind::ResetMidBody;
-    if (needs_real) run_route(req, res, rid, /*dry_run=*/fault && !fault->apply_after_handling);
+    // A faulted realtime request never opens a live stream (even apply_after_handling).
+    const bool dry_run =
+        fault && (!fault->apply_after_handling || path_is(req, Op::RealtimeEvents));
+    if (needs_real) run_route(req, res, rid, dry_run);
     if (fault) apply_fault(*fault, res, rid);
   }
 
@@ -1969,6 +3137,13 @@ struct Emulator::Impl {
     } catch (const std::exception& e) {
       reset_response(res, rid);
       send_error(res, rid, 500, std::string("emulator error: ") + e.what(), "INTERNAL");
+    }
+    if (dry_run) return;
+    try {
+      publish_pending();
+    } catch (const std::exception& e) {
+      std::cerr << "centrali-emulator: realtime publish failed: " << e.what() << "\n";
+      store.events.clear();
     }
   }
 
@@ -2015,7 +3190,7 @@ struct Emulator::Impl {
         send_json(res, f.status,
                   {{"error", "Injected"},
                    {"message", "injected fault"},
-                   {"code", "INJECTED"},
+                   {"code", f.code.empty() ? "INJECTED" : f.code},
                    {"requestId", rid}});
         if (!f.retry_after.empty()) res.set_header("Retry-After", f.retry_after);
         break;
@@ -2097,7 +3272,8 @@ struct Emulator::Impl {
   void start() {
     if (server) return;
     auto svr = std::make_unique<EmuServer>();
-    svr->new_task_queue = [] { return new httplib::ThreadPool(16); };
+    svr->new_task_queue = [] { return new httplib::ThreadPool(kThreadPoolSize); };
+    rt_stopping = false;
     svr->set_tcp_nodelay(true);
     svr->set_keep_alive_max_count(1000000);
     svr->set_keep_alive_timeout(60);
@@ -2144,6 +3320,7 @@ struct Emulator::Impl {
     if (port <= 0)
       throw std::runtime_error("centrali-emulator: cannot bind " + opts.host + ":" +
                                std::to_string(opts.port));
+    svr->raise_backlog();
     bound_port = port;
     listen_done = false;
     EmuServer* raw = svr.get();
@@ -2163,6 +3340,8 @@ struct Emulator::Impl {
 
   void stop() {
     if (!server) return;
+    rt_stopping = true;  // every stream ends at its next wake-up ...
+    close_streams();     // ... which is now
     server->stop();
     // Idle keep-alive connections would otherwise keep the worker threads (and so the
     // join below) busy for up to the keep-alive timeout.
@@ -2242,6 +3421,38 @@ void Emulator::set_compute_behavior_for(const std::string& function_id, ComputeB
 std::size_t Emulator::job_count() const {
   std::lock_guard<std::mutex> lock(impl_->mu);
   return static_cast<std::size_t>(impl_->store.job_seq);
+}
+
+void Emulator::set_orchestration_step_ms(int ms) {
+  std::lock_guard<std::mutex> lock(impl_->mu);
+  impl_->orch_step_ms = std::max(0, ms);
+}
+std::size_t Emulator::orchestration_run_count() const {
+  std::lock_guard<std::mutex> lock(impl_->mu);
+  return impl_->store.orch_runs.size();
+}
+
+void Emulator::set_realtime_options(RealtimeOptions o) {
+  std::lock_guard<std::mutex> lock(impl_->mu);
+  impl_->rt_opts = o;
+}
+void Emulator::cut_next_events(int count) { impl_->rt_cut = std::max(0, count); }
+void Emulator::silence_next_streams(int count) {
+  std::lock_guard<std::mutex> lock(impl_->mu);
+  impl_->rt_silence = std::max(0, count);
+}
+void Emulator::close_all_streams() { impl_->close_streams(); }
+std::size_t Emulator::open_streams() const {
+  std::lock_guard<std::mutex> lock(impl_->rt_mu);
+  return impl_->rt_streams.size();
+}
+std::size_t Emulator::stream_connections() const {
+  std::lock_guard<std::mutex> lock(impl_->mu);
+  return impl_->rt_accepted;
+}
+std::vector<std::string> Emulator::stream_last_event_ids() const {
+  std::lock_guard<std::mutex> lock(impl_->mu);
+  return impl_->rt_last_event_ids;
 }
 
 }  // namespace centrali_emulator

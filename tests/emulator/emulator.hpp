@@ -1,6 +1,7 @@
 // Centrali emulator: an in-memory HTTP server speaking (a subset of) the Centrali
 // data API (records, compute functions, function triggers, function runs and jobs)
-// and token endpoint, with fault injection, for SDK tests over real HTTP.
+// and token endpoint, realtime SSE streams and orchestrations, with fault injection, for SDK
+// tests over real HTTP.
 //
 // httplib.h and nlohmann/json.hpp are deliberately not included here (pimpl; JSON
 // values cross this interface as text) so test translation units that include this
@@ -52,6 +53,9 @@ struct Fault {
   // the response.  false: no state change happens (kinds that need the real body, i.e.
   // Truncate and ResetMidBody, compute it on a throw-away copy of the state).
   bool apply_after_handling = false;
+  // Status: the JSON "code" when non-empty (default "INJECTED"), e.g. TOKEN_EXPIRED or
+  // RATE_LIMIT_EXCEEDED. Last member, so positional aggregate initialisers stay valid.
+  std::string code;
 };
 
 struct SeenRequest {
@@ -86,6 +90,14 @@ struct ComputeBehavior {
   std::string error_message = "function failed";  // Failure only
 };
 
+// ---- realtime (Server-Sent Events) ----------------------------------------------------
+// Captured by each stream when it opens: changing them affects later streams only.
+struct RealtimeOptions {
+  int retry_ms = 3000;            // the `retry:` line sent first on every stream
+  int ping_interval_ms = 15000;   // ": ping" after this long without a write (<= 0: never)
+  int max_connection_ms = 3600000;  // the server ends a stream after this, like Centrali's 1 h limit
+};
+
 class Emulator {
  public:
   explicit Emulator(Options = {});
@@ -115,6 +127,27 @@ class Emulator {
   void set_compute_behavior(ComputeBehavior b);  // default for every run
   void set_compute_behavior_for(const std::string& function_id, ComputeBehavior b);  // per function
   std::size_t job_count() const;  // jobs ever created (one per accepted trigger execute)
+
+  // Realtime: GET /realtime/workspace/{ws}/events. Every record mutation is an event
+  // (ids from one emulator-wide counter starting at 1; the last 10,000 are kept for
+  // Last-Event-ID replay).
+  void set_realtime_options(RealtimeOptions o);
+  // Each of the next `count` event frames written to any stream is written only halfway
+  // (cut inside the JSON), then that connection is closed. The event stays in the log.
+  void cut_next_events(int count);
+  // The next `count` accepted streams send nothing at all (no retry line, comment, pings or
+  // events) until the client goes away (or close_all_streams()/stop()).
+  void silence_next_streams(int count);
+  void close_all_streams();  // ends every open stream cleanly (terminating chunk)
+  std::size_t open_streams() const;        // streams open now
+  std::size_t stream_connections() const;  // streams ever accepted (200 responses)
+  // The Last-Event-ID header of every accepted stream, in order ("" when absent).
+  std::vector<std::string> stream_last_event_ids() const;
+
+  // Orchestrations (/orchestration/ws/{ws}/api/v1/orchestrations, and the docs' older
+  // /orchestration/api/v1/workspaces/{ws}/orchestrations). Runs advance lazily with time.
+  void set_orchestration_step_ms(int ms);          // duration of a compute step in new runs (default 20)
+  std::size_t orchestration_run_count() const;    // runs that exist now (deleted orchestrations' runs go too)
 
  private:
   struct Impl;

@@ -2,7 +2,7 @@
 //
 //   centrali-emulator [--host 127.0.0.1] [--port 8080|0] [--workspace acme] [--token T]
 //                     [--publishable-key PK] [--client-id ID] [--client-secret S]
-//                     [--token-ttl SECONDS] [--port-file PATH]
+//                     [--token-ttl SECONDS] [--port-file PATH] [--retry-ms MS] [--ping-ms MS]
 //
 // Prints exactly one line "centrali-emulator listening on http://HOST:PORT" once accepting,
 // and exits cleanly (status 0) on SIGINT/SIGTERM.
@@ -23,7 +23,8 @@ namespace {
 void usage(const char* argv0) {
   std::cerr << "usage: " << argv0
             << " [--host H] [--port N] [--workspace WS] [--token T] [--publishable-key PK]\n"
-               "       [--client-id ID] [--client-secret S] [--token-ttl SECONDS] [--port-file PATH]\n";
+               "       [--client-id ID] [--client-secret S] [--token-ttl SECONDS] [--port-file PATH]\n"
+               "       [--retry-ms MS] [--ping-ms MS]   (realtime: retry line, ping interval)\n";
 }
 
 bool parse_int(const std::string& s, int& out) {
@@ -36,7 +37,8 @@ bool parse_int(const std::string& s, int& out) {
 }
 
 // Accepts "--flag value" and "--flag=value". Returns false on bad usage.
-bool parse_args(int argc, char** argv, centrali_emulator::Options& o, std::string& port_file) {
+bool parse_args(int argc, char** argv, centrali_emulator::Options& o,
+                centrali_emulator::RealtimeOptions& rt, std::string& port_file) {
   for (int i = 1; i < argc; ++i) {
     std::string flag = argv[i], value;
     if (flag == "-h" || flag == "--help") return false;
@@ -59,6 +61,8 @@ bool parse_args(int argc, char** argv, centrali_emulator::Options& o, std::strin
     else if (flag == "--client-secret") o.client_secret = value;
     else if (flag == "--token-ttl") { if (!parse_int(value, o.token_ttl_seconds)) return false; }
     else if (flag == "--port-file") port_file = value;
+    else if (flag == "--retry-ms") { if (!parse_int(value, rt.retry_ms)) return false; }
+    else if (flag == "--ping-ms") { if (!parse_int(value, rt.ping_interval_ms)) return false; }
     else {
       std::cerr << "unknown flag " << flag << "\n";
       return false;
@@ -80,8 +84,9 @@ bool write_port_file(const std::string& path, int port) {
 
 int main(int argc, char** argv) {
   centrali_emulator::Options opts;
+  centrali_emulator::RealtimeOptions rt;
   std::string port_file;
-  if (!parse_args(argc, argv, opts, port_file)) {
+  if (!parse_args(argc, argv, opts, rt, port_file)) {
     usage(argv[0]);
     return 2;
   }
@@ -96,6 +101,7 @@ int main(int argc, char** argv) {
 
   try {
     centrali_emulator::Emulator emu(opts);
+    emu.set_realtime_options(rt);
     emu.start();
     if (!port_file.empty() && !write_port_file(port_file, emu.port())) {
       std::cerr << "centrali-emulator: cannot write port file " << port_file << "\n";

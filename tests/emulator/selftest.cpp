@@ -4,9 +4,11 @@
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <signal.h>
+#include <poll.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <atomic>
 #include <cerrno>
 #include <chrono>
 #include <cstdio>
@@ -15,6 +17,7 @@
 #include <sstream>
 #include <string>
 #include <thread>
+#include <vector>
 
 #include <httplib.h>
 #include <nlohmann/json.hpp>
@@ -694,12 +697,12 @@ void test_functions(Emulator& emu, httplib::Client& cli) {
   CHECK_EQ(call(cli, "POST", F + "/test", "{").status, 400);
 
   // Faults apply to compute routes too; a faulted (not after-handling) create changes nothing.
-  emu.inject({FaultKind::Status, "POST", "/compute-functions", 503, "1", 0, 1, false});
+  emu.inject({FaultKind::Status, "POST", "/compute-functions", 503, "1", 0, 1, false, ""});
   r = call(cli, "POST", F, R"({"name":"faulted","code":"x"})");
   CHECK_EQ(r.status, 503);
   CHECK_EQ(r.header("Retry-After"), std::string("1"));
   CHECK_EQ(call(cli, "POST", F, R"({"name":"faulted","code":"x"})").status, 201);  // not taken
-  emu.inject({FaultKind::Status, "POST", "/compute-functions", 500, "", 0, 1, true});
+  emu.inject({FaultKind::Status, "POST", "/compute-functions", 500, "", 0, 1, true, ""});
   CHECK_EQ(call(cli, "POST", F, R"({"name":"after","code":"x"})").status, 500);
   CHECK_EQ(call(cli, "POST", F, R"({"name":"after","code":"x"})").code(),
            std::string("FUNCTION_NAME_TAKEN"));  // the write happened
@@ -863,9 +866,9 @@ void test_triggers(Emulator& emu, httplib::Client& cli) {
   CHECK_EQ(emu.job_count(), jobs + 6);
 
   // A faulted execute (no after-handling) creates no job, even for body-needing kinds.
-  emu.inject({FaultKind::Truncate, "POST", "/execute", 500, "", 0, 1, false});
+  emu.inject({FaultKind::Truncate, "POST", "/execute", 500, "", 0, 1, false, ""});
   CHECK_EQ(call(cli, "POST", T + "/" + t1 + "/execute", "{}").j, json());
-  emu.inject({FaultKind::Status, "POST", "/execute", 502, "", 0, 1, false});
+  emu.inject({FaultKind::Status, "POST", "/execute", 502, "", 0, 1, false, ""});
   CHECK_EQ(call(cli, "POST", T + "/" + t1 + "/execute", "{}").status, 502);
   CHECK_EQ(emu.job_count(), jobs + 6);
 
@@ -1090,7 +1093,7 @@ void test_runs(Emulator& emu, httplib::Client& cli) {
   CHECK_EQ(call(cli, "GET", U + "/trigger").code(), std::string("RUN_NOT_FOUND"));
 
   // Injected faults on run reads.
-  emu.inject({FaultKind::Status, "GET", "/function-runs/jobs/", 429, "3", 0, 1, false});
+  emu.inject({FaultKind::Status, "GET", "/function-runs/jobs/", 429, "3", 0, 1, false, ""});
   r = call(cli, "GET", U + "/jobs/" + job);
   CHECK_EQ(r.status, 429);
   CHECK_EQ(r.header("Retry-After"), std::string("3"));
@@ -1103,7 +1106,7 @@ void test_faults(Emulator& emu, httplib::Client& cli) {
   const int port = emu.port();
   // Status + Retry-After, on the token endpoint, counted as a token request.
   std::size_t tokens = emu.token_requests();
-  emu.inject({FaultKind::Status, "POST", "/oidc/token", 503, "2", 0, 1, false});
+  emu.inject({FaultKind::Status, "POST", "/oidc/token", 503, "2", 0, 1, false, ""});
   Resp r = call(cli, "POST", "/oidc/token",
                 "grant_type=client_credentials&client_id=ci_test&client_secret=sk_test", {},
                 "application/x-www-form-urlencoded");
@@ -1118,45 +1121,45 @@ void test_faults(Emulator& emu, httplib::Client& cli) {
                 "application/x-www-form-urlencoded").status, 200);  // used up
 
   // Matching: method filter, path filter, times, FIFO.
-  emu.inject({FaultKind::Status, "DELETE", "", 500, "", 0, 1, false});
-  emu.inject({FaultKind::Status, "", "/faulty", 429, "", 0, 2, false});
-  emu.inject({FaultKind::Status, "", "/faulty", 418, "", 0, 1, false});
+  emu.inject({FaultKind::Status, "DELETE", "", 500, "", 0, 1, false, ""});
+  emu.inject({FaultKind::Status, "", "/faulty", 429, "", 0, 2, false, ""});
+  emu.inject({FaultKind::Status, "", "/faulty", 418, "", 0, 1, false, ""});
   CHECK_EQ(call(cli, "GET", R + "ok").status, 200);
   CHECK_EQ(call(cli, "GET", R + "faulty").status, 429);
   CHECK_EQ(call(cli, "GET", R + "faulty").status, 429);
   CHECK_EQ(call(cli, "GET", R + "faulty").status, 418);
   CHECK_EQ(call(cli, "GET", R + "faulty").status, 200);
   CHECK_EQ(call(cli, "DELETE", R + "x/y").status, 500);
-  emu.inject({FaultKind::Status, "", "", 500, "", 0, 5, false});
+  emu.inject({FaultKind::Status, "", "", 500, "", 0, 5, false, ""});
   emu.clear_faults();
   CHECK_EQ(call(cli, "GET", R + "ok").status, 200);
 
   // Status with apply_after_handling: the write happened once although the client saw 500.
-  emu.inject({FaultKind::Status, "POST", "/records/slug/payments", 500, "", 0, 1, true});
+  emu.inject({FaultKind::Status, "POST", "/records/slug/payments", 500, "", 0, 1, true, ""});
   r = call(cli, "POST", R + "payments", R"({"amount":5})");
   CHECK_EQ(r.status, 500);
   CHECK_EQ(emu.record_count("payments"), std::size_t(1));
-  emu.inject({FaultKind::Status, "POST", "/records/slug/payments", 500, "", 0, 1, false});
+  emu.inject({FaultKind::Status, "POST", "/records/slug/payments", 500, "", 0, 1, false, ""});
   CHECK_EQ(call(cli, "POST", R + "payments", R"({"amount":6})").status, 500);
   CHECK_EQ(emu.record_count("payments"), std::size_t(1));
 
   // Reset: zero response bytes, connection reset.
-  emu.inject({FaultKind::Reset, "", "/records/slug/resets", 500, "", 0, 1, false});
+  emu.inject({FaultKind::Reset, "", "/records/slug/resets", 500, "", 0, 1, false, ""});
   Raw raw = raw_exchange(port, raw_get(R + "resets"));
   CHECK(raw.bytes.empty());
   CHECK(raw.reset);
   std::printf("   reset: %zu bytes, reset=%d eof=%d\n", raw.bytes.size(), raw.reset, raw.eof);
-  emu.inject({FaultKind::Reset, "POST", "/records/slug/resets", 500, "", 0, 1, true});
+  emu.inject({FaultKind::Reset, "POST", "/records/slug/resets", 500, "", 0, 1, true, ""});
   raw = raw_exchange(port, raw_post(R + "resets", R"({"a":1})"));
   CHECK(raw.bytes.empty());
   CHECK_EQ(emu.record_count("resets"), std::size_t(1));  // happened despite the reset
-  emu.inject({FaultKind::Reset, "", "/records/slug/resets", 500, "", 0, 1, false});
+  emu.inject({FaultKind::Reset, "", "/records/slug/resets", 500, "", 0, 1, false, ""});
   r = call(cli, "GET", R + "resets");  // the keep-alive client sees a transport error
   CHECK_EQ(r.status, -1);
   CHECK_EQ(call(cli, "GET", R + "resets").status, 200);  // and recovers on a new connection
 
   // ResetMidBody: full Content-Length announced, about half delivered.
-  emu.inject({FaultKind::ResetMidBody, "GET", "/records/slug/resets", 500, "", 0, 1, false});
+  emu.inject({FaultKind::ResetMidBody, "GET", "/records/slug/resets", 500, "", 0, 1, false, ""});
   raw = raw_exchange(port, raw_get(R + "resets"));
   CHECK(raw.bytes.rfind("HTTP/1.1 200", 0) == 0);
   std::size_t cl = content_length_of(raw.bytes), got = body_of(raw.bytes).size();
@@ -1165,7 +1168,7 @@ void test_faults(Emulator& emu, httplib::Client& cli) {
   CHECK_EQ(call(cli, "GET", R + "resets").status, 200);
 
   // Delay.
-  emu.inject({FaultKind::Delay, "GET", "", 500, "", 300, 1, false});
+  emu.inject({FaultKind::Delay, "GET", "", 500, "", 300, 1, false, ""});
   auto t0 = std::chrono::steady_clock::now();
   CHECK_EQ(call(cli, "GET", R + "ok").status, 200);
   auto waited = std::chrono::duration_cast<std::chrono::milliseconds>(
@@ -1173,33 +1176,33 @@ void test_faults(Emulator& emu, httplib::Client& cli) {
   CHECK(waited >= 300);
 
   // Truncate: half of the real JSON, consistent Content-Length; no state change by default.
-  emu.inject({FaultKind::Truncate, "POST", "/records/slug/trunc", 500, "", 0, 1, false});
+  emu.inject({FaultKind::Truncate, "POST", "/records/slug/trunc", 500, "", 0, 1, false, ""});
   raw = raw_exchange(port, raw_post(R + "trunc", R"({"a":"bcdefghijklmnopqrstuvwxyz"})"));
   std::string tb = body_of(raw.bytes);
   CHECK_EQ(content_length_of(raw.bytes), tb.size());
   CHECK(tb.rfind("{\"data\":{", 0) == 0);
   CHECK(json::parse(tb, nullptr, false).is_discarded());
   CHECK_EQ(emu.record_count("trunc"), std::size_t(0));
-  emu.inject({FaultKind::Truncate, "POST", "/records/slug/trunc", 500, "", 0, 1, true});
+  emu.inject({FaultKind::Truncate, "POST", "/records/slug/trunc", 500, "", 0, 1, true, ""});
   r = call(cli, "POST", R + "trunc", R"({"a":1})");
   CHECK_EQ(r.status, 200);
   CHECK(r.j.is_null());
   CHECK_EQ(emu.record_count("trunc"), std::size_t(1));
 
   // NonJson / Html.
-  emu.inject({FaultKind::NonJson, "", "", 502, "", 0, 1, false});
+  emu.inject({FaultKind::NonJson, "", "", 502, "", 0, 1, false, ""});
   r = call(cli, "GET", R + "ok");
   CHECK_EQ(r.status, 502);
   CHECK_EQ(r.body, std::string("not json at all"));
   CHECK(r.header("Content-Type").find("text/plain") == 0);
-  emu.inject({FaultKind::Html, "", "", 502, "", 0, 1, false});
+  emu.inject({FaultKind::Html, "", "", 502, "", 0, 1, false, ""});
   r = call(cli, "GET", R + "ok");
   CHECK_EQ(r.status, 502);
   CHECK(r.body.find("<title>502 Bad Gateway</title>") != std::string::npos);
   CHECK(r.header("Content-Type").find("text/html") == 0);
 
   // EmptyOk: 200 with Content-Length: 0.
-  emu.inject({FaultKind::EmptyOk, "GET", "", 500, "", 0, 1, false});
+  emu.inject({FaultKind::EmptyOk, "GET", "", 500, "", 0, 1, false, ""});
   raw = raw_exchange(port, raw_get(R + "ok"));
   CHECK(raw.bytes.rfind("HTTP/1.1 200", 0) == 0);
   CHECK(raw.bytes.find("Content-Length: 0\r\n") != std::string::npos);
@@ -1207,13 +1210,13 @@ void test_faults(Emulator& emu, httplib::Client& cli) {
   CHECK(body_of(raw.bytes).empty());
 
   // MalformedShape.
-  emu.inject({FaultKind::MalformedShape, "GET", "", 500, "", 0, 1, false});
+  emu.inject({FaultKind::MalformedShape, "GET", "", 500, "", 0, 1, false, ""});
   r = call(cli, "GET", R + "ok/123");
   CHECK_EQ(r.status, 200);
   CHECK(r.j["data"].is_string() && r.j["meta"].is_array());
 
   // HugeBody: ~64 MiB of valid JSON.
-  emu.inject({FaultKind::HugeBody, "GET", "", 500, "", 0, 1, false});
+  emu.inject({FaultKind::HugeBody, "GET", "", 500, "", 0, 1, false, ""});
   t0 = std::chrono::steady_clock::now();
   auto res = cli.Get(R + "ok", kUser);
   CHECK(res && res->status == 200);
@@ -1230,6 +1233,1000 @@ void test_faults(Emulator& emu, httplib::Client& cli) {
   // Every request, faulted or not, was recorded.
   auto reqs = emu.requests();
   CHECK(!reqs.empty() && reqs.back().method == "GET");
+}
+
+// ---------------------------------------------------------------------------
+// Realtime (SSE). A raw-socket client: the exact bytes matter (partial frames, EOF, the
+// terminating chunk), and reads must never block the test for long.
+struct SseEvent {
+  std::string id, event, data;
+  json j;
+};
+
+class SseClient {
+ public:
+  SseClient(int port, const std::string& target,
+            const std::vector<std::string>& headers = {"Authorization: Bearer test-token"}) {
+    fd_ = socket(AF_INET, SOCK_STREAM, 0);
+    sockaddr_in addr{};
+    addr.sin_family = AF_INET;
+    addr.sin_port = htons(static_cast<uint16_t>(port));
+    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    if (connect(fd_, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0) {
+      closed_ = true;
+      return;
+    }
+    std::string req = "GET " + target + " HTTP/1.1\r\nHost: 127.0.0.1\r\nAccept: text/event-stream\r\n";
+    for (auto& h : headers) req += h + "\r\n";
+    req += "\r\n";
+    (void)!send(fd_, req.data(), req.size(), MSG_NOSIGNAL);
+  }
+  ~SseClient() { close_now(); }
+  SseClient(const SseClient&) = delete;
+  SseClient& operator=(const SseClient&) = delete;
+
+  void close_now() {
+    if (fd_ >= 0) ::close(fd_);
+    fd_ = -1;
+    closed_ = true;
+  }
+
+  // Reads what arrives within timeout_ms (returns early on EOF).
+  void pump(int timeout_ms) {
+    if (fd_ < 0 || eof_) return;
+    pollfd p{fd_, POLLIN, 0};
+    if (poll(&p, 1, timeout_ms) <= 0) return;
+    char buf[65536];
+    ssize_t n = recv(fd_, buf, sizeof buf, 0);
+    if (n > 0) raw_.append(buf, static_cast<std::size_t>(n));
+    if (n == 0) eof_ = true;
+    if (n < 0 && errno != EINTR && errno != EAGAIN) eof_ = true;
+  }
+
+  template <typename Pred>
+  bool wait_for(Pred pred, int timeout_ms = 3000) {
+    auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(timeout_ms);
+    while (!pred()) {
+      if (eof_ || std::chrono::steady_clock::now() >= deadline) return pred();
+      pump(20);
+    }
+    return true;
+  }
+  bool wait_events(std::size_t n, int timeout_ms = 3000) {
+    return wait_for([&] { return events().size() >= n; }, timeout_ms);
+  }
+  bool wait_body(const std::string& needle, int timeout_ms = 3000) {
+    return wait_for([&] { return body().find(needle) != std::string::npos; }, timeout_ms);
+  }
+  bool wait_eof(int timeout_ms = 3000) { return wait_for([&] { return eof_; }, timeout_ms); }
+
+  bool eof() const { return eof_; }
+  const std::string& raw() const { return raw_; }
+  bool has_head() const { return raw_.find("\r\n\r\n") != std::string::npos; }
+  int status() const {
+    if (raw_.size() < 12) return -1;
+    return std::atoi(raw_.substr(9, 3).c_str());
+  }
+  std::string header(const std::string& name) const {
+    std::string head = raw_.substr(0, raw_.find("\r\n\r\n"));
+    std::string lower = head;
+    for (auto& ch : lower) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+    std::string key = "\r\n" + name + ":";
+    for (auto& ch : key) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+    auto p = lower.find(key);
+    if (p == std::string::npos) return "";
+    auto e = head.find("\r\n", p + 2);
+    std::string v = head.substr(p + key.size(), e - p - key.size());
+    return v.substr(v.find_first_not_of(' ') == std::string::npos ? v.size() : v.find_first_not_of(' '));
+  }
+  // The body, de-chunked when chunked; `terminated` = the zero-size last chunk was seen.
+  std::string body(bool* terminated = nullptr) const {
+    if (terminated) *terminated = false;
+    auto h = raw_.find("\r\n\r\n");
+    if (h == std::string::npos) return "";
+    std::string rest = raw_.substr(h + 4);
+    if (to_lower_s(header("Transfer-Encoding")) != "chunked") return rest;
+    std::string out;
+    std::size_t pos = 0;
+    while (true) {
+      auto eol = rest.find("\r\n", pos);
+      if (eol == std::string::npos) break;
+      std::size_t size = std::strtoul(rest.substr(pos, eol - pos).c_str(), nullptr, 16);
+      if (size == 0) {
+        if (terminated) *terminated = true;
+        break;
+      }
+      std::size_t avail = std::min(size, rest.size() - (eol + 2));
+      out += rest.substr(eol + 2, avail);
+      if (avail < size) break;
+      pos = eol + 2 + size + 2;
+      if (pos > rest.size()) break;
+    }
+    return out;
+  }
+  bool terminated() const {
+    bool t = false;
+    body(&t);
+    return t;
+  }
+  // Complete event frames (comments and the retry field skipped).
+  std::vector<SseEvent> events() const {
+    std::vector<SseEvent> out;
+    std::string b = body();
+    std::size_t pos = 0;
+    while (true) {
+      auto end = b.find("\n\n", pos);
+      if (end == std::string::npos) break;
+      std::string frame = b.substr(pos, end - pos);
+      pos = end + 2;
+      SseEvent e;
+      std::istringstream is(frame);
+      std::string line;
+      bool any = false;
+      while (std::getline(is, line)) {
+        if (line.rfind("id: ", 0) == 0) e.id = line.substr(4), any = true;
+        if (line.rfind("event: ", 0) == 0) e.event = line.substr(7), any = true;
+        if (line.rfind("data: ", 0) == 0) e.data = line.substr(6), any = true;
+      }
+      if (!any || e.data.empty()) continue;
+      e.j = json::parse(e.data, nullptr, false);
+      out.push_back(std::move(e));
+    }
+    return out;
+  }
+  std::size_t count_of(const std::string& needle) const {
+    std::string b = body();
+    std::size_t n = 0;
+    for (auto p = b.find(needle); p != std::string::npos; p = b.find(needle, p + needle.size())) ++n;
+    return n;
+  }
+
+ private:
+  static std::string to_lower_s(std::string s) {
+    for (auto& ch : s) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+    return s;
+  }
+  int fd_ = -1;
+  bool closed_ = false;
+  bool eof_ = false;
+  std::string raw_;
+};
+
+const std::string RT = "/realtime/workspace/acme/events";
+
+template <typename Pred>
+bool eventually(Pred pred, int timeout_ms = 3000) {
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(timeout_ms);
+  while (!pred()) {
+    if (std::chrono::steady_clock::now() >= deadline) return pred();
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  return true;
+}
+
+std::string create_rec(httplib::Client& cli, const std::string& slug, const std::string& body) {
+  Resp r = call(cli, "POST", R + slug, body);
+  return r.j.is_object() && r.j.contains("data") ? r.j["data"].value("id", "") : "";
+}
+
+unsigned long long id_of(const SseEvent& e) { return std::stoull(e.id.empty() ? "0" : e.id); }
+
+void test_realtime_auth(Emulator& emu, httplib::Client& cli) {
+  section("realtime: auth, workspace, validation, faults");
+  Resp r = call(cli, "GET", RT, "", {});
+  CHECK_EQ(r.status, 401);
+  CHECK_EQ(r.code(), std::string("MISSING_TOKEN"));
+  CHECK(!r.j.value("requestId", "").empty());
+  r = call(cli, "GET", RT, "", bearer("nope"));
+  CHECK_EQ(r.code(), std::string("INVALID_TOKEN"));
+  r = call(cli, "GET", RT + "?access_token=nope", "", {});
+  CHECK_EQ(r.status, 401);
+  CHECK_EQ(r.code(), std::string("INVALID_TOKEN"));
+  r = call(cli, "GET", RT, "", {{"x-api-key", "wrong"}});
+  CHECK_EQ(r.code(), std::string("INVALID_TOKEN"));
+
+  Resp tok = call(cli, "POST", "/oidc/token",
+                  "grant_type=client_credentials&client_id=ci_test&client_secret=sk_test", {},
+                  "application/x-www-form-urlencoded");
+  const std::string issued = tok.j.value("access_token", "");
+  emu.expire_all_tokens();
+  r = call(cli, "GET", RT + "?access_token=" + issued, "", {});
+  CHECK_EQ(r.status, 401);
+  CHECK_EQ(r.code(), std::string("TOKEN_EXPIRED"));
+  r = call(cli, "GET", RT, "", bearer(issued));
+  CHECK_EQ(r.code(), std::string("TOKEN_EXPIRED"));
+
+  r = call(cli, "GET", "/realtime/workspace/other/events");
+  CHECK_EQ(r.status, 403);
+  CHECK_EQ(r.code(), std::string("WORKSPACE_MISMATCH"));
+  CHECK_EQ(r.j.value("error", ""), std::string("Forbidden"));
+  CHECK(!r.j.value("message", "").empty());
+  CHECK_EQ(r.j.value("requestId", ""), r.header("x-request-id"));
+  // auth comes first: a bad token on a foreign workspace is still a 401
+  CHECK_EQ(call(cli, "GET", "/realtime/workspace/other/events", "", {}).status, 401);
+
+  for (const char* bad : {"?filter=nocolon", "?filter=:x", "?filter=data.status:",
+                          "?filter=data..x:1", "?events=record_created,record_exploded",
+                          "?events=bogus"}) {
+    r = call(cli, "GET", RT + bad);
+    CHECK_EQ(r.status, 400);
+    CHECK_EQ(r.code(), std::string("VALIDATION_ERROR"));
+    CHECK(r.j.contains("details"));
+  }
+  CHECK_EQ(call(cli, "POST", RT, "{}").status, 405);
+
+  // Fault injection on the realtime route, with a custom code; no stream is opened.
+  const std::size_t accepted = emu.stream_connections();
+  Fault f;
+  f.kind = FaultKind::Status;
+  f.path_contains = "/realtime/";
+  f.status = 429;
+  f.retry_after = "3";
+  f.code = "RATE_LIMIT_EXCEEDED";
+  emu.inject(f);
+  r = call(cli, "GET", RT);
+  CHECK_EQ(r.status, 429);
+  CHECK_EQ(r.code(), std::string("RATE_LIMIT_EXCEEDED"));
+  CHECK_EQ(r.header("Retry-After"), std::string("3"));
+  f.status = 401;
+  f.retry_after = "";
+  f.code = "TOKEN_EXPIRED";
+  f.apply_after_handling = true;
+  emu.inject(f);
+  r = call(cli, "GET", RT);
+  CHECK_EQ(r.status, 401);
+  CHECK_EQ(r.code(), std::string("TOKEN_EXPIRED"));
+  CHECK_EQ(emu.stream_connections(), accepted);
+  CHECK_EQ(emu.open_streams(), std::size_t(0));
+  // the default code is unchanged
+  emu.inject({FaultKind::Status, "GET", "/realtime/", 500, "", 0, 1, false, ""});
+  CHECK_EQ(call(cli, "GET", RT).code(), std::string("INJECTED"));
+}
+
+void test_realtime_stream(Emulator& emu, httplib::Client& cli) {
+  section("realtime: stream format, pings, event types");
+  const int port = emu.port();
+  const std::size_t accepted = emu.stream_connections();
+  {
+    SseClient s(port, RT + "?access_token=test-token", {});
+    CHECK(s.wait_body(": connected to workspace acme\n\n"));
+    CHECK_EQ(s.status(), 200);
+    CHECK_EQ(s.header("Content-Type"), std::string("text/event-stream"));
+    CHECK_EQ(s.header("Cache-Control"), std::string("no-cache"));
+    CHECK_EQ(s.header("X-Accel-Buffering"), std::string("no"));
+    CHECK_EQ(s.header("Transfer-Encoding"), std::string("chunked"));
+    CHECK(!s.header("x-request-id").empty());
+    CHECK_EQ(s.body(), std::string("retry: 3000\n: connected to workspace acme\n\n"));
+    CHECK(eventually([&] { return emu.open_streams() == 1; }));
+  }
+  CHECK(eventually([&] { return emu.open_streams() == 0; }));  // client went away
+  {
+    SseClient s(port, RT, {"x-api-key: pk_live_test"});
+    CHECK(s.wait_body(": connected"));
+    CHECK_EQ(s.status(), 200);
+  }
+  CHECK_EQ(emu.stream_connections(), accepted + 2);
+
+  // pings while idle, retry from the options
+  RealtimeOptions o;
+  o.retry_ms = 1500;
+  o.ping_interval_ms = 100;
+  emu.set_realtime_options(o);
+  {
+    SseClient s(port, RT);
+    CHECK(s.wait_for([&] { return s.count_of(": ping\n\n") >= 3; }, 3000));
+    CHECK(s.body().rfind("retry: 1500\n: connected to workspace acme\n\n", 0) == 0);
+    CHECK(!s.eof());
+  }
+  emu.set_realtime_options(RealtimeOptions{});
+
+  // every event type, with before/after on updates
+  SseClient s(port, RT + "?structures=rtev");
+  CHECK(s.wait_body(": connected"));
+  const std::string id = create_rec(cli, "rtev", R"({"status":"new","n":1})");
+  CHECK(!id.empty());
+  CHECK_EQ(call(cli, "PATCH", R + "rtev/" + id, R"({"status":"paid"})").status, 200);
+  CHECK_EQ(call(cli, "DELETE", R + "rtev/" + id).status, 204);
+  CHECK_EQ(call(cli, "POST", R + "rtev/" + id + "/restore", "").status, 200);
+  CHECK_EQ(call(cli, "DELETE", R + "rtev/" + id + "?hard=true").status, 204);
+  CHECK(s.wait_events(5));
+  auto ev = s.events();
+  CHECK_EQ(ev.size(), std::size_t(5));
+  if (ev.size() >= 5) {
+    const char* types[] = {"record_created", "record_updated", "record_deleted",
+                           "record_restored", "record_deleted"};
+    for (std::size_t i = 0; i < 5; ++i) {
+      CHECK_EQ(ev[i].event, std::string("message"));
+      CHECK_EQ(ev[i].j.value("event", ""), std::string(types[i]));
+      CHECK_EQ(ev[i].j.value("workspaceSlug", ""), std::string("acme"));
+      CHECK_EQ(ev[i].j.value("recordSlug", ""), std::string("rtev"));
+      CHECK_EQ(ev[i].j.value("recordId", ""), id);
+      const std::string ts = ev[i].j.value("timestamp", "");
+      CHECK(ts.size() == 24 && ts.back() == 'Z' && ts[10] == 'T' && ts[19] == '.');
+      if (i > 0) CHECK_EQ(id_of(ev[i]), id_of(ev[i - 1]) + 1);
+      CHECK(ev[i].data.find('\n') == std::string::npos);
+    }
+    CHECK(id_of(ev[0]) >= 1);
+    CHECK_EQ(ev[0].j["data"], json({{"status", "new"}, {"n", 1}}));
+    CHECK_EQ(ev[0].j.value("createdBy", ""), std::string("user"));
+    CHECK_EQ(ev[1].j["data"]["before"], json({{"status", "new"}, {"n", 1}}));
+    CHECK_EQ(ev[1].j["data"]["after"], json({{"status", "paid"}, {"n", 1}}));
+    CHECK_EQ(ev[1].j.value("updatedBy", ""), std::string("user"));
+    CHECK_EQ(ev[2].j["data"], json({{"status", "paid"}, {"n", 1}}));
+    CHECK_EQ(ev[2].j.value("deletedBy", ""), std::string("user"));
+    CHECK_EQ(ev[3].j.value("updatedBy", ""), std::string("user"));
+    CHECK_EQ(ev[4].j.value("deletedBy", ""), std::string("user"));
+  }
+  // upsert and bulk routes: one event per record
+  Resp up = call(cli, "POST", R + "rtev/upsert", R"({"match":{"k":"a"},"data":{"v":1}})");
+  CHECK_EQ(up.status, 201);
+  CHECK_EQ(call(cli, "POST", R + "rtev/upsert", R"({"match":{"k":"a"},"data":{"v":2}})").status, 200);
+  Resp bulk = call(cli, "POST", R + "rtev/bulk", R"({"records":[{"b":1},{"b":2}]})");
+  CHECK_EQ(bulk.status, 201);
+  std::string b1 = bulk.j["data"][0].value("id", ""), b2 = bulk.j["data"][1].value("id", "");
+  CHECK_EQ(call(cli, "PATCH", R + "rtev/bulk",
+                R"({"records":[{"id":")" + b1 + R"(","data":{"b":10}},{"id":")" + b2 +
+                    R"(","data":{"b":20}}]})").status, 200);
+  CHECK_EQ(call(cli, "DELETE", R + "rtev/bulk", R"({"ids":[")" + b1 + R"(",")" + b2 + R"("]})").status,
+           200);
+  CHECK(s.wait_events(13));
+  ev = s.events();
+  CHECK_EQ(ev.size(), std::size_t(13));
+  if (ev.size() >= 13) {
+    CHECK_EQ(ev[5].j.value("event", ""), std::string("record_created"));
+    CHECK_EQ(ev[6].j.value("event", ""), std::string("record_updated"));
+    CHECK_EQ(ev[6].j["data"]["before"].value("v", 0), 1);
+    CHECK_EQ(ev[6].j["data"]["after"].value("v", 0), 2);
+    CHECK_EQ(ev[7].j.value("event", ""), std::string("record_created"));
+    CHECK_EQ(ev[8].j.value("event", ""), std::string("record_created"));
+    CHECK_EQ(ev[9].j["data"]["after"].value("b", 0), 10);
+    CHECK_EQ(ev[10].j["data"]["before"].value("b", 0), 2);
+    CHECK_EQ(ev[11].j.value("event", ""), std::string("record_deleted"));
+    CHECK_EQ(ev[12].j.value("recordId", ""), b2);
+  }
+  // a fault that throws the state change away publishes nothing
+  emu.inject({FaultKind::Truncate, "POST", "/rtev", 200, "", 0, 1, false, ""});
+  call(cli, "POST", R + "rtev", R"({"dry":true})");
+  CHECK_EQ(call(cli, "POST", R + "rtev", R"({"real":true})").status, 201);
+  CHECK(s.wait_events(14));
+  ev = s.events();
+  CHECK_EQ(ev.size(), std::size_t(14));
+  if (ev.size() >= 14) CHECK(ev[13].j["data"].contains("real"));
+}
+
+void test_realtime_filters(Emulator& emu, httplib::Client& cli) {
+  section("realtime: structures, events, CFL filters");
+  const int port = emu.port();
+  struct Case {
+    std::string query;
+    std::vector<int> expect;  // indexes of the mutations below
+  };
+  // mutations: 0 create rtfa {status:new,n:9,name:hello}; 1 create rtfb {status:paid,n:11,
+  // name:world,tags:[x,y]}; 2 update rtfa -> {status:paid,n:12}; 3 delete rtfb
+  const std::vector<Case> cases = {
+      {"structures=rtfa", {0, 2}},
+      {"structures=rtfb,%20rtfx", {1, 3}},
+      {"events=record_updated", {2}},
+      {"events=record_created,record_deleted&structures=rtfa,rtfb", {0, 1, 3}},
+      {"filter=data.status:paid", {1, 3}},
+      {"filter=data.status:eq:paid&events=record_created", {1}},
+      {"filter=data.after.status:paid", {2}},
+      {"filter=data.before.status:new", {2}},
+      {"filter=data.n:gt:10", {1, 3}},  // numeric: 9 > 10 is false ("9" > "10" would be true)
+      {"filter=data.n:gte:11", {1, 3}},
+      {"filter=data.n:lt:10", {0}},
+      {"filter=data.n:lte:9", {0}},
+      {"filter=data.after.n:eq:12", {2}},
+      {"filter=data.name:contains:ell", {0}},
+      {"filter=data.tags:contains:y", {1, 3}},
+      {"filter=data.status:ne:paid&structures=rtfa,rtfb", {0, 2}},
+      {"filter=recordSlug:rtfb&events=record_deleted", {3}},
+      {"filter=event:record_updated", {2}},
+  };
+  std::vector<std::unique_ptr<SseClient>> streams;
+  SseClient all(port, RT + "?structures=rtfa,rtfb");
+  for (auto& c : cases) streams.push_back(std::make_unique<SseClient>(port, RT + "?" + c.query));
+  CHECK(all.wait_body(": connected"));
+  for (auto& s : streams) CHECK(s->wait_body(": connected"));
+
+  const std::string a = create_rec(cli, "rtfa", R"({"status":"new","n":9,"name":"hello"})");
+  const std::string b =
+      create_rec(cli, "rtfb", R"({"status":"paid","n":11,"name":"world","tags":["x","y"]})");
+  CHECK_EQ(call(cli, "PATCH", R + "rtfa/" + a, R"({"status":"paid","n":12})").status, 200);
+  CHECK_EQ(call(cli, "DELETE", R + "rtfb/" + b).status, 204);
+  CHECK(all.wait_events(4));
+  auto ev = all.events();
+  CHECK_EQ(ev.size(), std::size_t(4));
+  if (ev.size() != 4) return;
+  sleep_ms(100);
+  for (std::size_t i = 0; i < cases.size(); ++i) {
+    auto& s = *streams[i];
+    s.wait_events(cases[i].expect.size(), 1000);
+    s.pump(20);
+    std::vector<std::string> got, want;
+    for (auto& e : s.events()) got.push_back(e.id);
+    for (int k : cases[i].expect) want.push_back(ev[static_cast<std::size_t>(k)].id);
+    ++g_checks;
+    if (got != want) {
+      ++g_failures;
+      std::printf("FAIL filter case '%s': got %zu events, want %zu\n", cases[i].query.c_str(),
+                  got.size(), want.size());
+    }
+  }
+}
+
+void test_realtime_resume(Emulator& emu, httplib::Client& cli) {
+  section("realtime: Last-Event-ID replay, cut frames, silence, close, max age");
+  const int port = emu.port();
+  SseClient live(port, RT + "?structures=rtr");
+  CHECK(live.wait_body(": connected"));
+  for (int i = 0; i < 3; ++i) create_rec(cli, "rtr", "{\"i\":" + std::to_string(i) + "}");
+  CHECK(live.wait_events(3));
+  auto ev = live.events();
+  if (ev.size() < 3) return;
+  {
+    SseClient re(port, RT + "?structures=rtr", {"Authorization: Bearer test-token",
+                                                "Last-Event-ID: " + ev[0].id});
+    CHECK(re.wait_events(2));
+    create_rec(cli, "rtr", R"({"i":3})");
+    CHECK(re.wait_events(3));
+    re.pump(50);
+    auto got = re.events();
+    CHECK_EQ(got.size(), std::size_t(3));
+    if (got.size() == 3) {
+      CHECK_EQ(got[0].id, ev[1].id);
+      CHECK_EQ(got[1].id, ev[2].id);
+      CHECK_EQ(id_of(got[2]), id_of(ev[2]) + 1);
+      CHECK_EQ(got[2].j["data"].value("i", -1), 3);
+    }
+    CHECK(re.body().rfind("retry: 3000\n: connected", 0) == 0);  // replay after the greeting
+    auto ids = emu.stream_last_event_ids();
+    CHECK(!ids.empty() && ids.back() == ev[0].id);
+  }
+  // resume with a filter: only matching events are replayed
+  {
+    SseClient re(port, RT + "?structures=rtr&filter=data.i:gte:2",
+                 {"Authorization: Bearer test-token", "Last-Event-ID: 0"});
+    CHECK(re.wait_events(2));
+    re.pump(50);
+    CHECK_EQ(re.events().size(), std::size_t(2));
+  }
+
+  // no gaps, no duplicates while events are published during the reconnect
+  {
+    std::atomic<bool> done{false};
+    SseClient first(port, RT + "?structures=rtgap");
+    CHECK(first.wait_body(": connected"));
+    std::thread writer([&] {
+      auto wc = make_client(emu);
+      for (int i = 0; i < 60; ++i) call(*wc, "POST", R + "rtgap", "{\"i\":" + std::to_string(i) + "}");
+      done = true;
+    });
+    first.wait_events(10, 5000);
+    auto seen = first.events();
+    first.close_now();
+    const std::string last = seen.empty() ? "0" : seen.back().id;
+    SseClient second(port, RT + "?structures=rtgap",
+                     {"Authorization: Bearer test-token", "Last-Event-ID: " + last});
+    writer.join();
+    CHECK(done.load());
+    std::size_t total = 60;
+    std::size_t want_more = 0;
+    unsigned long long first_id = seen.empty() ? 0 : id_of(seen.front());
+    if (!seen.empty()) want_more = total - static_cast<std::size_t>(id_of(seen.back()) - first_id + 1);
+    CHECK(!seen.empty());
+    CHECK(second.wait_events(want_more, 5000));
+    second.pump(50);
+    auto rest = second.events();
+    CHECK_EQ(rest.size(), want_more);
+    bool contiguous = true;
+    unsigned long long expect = std::stoull(last) + 1;
+    for (auto& e : rest) contiguous = contiguous && id_of(e) == expect++;
+    CHECK(contiguous);
+  }
+
+  // cut_next_events: a partial frame, then EOF; resuming gets the event in full
+  {
+    SseClient s(port, RT + "?structures=rtcut");
+    CHECK(s.wait_body(": connected"));
+    emu.cut_next_events(1);
+    create_rec(cli, "rtcut", R"({"long":"abcdefghijklmnopqrstuvwxyz0123456789"})");
+    CHECK(s.wait_eof());
+    const std::string body = s.body();
+    CHECK(!s.terminated());
+    auto at = body.find("id: ");
+    CHECK(at != std::string::npos);
+    CHECK(s.events().empty());
+    CHECK(body.find("data: {") != std::string::npos);
+    CHECK(body.find("\"rtcut\"") == std::string::npos || body.find("}\n\n") == std::string::npos);
+    const std::string cut_id = at == std::string::npos ? "0" : body.substr(at + 4, body.find('\n', at) - at - 4);
+    CHECK(eventually([&] { return emu.open_streams() == 1; }));  // `live` only
+    SseClient re(port, RT + "?structures=rtcut",
+                 {"Authorization: Bearer test-token",
+                  "Last-Event-ID: " + std::to_string(std::stoull(cut_id) - 1)});
+    CHECK(re.wait_events(1));
+    auto got = re.events();
+    CHECK(got.size() == 1 && got[0].id == cut_id &&
+          got[0].j["data"].value("long", "") == "abcdefghijklmnopqrstuvwxyz0123456789");
+  }
+
+  // silence_next_streams: nothing at all on the stream; events stay in the log
+  {
+    RealtimeOptions o;
+    o.ping_interval_ms = 50;
+    emu.set_realtime_options(o);
+    const std::size_t open_before = emu.open_streams();
+    emu.silence_next_streams(1);
+    SseClient quiet(port, RT + "?structures=rtsil");
+    CHECK(eventually([&] { return emu.open_streams() == open_before + 1; }));
+    const std::string id = create_rec(cli, "rtsil", R"({"q":1})");
+    quiet.wait_for([] { return false; }, 300);
+    CHECK_EQ(quiet.body(), std::string(""));
+    CHECK(!quiet.eof());
+    quiet.close_now();
+    CHECK(eventually([&] { return emu.open_streams() == open_before; }, 2000));
+    SseClient loud(port, RT + "?structures=rtsil", {"Authorization: Bearer test-token", "Last-Event-ID: 0"});
+    CHECK(loud.wait_events(1));
+    CHECK(loud.events().size() == 1 && loud.events()[0].j.value("recordId", "") == id);
+    CHECK(loud.wait_body(": ping"));
+    emu.set_realtime_options(RealtimeOptions{});
+  }
+
+  // close_all_streams: every stream ends cleanly (terminating chunk), silent ones too
+  {
+    emu.silence_next_streams(1);
+    const std::size_t open_before = emu.open_streams();
+    SseClient s1(port, RT);
+    CHECK(eventually([&] { return emu.open_streams() == open_before + 1; }));  // s1 is the silent one
+    SseClient s2(port, RT + "?structures=x");
+    CHECK(s2.wait_body(": connected"));
+    CHECK(eventually([&] { return emu.open_streams() >= 3; }));
+    emu.close_all_streams();
+    CHECK(s1.wait_for([&] { return s1.terminated(); }));
+    CHECK(s2.wait_for([&] { return s2.terminated(); }));
+    CHECK(live.wait_for([&] { return live.terminated(); }));
+    CHECK(eventually([&] { return emu.open_streams() == 0; }));
+    CHECK_EQ(s1.body(), std::string(""));
+  }
+
+  // max_connection_ms: the server ends the stream itself
+  {
+    RealtimeOptions o;
+    o.max_connection_ms = 300;
+    emu.set_realtime_options(o);
+    auto t0 = std::chrono::steady_clock::now();
+    SseClient s(port, RT);
+    CHECK(s.wait_body(": connected"));
+    CHECK(s.wait_for([&] { return s.terminated(); }, 3000));
+    auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - t0).count();
+    CHECK(ms >= 250 && ms < 2000);
+    emu.set_realtime_options(RealtimeOptions{});
+    CHECK(eventually([&] { return emu.open_streams() == 0; }));
+  }
+}
+
+void test_realtime_many(Emulator& emu, httplib::Client& cli) {
+  section("realtime: 32 streams at once, stop() ends streams");
+  const int port = emu.port();
+  std::vector<std::unique_ptr<SseClient>> streams;
+  for (int i = 0; i < 32; ++i) streams.push_back(std::make_unique<SseClient>(port, RT + "?structures=rtmany"));
+  bool all_connected = true;
+  for (auto& s : streams) all_connected = s->wait_body(": connected", 5000) && all_connected;
+  CHECK(all_connected);
+  CHECK(eventually([&] { return emu.open_streams() == 32; }));
+  CHECK_EQ(call(cli, "GET", R + "rtmany").status, 200);  // ordinary requests still served
+  const std::string id = create_rec(cli, "rtmany", R"({"fan":"out"})");
+  int got = 0;
+  for (auto& s : streams) got += s->wait_events(1) && s->events()[0].j.value("recordId", "") == id;
+  CHECK_EQ(got, 32);
+  streams.clear();
+  CHECK(eventually([&] { return emu.open_streams() == 0; }));
+
+  // stop() with open (and silent) streams returns promptly
+  Emulator other;
+  other.start();
+  SseClient a(other.port(), RT);
+  CHECK(a.wait_body(": connected"));
+  other.silence_next_streams(1);
+  SseClient b(other.port(), RT);
+  CHECK(eventually([&] { return other.open_streams() == 2; }));
+  auto t0 = std::chrono::steady_clock::now();
+  other.stop();
+  auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - t0).count();
+  CHECK(ms < 1000);
+  std::printf("   stop() with 2 open streams took %lld ms\n", static_cast<long long>(ms));
+  CHECK(a.wait_eof(2000));
+  CHECK(b.wait_eof(2000));
+  CHECK_EQ(other.open_streams(), std::size_t(0));
+}
+
+// ---------------------------------------------------------------------------
+// Orchestrations.
+const std::string O = "/orchestration/ws/acme/api/v1/orchestrations";
+const std::string O2 = "/orchestration/api/v1/workspaces/acme/orchestrations";
+const std::string kSecret = "s3cr3t-value-xyz";
+
+json compute_step(const std::string& id, const std::string& fid, const std::string& next = "") {
+  json s = {{"id", id}, {"name", id}, {"type", "compute"}, {"functionId", fid}};
+  if (!next.empty()) s["nextStepId"] = next;
+  return s;
+}
+
+json orch_body(const std::string& slug, const json& steps, const std::string& status = "active") {
+  return {{"slug", slug},
+          {"name", slug},
+          {"trigger", {{"type", "on-demand"}}},
+          {"steps", steps},
+          {"status", status}};
+}
+
+std::string create_orch(httplib::Client& cli, const json& body) {
+  Resp r = call(cli, "POST", O, body.dump());
+  return r.status == 201 ? r.j["data"].value("id", "") : "";
+}
+
+json start_run(httplib::Client& cli, const std::string& oid, const json& input) {
+  Resp r = call(cli, "POST", O + "/" + oid + "/runs", json({{"input", input}}).dump());
+  return r.status == 201 ? r.j["data"] : json();
+}
+
+// Polls the run until `status` (or the timeout); returns the last view.
+json wait_run(httplib::Client& cli, const std::string& oid, const std::string& rid,
+              const std::string& status, int timeout_ms = 3000) {
+  json run;
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(timeout_ms);
+  do {
+    run = call(cli, "GET", O + "/" + oid + "/runs/" + rid).j["data"];
+    if (run.is_object() && run.value("status", "") == status) return run;
+    sleep_ms(10);
+  } while (std::chrono::steady_clock::now() < deadline);
+  return run;
+}
+
+bool has_details_field(const Resp& r, const std::string& field) {
+  if (!r.j.contains("details") || !r.j["details"].is_array()) return false;
+  for (auto& d : r.j["details"])
+    if (d.value("field", "") == field) return true;
+  return false;
+}
+
+void test_orchestrations(Emulator& emu, httplib::Client& cli) {
+  section("orchestrations: CRUD, validation, encrypted params, both prefixes");
+  const std::string f1 = create_function(cli, "orch-f1");
+  const std::string f2 = create_function(cli, "orch-f2");
+  const std::string ffail = create_function(cli, "orch-fail");
+  ComputeBehavior b1;
+  b1.result_json = R"({"total":42,"valid":true})";
+  emu.set_compute_behavior_for(f1, b1);
+  emu.set_compute_behavior_for(f2, ComputeBehavior{});
+  ComputeBehavior bf;
+  bf.outcome = RunOutcome::Failure;
+  bf.error_code = "BOOM";
+  bf.error_message = "it broke";
+  emu.set_compute_behavior_for(ffail, bf);
+
+  // validation
+  auto invalid = [&](const json& body, const std::string& field) {
+    Resp r = call(cli, "POST", O, body.dump());
+    CHECK_EQ(r.status, 400);
+    CHECK_EQ(r.code(), std::string("VALIDATION_ERROR"));
+    ++g_checks;
+    if (!has_details_field(r, field)) {
+      ++g_failures;
+      std::printf("FAIL orchestration validation: no detail for %s in %s\n", field.c_str(), r.body.c_str());
+    }
+  };
+  json ok_steps = json::array({compute_step("a", f1)});
+  json b = orch_body("v1", ok_steps);
+  b.erase("slug");
+  invalid(b, "slug");
+  b = orch_body("v1", ok_steps);
+  b.erase("name");
+  invalid(b, "name");
+  b = orch_body("v1", ok_steps);
+  b.erase("trigger");
+  invalid(b, "trigger");
+  b = orch_body("v1", ok_steps);
+  b["trigger"] = {{"type", "telepathy"}};
+  invalid(b, "trigger.type");
+  invalid(orch_body("v1", json::array()), "steps");
+  invalid(orch_body("v1", ok_steps, "running"), "status");
+  invalid(orch_body("v1", json::array({{{"id", "a"}, {"type", "teleport"}}})), "steps[0].type");
+  invalid(orch_body("v1", json::array({compute_step("a", f1, "nowhere")})), "steps[0].nextStepId");
+  invalid(orch_body("v1", json::array({{{"id", "a"}, {"type", "compute"}}})), "steps[0].functionId");
+  invalid(orch_body("v1", json::array({compute_step("a", "no-such-function")})), "steps[0].functionId");
+  invalid(orch_body("v1", json::array({compute_step("a", f1), compute_step("a", f1)})), "steps[1].id");
+  invalid(orch_body("v1", json::array({{{"id", "d"}, {"type", "delay"}}})), "steps[0].delayMs");
+  invalid(orch_body("v1", json::array({{{"id", "d"},
+                                        {"type", "decision"},
+                                        {"cases", {{{"condition", {{"field", "input.x"}, {"operator", "eq"}, {"value", 1}}},
+                                                    {"nextStepId", "ghost"}}}}}})),
+          "steps[0].cases[0].nextStepId");
+  invalid(orch_body("v1", json::array({{{"id", "d"},
+                                        {"type", "decision"},
+                                        {"cases", {{{"condition", {{"field", "input.x"}, {"operator", "like"}}},
+                                                    {"nextStepId", "d"}}}}}})),
+          "steps[0].cases[0].condition.operator");
+  CHECK_EQ(call(cli, "POST", O, "not json").status, 400);
+  CHECK_EQ(emu.orchestration_run_count(), std::size_t(0));
+
+  // create with an encrypted param
+  json validate = compute_step("validate", f1, "enrich");
+  validate["timeoutMs"] = 30000;
+  validate["encryptedParams"] = {{"apiKey", {{"value", kSecret}, {"encrypt", true}}}};
+  json steps = json::array({validate, compute_step("enrich", f2, "notify"), compute_step("notify", f2)});
+  json body = orch_body("order-flow", steps);
+  body["description"] = "three steps";
+  Resp r = call(cli, "POST", O, body.dump());
+  CHECK_EQ(r.status, 201);
+  CHECK(r.body.find(kSecret) == std::string::npos);
+  json o = r.j["data"];
+  const std::string oid = o.value("id", "");
+  CHECK(oid.rfind("orch_", 0) == 0);
+  CHECK_EQ(o.value("version", 0), 1);
+  CHECK_EQ(o.value("status", ""), std::string("active"));
+  CHECK_EQ(o.value("slug", ""), std::string("order-flow"));
+  CHECK_EQ(o.value("description", ""), std::string("three steps"));
+  CHECK_EQ(o.value("workspaceSlug", ""), std::string("acme"));
+  CHECK_EQ(o.value("createdBy", ""), std::string("user"));
+  CHECK_EQ(o["trigger"].value("type", ""), std::string("on-demand"));
+  CHECK_EQ(o["steps"].size(), std::size_t(3));
+  CHECK_EQ(o["steps"][0]["encryptedParams"]["apiKey"], json({{"value", "********"}, {"encrypted", true}}));
+  CHECK_EQ(o["steps"][0].value("timeoutMs", 0), 30000);
+  CHECK_EQ(o["steps"][0].value("nextStepId", ""), std::string("enrich"));
+  CHECK(!o.value("createdAt", "").empty());
+
+  json minimal = orch_body("minimal", ok_steps);
+  minimal.erase("status");
+  r = call(cli, "POST", O, minimal.dump());
+  CHECK_EQ(r.status, 201);
+  CHECK_EQ(r.j["data"].value("status", ""), std::string("draft"));
+  const std::string minimal_id = r.j["data"].value("id", "");
+  r = call(cli, "POST", O, orch_body("order-flow", ok_steps).dump());
+  CHECK_EQ(r.status, 409);
+  CHECK_EQ(r.code(), std::string("ORCHESTRATION_SLUG_TAKEN"));
+
+  // get on both prefixes; the secret never comes back
+  Resp g1 = call(cli, "GET", O + "/" + oid), g2 = call(cli, "GET", O2 + "/" + oid);
+  CHECK_EQ(g1.status, 200);
+  CHECK_EQ(g2.status, 200);
+  CHECK_EQ(g1.j["data"], g2.j["data"]);
+  CHECK(g1.body.find(kSecret) == std::string::npos);
+  r = call(cli, "GET", O + "/orch_nope");
+  CHECK_EQ(r.status, 404);
+  CHECK_EQ(r.code(), std::string("ORCHESTRATION_NOT_FOUND"));
+  CHECK_EQ(call(cli, "GET", O2 + "/orch_nope").code(), std::string("ORCHESTRATION_NOT_FOUND"));
+  CHECK_EQ(call(cli, "GET", O, "", {}).code(), std::string("MISSING_TOKEN"));
+  CHECK_EQ(call(cli, "GET", "/orchestration/ws/other/api/v1/orchestrations").code(),
+           std::string("WORKSPACE_NOT_FOUND"));
+  CHECK_EQ(call(cli, "GET", "/orchestration/api/v1/workspaces/other/orchestrations").code(),
+           std::string("WORKSPACE_NOT_FOUND"));
+
+  // list: no steps, meta, sort/order, paging
+  r = call(cli, "GET", O);
+  CHECK_EQ(r.status, 200);
+  CHECK_EQ(r.j["meta"], json({{"total", 2}, {"page", 1}, {"pageSize", 20}}));
+  CHECK_EQ(r.j["data"].size(), std::size_t(2));
+  CHECK_EQ(r.j["data"][0].value("id", ""), minimal_id);  // createdAt desc
+  CHECK(!r.j["data"][0].contains("steps"));
+  CHECK(r.body.find(kSecret) == std::string::npos);
+  r = call(cli, "GET", O2 + "?sort=name&order=asc");
+  CHECK_EQ(r.j["data"][0].value("slug", ""), std::string("minimal"));
+  r = call(cli, "GET", O + "?sort=name&order=desc&pageSize=1&page=1");
+  CHECK_EQ(r.j["data"].size(), std::size_t(1));
+  CHECK_EQ(r.j["data"][0].value("slug", ""), std::string("order-flow"));
+  CHECK_EQ(r.j["meta"].value("pageSize", 0), 1);
+  CHECK_EQ(call(cli, "GET", O + "?pageSize=500").j["meta"].value("pageSize", 0), 100);
+  CHECK_EQ(call(cli, "GET", O + "?sort=colour").status, 400);
+  CHECK_EQ(call(cli, "GET", O + "?order=up").status, 400);
+  CHECK_EQ(call(cli, "GET", O + "?page=0").status, 400);
+
+  // partial update: version+1; steps sent back masked keep the secret (masked again)
+  r = call(cli, "PUT", O + "/" + oid, R"({"name":"Order flow"})");
+  CHECK_EQ(r.status, 200);
+  CHECK_EQ(r.j["data"].value("version", 0), 2);
+  CHECK_EQ(r.j["data"].value("name", ""), std::string("Order flow"));
+  CHECK_EQ(r.j["data"]["steps"].size(), std::size_t(3));
+  r = call(cli, "PUT", O2 + "/" + oid, json({{"steps", g1.j["data"]["steps"]}}).dump());
+  CHECK_EQ(r.status, 200);
+  CHECK_EQ(r.j["data"].value("version", 0), 3);
+  CHECK_EQ(r.j["data"]["steps"][0]["encryptedParams"]["apiKey"].value("value", ""), std::string("********"));
+  CHECK(r.body.find(kSecret) == std::string::npos);
+  r = call(cli, "PUT", O + "/" + oid, R"({"slug":"minimal"})");
+  CHECK_EQ(r.status, 409);
+  CHECK_EQ(r.code(), std::string("ORCHESTRATION_SLUG_TAKEN"));
+  r = call(cli, "PUT", O + "/" + oid, R"({"steps":[{"id":"x","type":"compute"}]})");
+  CHECK_EQ(r.status, 400);
+  CHECK_EQ(call(cli, "GET", O + "/" + oid).j["data"].value("version", 0), 3);  // unchanged
+  CHECK_EQ(call(cli, "PUT", O + "/orch_nope", "{}").status, 404);
+  CHECK_EQ(call(cli, "DELETE", O + "/" + minimal_id).status, 204);
+  CHECK_EQ(call(cli, "GET", O + "/" + minimal_id).status, 404);
+  CHECK_EQ(call(cli, "DELETE", O + "/" + minimal_id).status, 404);
+
+  section("orchestrations: runs (outputs forward, decisions, delay, failure, cancel)");
+  emu.set_orchestration_step_ms(30);
+  json run = start_run(cli, oid, {{"orderId", "A1"}});
+  const std::string rid = run.value("id", "");
+  CHECK(!rid.empty());
+  CHECK_EQ(run.value("status", ""), std::string("running"));
+  CHECK_EQ(run.value("currentStepId", ""), std::string("validate"));
+  CHECK_EQ(run.value("orchestrationId", ""), oid);
+  CHECK_EQ(run["input"], json({{"orderId", "A1"}}));
+  CHECK_EQ(run["context"], json::object());
+  CHECK(run["error"].is_null());
+  CHECK(run["completedAt"].is_null());
+  run = wait_run(cli, oid, rid, "completed");
+  CHECK_EQ(run.value("status", ""), std::string("completed"));
+  CHECK(run["currentStepId"].is_null());
+  CHECK(!run["completedAt"].is_null());
+  CHECK_EQ(run["stepOutputs"]["validate"], json({{"total", 42}, {"valid", true}}));
+  CHECK_EQ(run["stepOutputs"]["enrich"]["input"]["input"], json({{"orderId", "A1"}}));
+  CHECK_EQ(run["stepOutputs"]["enrich"]["input"]["steps"]["validate"]["output"]["total"], json(42));
+  CHECK(run["stepOutputs"]["notify"]["input"]["steps"].contains("enrich"));
+  CHECK_EQ(call(cli, "GET", O2 + "/" + oid + "/runs/" + rid).j["data"], run);
+  r = call(cli, "GET", O + "/" + oid + "/runs/" + rid + "/steps");
+  CHECK_EQ(r.status, 200);
+  CHECK_EQ(r.j["data"].size(), std::size_t(3));
+  if (r.j["data"].size() == 3) {
+    const char* ids[] = {"validate", "enrich", "notify"};
+    for (std::size_t i = 0; i < 3; ++i) {
+      const json& sr = r.j["data"][i];
+      CHECK_EQ(sr.value("stepId", ""), std::string(ids[i]));
+      CHECK_EQ(sr.value("stepType", ""), std::string("compute"));
+      CHECK_EQ(sr.value("status", ""), std::string("completed"));
+      CHECK_EQ(sr.value("runId", ""), rid);
+      CHECK(sr["functionRunId"].is_string());
+      CHECK_EQ(sr.value("durationMs", 0), 30);
+      CHECK(sr["error"].is_null());
+    }
+    CHECK_EQ(r.j["data"][0]["input"]["params"]["apiKey"], json("********"));
+    CHECK_EQ(r.j["data"][1]["output"], run["stepOutputs"]["enrich"]);
+  }
+  CHECK(r.body.find(kSecret) == std::string::npos);
+  CHECK(call(cli, "GET", O + "/" + oid + "/runs").body.find(kSecret) == std::string::npos);
+  CHECK_EQ(call(cli, "GET", O + "/" + oid + "/runs/nope").code(), std::string("RUN_NOT_FOUND"));
+  CHECK_EQ(call(cli, "POST", O + "/" + oid + "/runs", "[1]").status, 400);
+  CHECK_EQ(call(cli, "POST", O + "/" + oid + "/runs", R"({"input":5})").status, 400);
+  r = call(cli, "POST", O + "/" + oid + "/runs", "");  // empty body: input {}
+  CHECK_EQ(r.status, 201);
+  CHECK_EQ(r.j["data"]["input"], json::object());
+  CHECK_EQ(call(cli, "POST", O + "/orch_nope/runs", "").code(), std::string("ORCHESTRATION_NOT_FOUND"));
+
+  // decision: each branch
+  json decide = {{"id", "decide"},
+                 {"type", "decision"},
+                 {"cases",
+                  {{{"condition", {{"field", "steps.check.output.total"}, {"operator", "gt"}, {"value", 100}}},
+                    {"nextStepId", "big"}},
+                   {{"condition", {{"field", "input.vip"}, {"operator", "eq"}, {"value", true}}},
+                    {"nextStepId", "vip"}}}},
+                 {"defaultNextStepId", "small"}};
+  const std::string did = create_orch(cli, orch_body("branchy", json::array({compute_step("check", f1, "decide"), decide,
+                                                                             compute_step("big", f2), compute_step("vip", f2),
+                                                                             compute_step("small", f2)})));
+  CHECK(!did.empty());
+  auto branch_of = [&](const json& input) {
+    json started = start_run(cli, did, input);
+    json done = wait_run(cli, did, started.value("id", ""), "completed");
+    std::string taken;
+    for (const char* b : {"big", "vip", "small"})
+      if (done["stepOutputs"].contains(b)) taken += b;
+    return taken;
+  };
+  CHECK_EQ(branch_of({{"vip", true}}), std::string("vip"));
+  CHECK_EQ(branch_of(json::object()), std::string("small"));
+  ComputeBehavior big;
+  big.result_json = R"({"total":500})";
+  emu.set_compute_behavior_for(f1, big);
+  CHECK_EQ(branch_of({{"vip", true}}), std::string("big"));
+  emu.set_compute_behavior_for(f1, b1);
+  {
+    Resp runs = call(cli, "GET", O + "/" + did + "/runs");
+    const std::string newest = runs.j["data"][0].value("id", "");
+    Resp st = call(cli, "GET", O + "/" + did + "/runs/" + newest + "/steps");
+    CHECK_EQ(st.j["data"].size(), std::size_t(3));
+    if (st.j["data"].size() == 3) {
+      CHECK_EQ(st.j["data"][1].value("stepType", ""), std::string("decision"));
+      CHECK_EQ(st.j["data"][1]["output"].value("nextStepId", ""), std::string("big"));
+      CHECK_EQ(st.j["data"][1]["output"].value("matchedCase", -1), 0);
+      CHECK_EQ(st.j["data"][1].value("durationMs", -1), 0);
+      CHECK(st.j["data"][1]["functionRunId"].is_null());
+    }
+  }
+
+  // runs list: newest first, paging, status filter
+  r = call(cli, "GET", O + "/" + did + "/runs");
+  CHECK_EQ(r.status, 200);
+  CHECK_EQ(r.j["meta"], json({{"total", 3}, {"page", 1}, {"pageSize", 20}}));
+  r = call(cli, "GET", O + "/" + did + "/runs?pageSize=2");
+  CHECK_EQ(r.j["data"].size(), std::size_t(2));
+  r = call(cli, "GET", O + "/" + did + "/runs?pageSize=2&page=2");
+  CHECK_EQ(r.j["data"].size(), std::size_t(1));
+  CHECK_EQ(call(cli, "GET", O + "/" + did + "/runs?status=completed").j["meta"].value("total", 0), 3);
+  CHECK_EQ(call(cli, "GET", O + "/" + did + "/runs?status=running").j["meta"].value("total", -1), 0);
+  CHECK_EQ(call(cli, "GET", O + "/" + did + "/runs?status=bogus").status, 400);
+  CHECK_EQ(call(cli, "GET", O + "/" + did + "/runs/" + rid).code(), std::string("RUN_NOT_FOUND"));  // other orchestration
+
+  // delay: waiting, then on
+  const std::string wid = create_orch(
+      cli, orch_body("delayed", json::array({{{"id", "wait"}, {"type", "delay"}, {"delayMs", 300}, {"nextStepId", "after"}},
+                                             compute_step("after", f2)})));
+  json w = start_run(cli, wid, json::object());
+  CHECK_EQ(w.value("status", ""), std::string("waiting"));
+  CHECK_EQ(w.value("currentStepId", ""), std::string("wait"));
+  sleep_ms(100);
+  CHECK_EQ(call(cli, "GET", O + "/" + wid + "/runs/" + w.value("id", "")).j["data"].value("status", ""),
+           std::string("waiting"));
+  CHECK_EQ(call(cli, "GET", O + "/" + wid + "/runs?status=waiting").j["meta"].value("total", 0), 1);
+  w = wait_run(cli, wid, w.value("id", ""), "completed");
+  CHECK_EQ(w.value("status", ""), std::string("completed"));
+  CHECK(w["stepOutputs"].contains("after"));
+
+  // step failure
+  const std::string fid = create_orch(
+      cli, orch_body("failing", json::array({compute_step("first", f2, "boom"), compute_step("boom", ffail, "never"),
+                                             compute_step("never", f2)})));
+  json fr = start_run(cli, fid, json::object());
+  fr = wait_run(cli, fid, fr.value("id", ""), "failed");
+  CHECK_EQ(fr.value("status", ""), std::string("failed"));
+  CHECK_EQ(fr["error"], json({{"code", "BOOM"}, {"message", "it broke"}, {"stepId", "boom"}}));
+  CHECK(!fr["stepOutputs"].contains("never"));
+  r = call(cli, "GET", O + "/" + fid + "/runs/" + fr.value("id", "") + "/steps");
+  CHECK_EQ(r.j["data"].size(), std::size_t(2));
+  if (r.j["data"].size() == 2) {
+    CHECK_EQ(r.j["data"][1].value("status", ""), std::string("failed"));
+    CHECK_EQ(r.j["data"][1]["error"], json({{"code", "BOOM"}, {"message", "it broke"}}));
+    CHECK(r.j["data"][1]["output"].is_null());
+  }
+
+  // cancel mid-run freezes it
+  const std::string cid = create_orch(
+      cli, orch_body("cancellable", json::array({compute_step("one", f2, "pause"),
+                                                 {{"id", "pause"}, {"type", "delay"}, {"delayMs", 60000}, {"nextStepId", "two"}},
+                                                 compute_step("two", f2)})));
+  json cr = start_run(cli, cid, json::object());
+  const std::string crid = cr.value("id", "");
+  cr = wait_run(cli, cid, crid, "waiting");
+  r = call(cli, "POST", O + "/" + cid + "/runs/" + crid + "/cancel", "");
+  CHECK_EQ(r.status, 200);
+  CHECK_EQ(r.j["data"].value("status", ""), std::string("cancelled"));
+  CHECK(!r.j["data"]["completedAt"].is_null());
+  sleep_ms(50);
+  cr = call(cli, "GET", O2 + "/" + cid + "/runs/" + crid).j["data"];
+  CHECK_EQ(cr.value("status", ""), std::string("cancelled"));
+  CHECK(cr["stepOutputs"].contains("one") && !cr["stepOutputs"].contains("two"));
+  r = call(cli, "GET", O + "/" + cid + "/runs/" + crid + "/steps");
+  CHECK_EQ(r.j["data"].size(), std::size_t(2));
+  if (r.j["data"].size() == 2) CHECK_EQ(r.j["data"][1]["error"].value("code", ""), std::string("RUN_CANCELLED"));
+  r = call(cli, "POST", O + "/" + cid + "/runs/" + crid + "/cancel", "");
+  CHECK_EQ(r.status, 409);
+  CHECK_EQ(r.code(), std::string("RUN_NOT_CANCELLABLE"));
+  CHECK_EQ(call(cli, "POST", O + "/" + oid + "/runs/" + rid + "/cancel", "").code(),
+           std::string("RUN_NOT_CANCELLABLE"));  // completed
+  CHECK_EQ(call(cli, "GET", O + "/" + cid + "/runs?status=cancelled").j["meta"].value("total", 0), 1);
+
+  // cancel during a compute step
+  json cr2 = start_run(cli, cid, json::object());
+  r = call(cli, "POST", O + "/" + cid + "/runs/" + cr2.value("id", "") + "/cancel", "");
+  CHECK_EQ(r.j["data"].value("status", ""), std::string("cancelled"));
+  CHECK_EQ(r.j["data"].value("currentStepId", ""), std::string("one"));
+  CHECK_EQ(r.j["data"]["stepOutputs"], json::object());
+
+  // paused orchestrations do not start
+  CHECK_EQ(call(cli, "PUT", O + "/" + cid, R"({"status":"paused"})").status, 200);
+  r = call(cli, "POST", O + "/" + cid + "/runs", "{}");
+  CHECK_EQ(r.status, 409);
+  CHECK_EQ(r.code(), std::string("ORCHESTRATION_PAUSED"));
+
+  // faults apply to orchestration routes too
+  emu.inject({FaultKind::Status, "POST", "/orchestration/", 503, "1", 0, 1, false, ""});
+  const std::size_t runs_before = emu.orchestration_run_count();
+  CHECK_EQ(call(cli, "POST", O + "/" + oid + "/runs", "{}").status, 503);
+  CHECK_EQ(emu.orchestration_run_count(), runs_before);
+  CHECK_EQ(runs_before, std::size_t(9));  // 2 + 3 + 1 + 1 + 2
+  CHECK_EQ(call(cli, "DELETE", O + "/" + cid).status, 204);
+  CHECK_EQ(emu.orchestration_run_count(), std::size_t(7));  // its 2 runs went too
+  emu.set_orchestration_step_ms(20);
 }
 
 void test_keep_alive(Emulator& emu) {
@@ -1324,6 +2321,12 @@ int main() {
   test_triggers(emu, *cli);
   test_runs(emu, *cli);
   test_faults(emu, *cli);
+  test_realtime_auth(emu, *cli);
+  test_realtime_stream(emu, *cli);
+  test_realtime_filters(emu, *cli);
+  test_realtime_resume(emu, *cli);
+  test_realtime_many(emu, *cli);
+  test_orchestrations(emu, *cli);
   test_keep_alive(emu);
   test_concurrency(emu);
   emu.stop();
