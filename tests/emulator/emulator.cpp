@@ -2941,8 +2941,15 @@ struct Emulator::Impl {
         return;
       }
     }
+    // The greeting ends with a resume point: an `id:` with no data sets the client's last
+    // event id without dispatching an event, so a client cut off before its first event
+    // still resumes from the moment it connected (instead of losing what happened since).
+    std::string resume_point = std::to_string(rt_last_id);
+    if (auto after = parse_event_id(c.req.get_header_value("Last-Event-ID")))
+      resume_point = std::to_string(std::min<unsigned long long>(rt_last_id, *after));
     const std::string greeting = "retry: " + std::to_string(std::max(0, rt_opts.retry_ms)) +
-                                 "\n: connected to workspace " + opts.workspace + "\n\n";
+                                 "\n: connected to workspace " + opts.workspace + "\nid: " + resume_point +
+                                 "\n\n";
     c.res.set_header("Cache-Control", "no-cache");
     c.res.set_header("X-Accel-Buffering", "no");
     if (c.dry_run) {  // a faulted request: never a live stream, just the greeting
