@@ -1,6 +1,8 @@
 // Centrali emulator implementation. See emulator.hpp for the public interface.
 #include "emulator.hpp"
 
+#include "admin_routes.hpp"
+
 #include <arpa/inet.h>
 #include <netdb.h>
 #include <netinet/in.h>
@@ -1315,13 +1317,17 @@ const std::string kHtmlTemplate =
 // Impl
 // ============================================================================
 struct Emulator::Impl {
-  explicit Impl(Options o) : opts(std::move(o)), rng(std::random_device{}()) {}
+  explicit Impl(Options o)
+      : opts(std::move(o)), rng(std::random_device{}()), admin([this](const std::string& slug) { return live_records(slug); }) {}
 
   Options opts;
 
   mutable std::mutex mu;  // guards everything below
   Store store;
   std::mt19937_64 rng;
+  // Collections, smart queries, validation, insights, allowed domains, search and storage live
+  // in their own module (admin_routes.cpp); it reads records through live_records().
+  AdminRoutes admin;
   std::vector<Fault> faults;
   std::vector<SeenRequest> seen;
   std::set<std::pair<std::string, int>> conns;
@@ -1549,7 +1555,58 @@ struct Emulator::Impl {
       send_error(res, rid, 405, "Method not allowed", "METHOD_NOT_ALLOWED");
       return;
     }
+    if (route_admin(req, res, rid, segs, st)) return;
     send_error(res, rid, 404, "Route not found", "ROUTE_NOT_FOUND");
+  }
+
+  // Every live record of `slug` ("" = all) as wire JSON, for the admin module. Runs inside
+  // route(), whose caller already holds `mu`.
+  std::vector<json> live_records(const std::string& slug) {
+    std::vector<json> out;
+    for (auto& [record_slug, records] : store.records) {
+      if (!slug.empty() && record_slug != slug) continue;
+      for (auto& [id, record] : records)
+        if (!record.archived) out.push_back(to_json(record));
+    }
+    return out;
+  }
+
+  // The admin module's services: data (after data/workspace/{ws}/api/v1), search (after
+  // search/workspace/{ws}/api/v1) and storage (after storage/ws/{ws}/api/v1).
+  bool route_admin(const httplib::Request& req, httplib::Response& res, const std::string& rid,
+                   const std::vector<std::string>& segs, Store& st) {
+    struct Service { const char* name; const char* first; const char* second; };
+    static const Service services[] = {{"data", "data", "workspace"}, {"search", "search", "workspace"},
+                                       {"storage", "storage", "ws"}};
+    for (const auto& service : services) {
+      if (segs.size() < 5 || segs[0] != service.first || segs[1] != service.second || segs[3] != "api" ||
+          segs[4] != "v1")
+        continue;
+      Ctx c{req, res, st, rid, {{"ws", segs[2]}}, parse_form(raw_query_of(req.target)), ""};
+      if (segs[2] != opts.workspace) {
+        send_error(res, rid, 404, "workspace not found", "WORKSPACE_NOT_FOUND");
+        return true;
+      }
+      c.principal = authenticate(c);
+      if (c.principal.empty()) return true;
+      AdminRequest request;
+      request.method = req.method == "HEAD" ? "GET" : req.method;
+      request.service = service.name;
+      request.segments.assign(segs.begin() + 5, segs.end());
+      for (const auto& [key, value] : c.query) request.query.emplace(key, value);
+      request.body = req.body;
+      for (const auto& [name, file] : req.files)
+        request.parts.push_back(UploadedPart{file.name, file.filename, file.content_type, file.content});
+      request.principal = c.principal;
+      request.request_id = rid;
+      request.workspace = opts.workspace;
+      std::optional<AdminReply> reply = admin.handle(request);
+      if (!reply) return false;
+      res.status = reply->status;
+      if (reply->status != 204) res.set_content(reply->body, reply->content_type.c_str());
+      return true;
+    }
+    return false;
   }
 
   // ---- shared handler pieces -----------------------------------------------------
@@ -3437,6 +3494,11 @@ void Emulator::set_orchestration_step_ms(int ms) {
 std::size_t Emulator::orchestration_run_count() const {
   std::lock_guard<std::mutex> lock(impl_->mu);
   return impl_->store.orch_runs.size();
+}
+
+std::size_t Emulator::upload_count() const { return impl_->admin.upload_count(); }
+std::optional<std::string> Emulator::uploaded_bytes(const std::string& file_or_render_id) const {
+  return impl_->admin.uploaded_bytes(file_or_render_id);
 }
 
 void Emulator::set_realtime_options(RealtimeOptions o) {

@@ -146,7 +146,10 @@ class Emulator {
 
   // Orchestrations (/orchestration/ws/{ws}/api/v1/orchestrations, and the docs' older
   // /orchestration/api/v1/workspaces/{ws}/orchestrations). Runs advance lazily with time.
-  void set_orchestration_step_ms(int ms);          // duration of a compute step in new runs (default 20)
+  void set_orchestration_step_ms(int ms);
+  // admin routes (collections, smart queries, validation, insights, domains, search, storage)
+  std::size_t upload_count() const;
+  std::optional<std::string> uploaded_bytes(const std::string& file_or_render_id) const;          // duration of a compute step in new runs (default 20)
   std::size_t orchestration_run_count() const;    // runs that exist now (deleted orchestrations' runs go too)
 
  private:

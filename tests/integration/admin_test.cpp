@@ -1,0 +1,281 @@
+// The admin managers over real libcurl against the emulator: collections and structures, smart
+// queries, validation, anomaly insights, allowed domains, search and files.
+#include "catch.hpp"
+#include "emulator_fixture.hpp"
+
+#include <cstdio>
+#include <fstream>
+#include <thread>
+
+using namespace centrali_test;
+using centrali::PropertyType;
+using nlohmann::json;
+
+namespace {
+centrali::CreateCollectionInput orders_schema(const std::string& slug = "orders") {
+    centrali::CreateCollectionInput input;
+    input.name = "Orders";
+    input.record_slug = slug;
+    centrali::PropertyDefinition total;
+    total.name = "total";
+    total.type = PropertyType::number;
+    total.required = true;
+    centrali::PropertyDefinition customer;
+    customer.name = "customer";
+    customer.type = PropertyType::reference;
+    customer.target = "customers";
+    customer.relationship = "many-to-one";
+    input.properties = {total, customer};
+    input.default_search_field = "city";
+    return input;
+}
+}  // namespace
+
+TEST_CASE("collections and structures: the whole life cycle, one store", "[integration][admin]") {
+    LiveEmulator emu;
+    auto client = emu.client();
+    auto& collections = client.collections();
+
+    const auto validation = collections.validate(orders_schema());
+    CHECK(validation.valid);
+    CHECK(collections.list().empty());  // validate saves nothing
+
+    const auto created = collections.create(orders_schema());
+    CHECK(created.record_slug == "orders");
+    CHECK(created.schema_discovery_mode == centrali::SchemaDiscoveryMode::strict);
+    REQUIRE(created.properties.size() == 2);
+    CHECK(created.properties[1].target == "customers");
+    CHECK_THROWS_AS(collections.create(orders_schema()), centrali::Conflict);
+    CHECK_FALSE(collections.validate(orders_schema()).valid);
+
+    CHECK(client.structures().get(created.id).name == "Orders");  // the same resource, older name
+    CHECK(collections.get_by_slug("orders").id == created.id);
+    centrali::UpdateCollectionInput update;
+    update.description = "every order";
+    CHECK(collections.update(created.id, update).description == "every order");
+
+    auto bad = orders_schema("Bad Slug!");
+    CHECK_THROWS_AS(collections.create(bad), centrali::BadRequest);
+    auto no_target = orders_schema("no-target");
+    no_target.properties[1].target.clear();
+    try {
+        collections.create(no_target);
+        FAIL("expected BadRequest");
+    } catch (const centrali::BadRequest& e) {
+        CHECK(e.code() == "VALIDATION_ERROR");
+        CHECK_FALSE(e.details().empty());
+    }
+
+    collections.remove(created.id);
+    CHECK_THROWS_AS(collections.get(created.id), centrali::NotFound);
+    CHECK(collections.restore(created.id).id == created.id);
+    CHECK(collections.get(created.id).status == "active");
+}
+
+TEST_CASE("smart queries: stored, executed with variables into typed records", "[integration][admin]") {
+    LiveEmulator emu;
+    auto client = emu.client();
+    for (int total : {5, 50, 150, 500}) client.records().create("orders", {{"total", total}, {"status", total > 100 ? "big" : "small"}});
+
+    auto& queries = client.smart_queries();
+    const json definition = {{"where", {{"data.total", {{"$gte", "{{min}}"}}}}},
+                             {"sort", {{{"field", "data.total"}, {"direction", "desc"}}}},
+                             {"limit", 2}};
+    const auto query = queries.create("orders", {"big orders", "totals over a minimum", definition});
+    CHECK(query.record_slug == "orders");
+    CHECK(queries.list("orders").size() == 1);
+    CHECK(queries.list().size() == 1);
+    CHECK(queries.get("orders", query.id).query == definition);
+
+    const auto rows = queries.execute("orders", query.id, {{"min", 40}});
+    REQUIRE(rows.size() == 2);
+    CHECK(rows.items[0].data["total"] == 500);
+    CHECK(rows.items[1].data["total"] == 150);
+    CHECK(rows.meta.total == 3);
+    try {
+        queries.execute("orders", query.id);
+        FAIL("expected BadRequest");
+    } catch (const centrali::BadRequest& e) {
+        CHECK(e.code() == "MISSING_VARIABLE");
+    }
+    const auto tested = queries.test("orders", {{"where", {{"data.status", "small"}}}});
+    CHECK(tested.size() == 2);
+
+    CHECK_THROWS_AS(queries.create("orders", {"big orders", "", definition}), centrali::Conflict);
+    queries.update("orders", query.id, {"renamed", "", definition});
+    CHECK(queries.get("orders", query.id).name == "renamed");
+    queries.remove("orders", query.id);
+    CHECK_THROWS_AS(queries.get("orders", query.id), centrali::NotFound);
+}
+
+TEST_CASE("validation: a scan finds a typo; accept and reject", "[integration][admin]") {
+    LiveEmulator emu;
+    auto client = emu.client();
+    client.records().create("customers", {{"city", "Pariss"}});
+    client.records().create("customers", {{"city", "Berlinn"}});
+    client.records().create("customers", {{"city", "Rome"}});
+    const auto scan = client.validation().scan("customers");
+    CHECK_FALSE(scan.id.empty());
+
+    centrali::ListSuggestionsOptions pending;
+    pending.record_slug = "customers";
+    pending.status = centrali::SuggestionStatus::pending;
+    const auto suggestions = client.validation().list_suggestions(pending);
+    REQUIRE(suggestions.size() == 2);
+    const auto& first = suggestions.items[0];
+    CHECK(first.issue_type == centrali::ValidationIssueType::typo);
+    CHECK(first.field == "city");
+    CHECK((first.suggested_value == "Paris" || first.suggested_value == "Berlin"));
+    CHECK(first.confidence.has_value());
+
+    CHECK(client.validation().accept(suggestions.items[0].id).status == centrali::SuggestionStatus::accepted);
+    CHECK(client.validation().reject(suggestions.items[1].id).status == centrali::SuggestionStatus::rejected);
+    CHECK_THROWS_AS(client.validation().accept(suggestions.items[1].id), centrali::Conflict);
+    CHECK(client.validation().list_suggestions(pending).empty());
+    CHECK(client.validation().get_suggestion(suggestions.items[0].id).status == centrali::SuggestionStatus::accepted);
+}
+
+TEST_CASE("anomaly insights: analysis finds an outlier; acknowledge, dismiss, summary", "[integration][admin]") {
+    LiveEmulator emu;
+    auto client = emu.client();
+    for (int total : {10, 11, 9, 10, 12, 1000}) client.records().create("orders", {{"total", total}});
+    const auto found = client.anomaly_insights().analyze("orders");
+    REQUIRE(found.size() == 1);
+    const auto& insight = found.items[0];
+    CHECK(insight.type == "statistical_outlier");
+    CHECK(insight.details["value"] == 1000);
+    CHECK(insight.status == centrali::InsightStatus::open);
+
+    centrali::ListInsightsOptions open;
+    open.record_slug = "orders";
+    open.status = centrali::InsightStatus::open;
+    CHECK(client.anomaly_insights().list(open).size() == 1);
+    CHECK(client.anomaly_insights().acknowledge(insight.id).status == centrali::InsightStatus::acknowledged);
+    CHECK(client.anomaly_insights().get(insight.id).status == centrali::InsightStatus::acknowledged);
+    CHECK(client.anomaly_insights().dismiss(insight.id).status == centrali::InsightStatus::dismissed);
+    const auto summary = client.anomaly_insights().summary("orders");
+    CHECK(summary.total == 1);
+    CHECK(summary.by_type["statistical_outlier"] == 1);
+}
+
+TEST_CASE("allowed domains: add, list, remove, and validation", "[integration][admin]") {
+    LiveEmulator emu;
+    auto client = emu.client();
+    const auto added = client.allowed_domains().add("api.stripe.com");
+    CHECK(added.domain == "api.stripe.com");
+    CHECK(added.created_by == "user");
+    CHECK_THROWS_AS(client.allowed_domains().add("API.Stripe.com"), centrali::Conflict);
+    CHECK_THROWS_AS(client.allowed_domains().add("https://evil.example/path"), centrali::BadRequest);
+    CHECK(client.allowed_domains().list().size() == 1);
+    client.allowed_domains().remove(added.id);
+    CHECK(client.allowed_domains().list().empty());
+    CHECK_THROWS_AS(client.allowed_domains().remove(added.id), centrali::NotFound);
+}
+
+TEST_CASE("search finds records across collections with highlights", "[integration][admin]") {
+    LiveEmulator emu;
+    auto client = emu.client();
+    client.records().create("products", {{"title", "Laptop stand"}});
+    client.records().create("products", {{"title", "Desk lamp"}});
+    client.records().create("articles", {{"title", "Choosing a laptop"}});
+    const auto all = client.search().query("laptop");
+    CHECK(all.total_hits == 2);
+    CHECK(all.hits.size() == 2);
+    centrali::SearchOptions options;
+    options.structures = {"products"};
+    const auto products = client.search().query("LAPTOP", options);
+    REQUIRE(products.total_hits == 1);
+    CHECK(products.hits[0].record_slug == "products");
+    CHECK(products.hits[0].formatted["title"].get<std::string>().find("<em>") != std::string::npos);
+    CHECK_THROWS_AS(client.search().query(""), centrali::BadRequest);
+}
+
+TEST_CASE("a 50 MB upload streams with monotonic progress that ends at the total", "[integration][admin][files]") {
+    LiveEmulator emu;
+    auto client = emu.client();
+    std::string payload(50u << 20, '\0');
+    for (std::size_t i = 0; i < payload.size(); ++i) payload[i] = static_cast<char>('a' + i % 26);
+
+    std::vector<std::pair<std::uint64_t, std::uint64_t>> progress;
+    centrali::UploadOptions options;
+    options.folder = "/root/shared/reports";
+    options.file_name = "big.bin";
+    options.on_progress = [&progress](std::uint64_t sent, std::uint64_t total) { progress.emplace_back(sent, total); };
+    const auto uploaded = client.files().upload_bytes(payload, options);
+    CHECK(uploaded.size == static_cast<long long>(payload.size()));
+    CHECK(uploaded.path == "/root/shared/reports/big.bin");
+    CHECK_FALSE(uploaded.render_id.empty());
+    CHECK(emu.server.uploaded_bytes(uploaded.id) == payload);
+
+    REQUIRE(progress.size() >= 2);
+    const std::uint64_t total = progress.back().second;
+    CHECK(total >= payload.size());  // the multipart body: the file plus its part headers
+    CHECK(progress.back().first == total);
+    bool monotonic = true;
+    for (std::size_t i = 1; i < progress.size(); ++i) monotonic &= progress[i].first >= progress[i - 1].first;
+    CHECK(monotonic);
+}
+
+TEST_CASE("an upload from a file on disk, public, and folders", "[integration][admin][files]") {
+    LiveEmulator emu;
+    auto client = emu.client();
+    const std::string path = "/tmp/centrali-upload-test.txt";
+    {
+        std::ofstream out(path, std::ios::binary);
+        out << "hello from disk";
+    }
+    centrali::UploadOptions options;
+    options.is_public = true;
+    options.content_type = "text/plain";
+    const auto uploaded = client.files().upload_file(path, options);
+    std::remove(path.c_str());
+    CHECK(uploaded.name == "centrali-upload-test.txt");
+    CHECK(uploaded.path == "/root/shared/centrali-upload-test.txt");
+    CHECK(uploaded.is_public);
+    CHECK(uploaded.content_type == "text/plain");
+    CHECK(emu.server.uploaded_bytes(uploaded.id) == std::string("hello from disk"));
+
+    const auto images = client.files().create_folder("images");
+    CHECK(images.path == "/root/shared/images");
+    const auto thumbs = client.files().create_subfolder(images.id, "thumbs");
+    CHECK(thumbs.path == "/root/shared/images/thumbs");
+    CHECK_THROWS_AS(client.files().create_folder("x", "/root/nowhere"), centrali::NotFound);
+    bool listed = false;
+    for (const auto& folder : client.files().list_folders()) listed |= folder.path == "/root/shared/images/thumbs";
+    CHECK(listed);
+}
+
+TEST_CASE("an upload cancelled midway stops and stores nothing", "[integration][admin][files]") {
+    LiveEmulator emu;
+    auto client = emu.client();
+    std::string payload(64u << 20, 'z');
+    centrali::CallOptions call;
+    centrali::UploadOptions options;
+    std::uint64_t last_sent = 0;
+    options.on_progress = [&, token = call.cancel](std::uint64_t sent, std::uint64_t total) {
+        last_sent = sent;
+        if (sent > total / 4) token.cancel();
+    };
+    CHECK_THROWS_AS(client.files().upload_bytes(payload, options, call), centrali::Cancelled);
+    CHECK(last_sent < payload.size());
+    CHECK(emu.server.upload_count() == 0);
+}
+
+TEST_CASE("hostile names and slugs stay in their segment on admin routes", "[integration][admin][hostile]") {
+    LiveEmulator emu;
+    auto client = emu.client();
+    for (const std::string hostile : {"../structures", "a/b", "x?y=1", "#frag", "sp ace", "ünï"}) {
+        CHECK_THROWS_AS(client.collections().get(hostile), centrali::NotFound);
+        CHECK_THROWS_AS(client.collections().get_by_slug(hostile), centrali::NotFound);
+        CHECK_THROWS_AS(client.smart_queries().get("orders", hostile), centrali::NotFound);
+        CHECK_THROWS_AS(client.allowed_domains().remove(hostile), centrali::NotFound);
+        CHECK_THROWS_AS(client.files().create_subfolder(hostile, "x"), centrali::NotFound);
+    }
+    // A folder name with a slash is refused by the server, not turned into a path.
+    CHECK_THROWS_AS(client.files().create_folder("a/b"), centrali::BadRequest);
+    // Hostile upload file names arrive as given and are stored under their last component.
+    centrali::UploadOptions options;
+    options.file_name = "../../etc/passwd";
+    const auto uploaded = client.files().upload_bytes("x", options);
+    CHECK(uploaded.path == "/root/shared/passwd");
+}
