@@ -10,6 +10,10 @@ packages=(
   catch2                          # tests (Debian 12 ships v2.13; v3 is used when present)
   libcpp-httplib-dev              # the local emulator (tests and demo only)
 )
+# The full test command also builds with clang: sanitizers and libFuzzer (tests only).
+if [ "${CENTRALI_WITH_SANITIZERS:-1}" = 1 ]; then
+  packages+=(clang libclang-rt-14-dev)
+fi
 
 missing=()
 for package in "${packages[@]}"; do

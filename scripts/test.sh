@@ -1,14 +1,29 @@
 #!/usr/bin/env bash
-# The README's test command (and all that CI runs): installs what is missing, builds everything
-# with warnings as errors, and runs the whole ctest suite. Pass ctest arguments to narrow it,
-# e.g. `bash scripts/test.sh -L records`.
+# The README's test command (and all that CI runs): installs what is missing, then
+#   1. builds everything with g++ (warnings are errors) and runs the whole ctest suite;
+#   2. builds and runs the suite again under AddressSanitizer+UBSan, then ThreadSanitizer (clang);
+#   3. runs each libFuzzer target for a short bounded time, and replays every past finding.
+# With arguments, only step 1 runs and the arguments go to ctest, e.g.
+# `bash scripts/test.sh -L records`. CENTRALI_QUICK=1 also stops after step 1.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 build="${CENTRALI_TEST_BUILD_DIR:-$root/build/test}"
 jobs=$(nproc)
+started=$SECONDS
 
 bash "$root/scripts/install-deps.sh"
+
+echo "=== 1/3 the suite (g++) ==="
 cmake -S "$root" -B "$build" -DCMAKE_BUILD_TYPE=Debug -DCENTRALI_BUILD_TESTS=ON -DCENTRALI_BUILD_EXAMPLES=ON
 cmake --build "$build" -j "$jobs"
-cd "$build"
-ctest --output-on-failure -j "$jobs" "$@"
+(cd "$build" && ctest --output-on-failure -j "$jobs" "$@")
+if [ $# -gt 0 ] || [ "${CENTRALI_QUICK:-0}" = 1 ]; then
+  exit 0
+fi
+
+echo "=== 2/3 sanitizers (clang) === ($((SECONDS - started)) s so far)"
+bash "$root/scripts/sanitizers.sh"
+
+echo "=== 3/3 fuzzing (clang libFuzzer) === ($((SECONDS - started)) s so far)"
+CENTRALI_FUZZ_SECONDS="${CENTRALI_FUZZ_SECONDS:-10}" bash "$root/scripts/fuzz.sh" --regressions
+echo "all stages passed in $((SECONDS - started)) s"

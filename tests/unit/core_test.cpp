@@ -606,3 +606,93 @@ TEST_CASE("from_env reads the documented variables", "[unit][client]") {
         ::unsetenv(name);
     CHECK(centrali::ClientOptions::from_env().base_url.empty());
 }
+
+// --- Regressions found by the fuzzers (tests/fuzz/regressions) ---------------------------------
+
+TEST_CASE("fuzz: a secret echoed in the request id is redacted", "[unit][fuzz-regression][secrets]") {
+    UnitClient unit;
+    unit.options.retry.max_attempts = 1;
+    auto client = unit.make();
+    unit.transport->then_json(400, {{"message", "bad"}, {"requestId", "req-tok-secret-123"}}, {{"x-request-id", "id-tok-secret-123"}});
+    try {
+        client.records().get("orders", "1");
+        FAIL("expected BadRequest");
+    } catch (const centrali::BadRequest& e) {
+        CHECK(e.request_id().find("tok-secret-123") == std::string::npos);
+        CHECK(std::string(e.what()).find("tok-secret-123") == std::string::npos);
+    }
+}
+
+TEST_CASE("fuzz: a Retry-After date in year 9999 is a long wait, not an overflow", "[unit][fuzz-regression][retry]") {
+    const auto now = std::chrono::system_clock::time_point(std::chrono::seconds(1'700'000'000));
+    const auto wait = centrali::detail::parse_retry_after("Fri, 31 Dec 9999 23:59:59 GMT", now);
+    REQUIRE(wait.has_value());
+    CHECK(*wait > std::chrono::hours(24 * 365));
+}
+
+TEST_CASE("fuzz: bodies nested 100,000 deep are refused, not a stack overflow", "[unit][fuzz-regression][errors]") {
+    UnitClient unit;
+    unit.options.retry.max_attempts = 1;
+    auto client = unit.make();
+    const std::string deep = std::string(100'000, '[') + std::string(100'000, ']');
+    unit.transport->then(raw_response(400, R"({"message":"x","details":)" + deep + "}"));
+    CHECK_THROWS_AS(client.records().get("orders", "1"), centrali::BadRequest);
+    unit.transport->then(raw_response(200, R"({"data":{"id":"f","x":)" + deep + "}}"));
+    CHECK_THROWS_AS(client.functions().get("f"), centrali::DecodeError);
+    CHECK_FALSE(centrali::detail::json_too_deep(R"({"a":"[[[[[[[[[[[[[[["})", 4));  // brackets in strings do not count
+    CHECK(centrali::detail::json_too_deep("[[[[[", 4));
+}
+
+TEST_CASE("fuzz: an out-of-range number in an integer field is a DecodeError", "[unit][fuzz-regression][errors]") {
+    const json run = {{"id", "r"}, {"rerunCount", 1e30}};
+    CHECK_THROWS_AS(run.get<centrali::FunctionRun>(), centrali::DecodeError);
+    const json fn = {{"id", "f"}, {"timeoutMs", 1e300}};
+    CHECK_THROWS_AS(fn.get<centrali::ComputeFunction>(), centrali::DecodeError);
+    const json big = {{"id", "f"}, {"timeoutMs", 18446744073709551615ull}};
+    CHECK_THROWS_AS(big.get<centrali::ComputeFunction>(), centrali::DecodeError);
+    const json fine = {{"id", "f"}, {"timeoutMs", 30000.0}};
+    CHECK(fine.get<centrali::ComputeFunction>().timeout_ms == 30000);
+}
+
+TEST_CASE("fuzz: base URLs with control characters or fake loopback names", "[unit][fuzz-regression][url]") {
+    using centrali::detail::derive_origins;
+    CHECK_THROWS_AS(derive_origins("https://centrali.io\r"), centrali::ConfigurationError);
+    CHECK_THROWS_AS(derive_origins("https://centr ali.io"), centrali::ConfigurationError);
+    CHECK_FALSE(derive_origins("http://127.attacker.example").loopback);
+    CHECK_FALSE(derive_origins("http://127.0.0.1.evil.example").loopback);
+    CHECK(derive_origins("http://127.0.0.1:8080").loopback);
+    CHECK(derive_origins("http://127.1.2.3").loopback);
+
+    UnitClient unit;
+    unit.options.base_url = "http://127.attacker.example";
+    auto client = unit.make();
+    CHECK_THROWS_AS(client.records().get("orders", "1"), centrali::ConfigurationError);  // no credentials over http
+    CHECK(unit.transport->count() == 0);
+}
+
+TEST_CASE("fuzz: a secret straddling the snippet cut is redacted whole; cuts keep UTF-8 valid", "[unit][fuzz-regression][secrets]") {
+    UnitClient unit;
+    unit.options.retry.max_attempts = 1;
+    auto client = unit.make();
+    std::string body(505, 'x');
+    body += "tok-secret-123 and more";
+    unit.transport->then(raw_response(500, body));
+    try {
+        client.records().get("orders", "1");
+        FAIL("expected ServerError");
+    } catch (const centrali::ServerError& e) {
+        CHECK(e.body_snippet().find("tok-sec") == std::string::npos);
+        CHECK(e.message().find("tok-") == std::string::npos);
+    }
+    const std::string snippet = centrali::detail::body_snippet("ab\xC3\xA9" "cd", 3);
+    CHECK(snippet.rfind("ab", 0) == 0);
+    CHECK(snippet.find('\xC3') == std::string::npos);  // not half an é
+    CHECK_NOTHROW(json(centrali::detail::body_snippet(std::string(511, 'a') + "\xC3\xA9\xC3\xA9")).dump());
+}
+
+TEST_CASE("fuzz: an unclosed placeholder in a route template fails instead of looping", "[unit][fuzz-regression][routes]") {
+    UnitClient unit;
+    unit.options.orchestration_base_path = "orch/{ws";
+    auto client = unit.make();
+    CHECK_THROWS_AS(client.orchestrations().get("o1"), centrali::ConfigurationError);
+}

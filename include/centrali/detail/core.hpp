@@ -4,6 +4,7 @@
 
 #include <centrali/detail/auth.hpp>
 #include <centrali/detail/curl_transport.hpp>
+#include <centrali/detail/json.hpp>
 #include <centrali/detail/retry.hpp>
 #include <centrali/detail/routes.hpp>
 #include <centrali/detail/url.hpp>
@@ -35,13 +36,53 @@ inline std::string redact(std::string text, const std::vector<std::string>& secr
     return text;
 }
 
-/// The first `limit` bytes of a body, with control characters shown as '.', for messages.
+/// The first `limit` bytes of a body, with control characters shown as '.', cut on a UTF-8
+/// character boundary, for messages.
 inline std::string body_snippet(std::string_view body, std::size_t limit = 512) {
-    std::string out(body.substr(0, limit));
+    std::size_t end = (std::min)(limit, body.size());
+    if (end < body.size())
+        while (end > 0 && (static_cast<unsigned char>(body[end]) & 0xC0) == 0x80) --end;  // a continuation byte
+    std::string out(body.substr(0, end));
     for (char& c : out)
         if (static_cast<unsigned char>(c) < 0x20 && c != '\n') c = '.';
-    if (body.size() > limit) out += "…";
+    if (end < body.size()) out += "…";
     return out;
+}
+
+/// A snippet with the secrets replaced before the cut, so that no secret survives in part.
+inline std::string safe_snippet(std::string_view body, const std::vector<std::string>& secrets, std::size_t limit) {
+    std::size_t longest = 0;
+    for (const auto& secret : secrets) longest = (std::max)(longest, secret.size());
+    return body_snippet(redact(std::string(body.substr(0, limit + longest)), secrets), limit);
+}
+
+/// JSON nested deeper than this is refused before parsing: nlohmann copies and prints
+/// recursively, and a hostile body nested 100,000 deep would overflow the stack.
+inline constexpr std::size_t max_json_depth = 256;
+
+inline bool json_too_deep(std::string_view text, std::size_t max_depth = max_json_depth) {
+    std::size_t depth = 0;
+    bool in_string = false, escaped = false;
+    for (char c : text) {
+        if (in_string) {
+            if (escaped) escaped = false;
+            else if (c == '\\') escaped = true;
+            else if (c == '"') in_string = false;
+        } else if (c == '"') {
+            in_string = true;
+        } else if (c == '[' || c == '{') {
+            if (++depth > max_depth) return true;
+        } else if ((c == ']' || c == '}') && depth > 0) {
+            --depth;
+        }
+    }
+    return false;
+}
+
+/// Parses a body, or gives a discarded value when it is not JSON or nested too deep.
+inline nlohmann::json parse_body(std::string_view text) {
+    if (json_too_deep(text)) return nlohmann::json(nlohmann::json::value_t::discarded);
+    return nlohmann::json::parse(text, nullptr, /*allow_exceptions=*/false);
 }
 
 inline const char* reason_phrase(int status) noexcept {
@@ -71,7 +112,7 @@ inline const char* reason_phrase(int status) noexcept {
                                          std::chrono::system_clock::time_point now) {
     ErrorInfo info;
     info.status = response.status;
-    const nlohmann::json body = nlohmann::json::parse(response.body, nullptr, /*allow_exceptions=*/false);
+    const nlohmann::json body = parse_body(response.body);
     if (body.is_object()) {
         auto text = [&](const char* key) -> std::string {
             auto it = body.find(key);
@@ -84,14 +125,15 @@ inline const char* reason_phrase(int status) noexcept {
         if (auto it = body.find("details"); it != body.end()) info.details = *it;
     }
     if (const auto header = response.header("x-request-id"); !header.empty()) info.request_id = std::string(header);
-    const std::string snippet = redact(body_snippet(response.body), secrets);
+    const std::string snippet = safe_snippet(response.body, secrets, 512);
     if (info.message.empty())
         info.message = response.body.empty() ? std::string(reason_phrase(response.status))
                                              : std::string(reason_phrase(response.status)) +
                                                    " (body is not a Centrali JSON error): " +
-                                                   body_snippet(response.body, 120);
+                                                   safe_snippet(response.body, secrets, 120);
     info.message = redact(std::move(info.message), secrets);
     info.code = redact(std::move(info.code), secrets);
+    info.request_id = redact(std::move(info.request_id), secrets);
     if (!info.details.is_null()) info.details = nlohmann::json::parse(redact(info.details.dump(), secrets), nullptr, false);
 
     std::string what = "centrali: " + std::string(method) + " " + redact(url_for_messages(url), secrets) + " -> " +
@@ -310,11 +352,11 @@ public:
 
     nlohmann::json parse_json(const HttpResponse& response, const Call& call) const {
         if (response.body.empty()) return nullptr;
-        nlohmann::json body = nlohmann::json::parse(response.body, nullptr, /*allow_exceptions=*/false);
+        nlohmann::json body = parse_body(response.body);
         if (body.is_discarded())
             throw DecodeError("centrali: " + std::string(call.method) + " " + safe_url(call.url) + " returned " +
-                                  std::to_string(response.status) + " with a body that is not JSON: " +
-                                  redact(body_snippet(response.body, 200), secrets_for(call)),
+                                  std::to_string(response.status) + " with a body that is not JSON (or nested deeper than " +
+                                  std::to_string(max_json_depth) + "): " + safe_snippet(response.body, secrets_for(call), 200),
                               response.status, std::string(response.header("x-request-id")));
         return body;
     }
@@ -409,8 +451,9 @@ private:
         if (body.is_object()) {
             if (auto it = body.find("access_token"); it != body.end() && it->is_string())
                 grant.access_token = it->get<std::string>();
-            if (auto it = body.find("expires_in"); it != body.end() && it->is_number())
-                grant.expires_in = std::chrono::seconds(it->get<long long>());
+            std::optional<long long> expires_in;
+            read_member(body, "expires_in", expires_in);
+            if (expires_in && *expires_in > 0) grant.expires_in = std::chrono::seconds((std::min)(*expires_in, 10LL * 365 * 86400));
         }
         if (grant.access_token.empty())
             throw DecodeError("centrali: the token endpoint answered without an access_token");

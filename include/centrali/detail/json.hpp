@@ -6,12 +6,32 @@
 
 #include <nlohmann/json.hpp>
 
+#include <cmath>
+#include <cstdint>
+#include <limits>
 #include <optional>
 #include <string>
 #include <type_traits>
 
 CENTRALI_NAMESPACE_BEGIN
 namespace detail {
+
+/// An integer member must be an integer in range: nlohmann would convert 1e300 into a long
+/// long by an undefined cast.
+template <class T>
+void check_integral_range(const nlohmann::json& value, const char* key) {
+    if constexpr (std::is_integral_v<T> && !std::is_same_v<T, bool>) {
+        bool fits = true;
+        if (value.is_number_float()) {
+            const double d = value.get<double>();
+            fits = std::isfinite(d) && d >= static_cast<double>((std::numeric_limits<T>::min)()) &&
+                   d <= static_cast<double>((std::numeric_limits<T>::max)());
+        } else if (value.is_number_unsigned()) {
+            fits = value.get<std::uint64_t>() <= static_cast<std::uint64_t>((std::numeric_limits<T>::max)());
+        }
+        if (!fits) throw DecodeError(std::string("centrali: member '") + key + "' is out of range");
+    }
+}
 
 template <class T>
 void read_member(const nlohmann::json& object, const char* key, T& target) {
@@ -22,6 +42,7 @@ void read_member(const nlohmann::json& object, const char* key, T& target) {
         if constexpr (std::is_same_v<T, nlohmann::json>) {
             target = *it;
         } else {
+            check_integral_range<T>(*it, key);
             target = it->template get<T>();
         }
     } catch (const nlohmann::json::exception& e) {

@@ -73,9 +73,11 @@ inline std::optional<std::chrono::milliseconds> parse_retry_after(std::string_vi
     if (month_number == 0) return std::nullopt;
     const long long epoch_seconds = days_from_civil(year, month_number, static_cast<unsigned>(day)) * 86400LL +
                                     hour * 3600LL + minute * 60LL + second;
-    const auto when = std::chrono::system_clock::time_point(std::chrono::seconds(epoch_seconds));
-    if (when <= now) return std::chrono::milliseconds(0);
-    return std::chrono::duration_cast<std::chrono::milliseconds>(when - now);
+    // In seconds: a time_point of year 9999 would overflow the clock's nanosecond count.
+    const long long now_seconds = std::chrono::duration_cast<std::chrono::seconds>(now.time_since_epoch()).count();
+    const long long delta = epoch_seconds - now_seconds;
+    if (delta <= 0) return std::chrono::milliseconds(0);
+    return std::chrono::milliseconds((std::min)(delta, 999'999'999LL) * 1000);
 }
 
 /// Fills the hooks the caller left empty with the real clock, a cancellable sleep and a

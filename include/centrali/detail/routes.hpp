@@ -49,7 +49,11 @@ inline std::string expand_route(const Route& route, std::string_view workspace,
         out.append(path.substr(0, open));
         if (open == std::string_view::npos) break;
         const auto close = path.find('}', open);
+        if (close == std::string_view::npos)
+            throw ConfigurationError("route template " + std::string(route.path) + " has an unclosed '{'");
         const std::string_view name = path.substr(open + 1, close - open - 1);
+        if (name.empty() || name.find_first_not_of("abcdefghijklmnopqrstuvwxyz_") != std::string_view::npos)
+            throw ConfigurationError("route template " + std::string(route.path) + " has a malformed placeholder");
         if (name == "ws") {
             append_path_segment(out, workspace, "workspace");
         } else {

@@ -145,15 +145,35 @@ inline ParsedUrl parse_base_url(std::string_view url) {
         parsed.port = std::string(authority.substr(colon + 1));
     }
     if (host.empty()) throw ConfigurationError("base_url has no host");
+    for (char c : host)
+        if (static_cast<unsigned char>(c) <= 0x20 || c == 0x7F || c == '\\' || c == '%')
+            throw ConfigurationError("base_url has a space, control or reserved character in its host");
     for (char c : parsed.port)
         if (c < '0' || c > '9') throw ConfigurationError("base_url has a malformed port");
     parsed.host = ascii_lower(host);
     return parsed;
 }
 
+/// localhost, *.localhost, [::1] and 127.x.y.z (all four parts numbers: "127.evil.example"
+/// is a public name).
 inline bool is_loopback_host(std::string_view host) noexcept {
-    return host == "localhost" || host == "[::1]" || host.substr(0, 4) == "127." ||
-           (host.size() > 10 && host.substr(host.size() - 10) == ".localhost");
+    if (host == "localhost" || host == "[::1]") return true;
+    if (host.size() > 10 && host.substr(host.size() - 10) == ".localhost") return true;
+    if (host.substr(0, 4) != "127.") return false;
+    int parts = 2;  // "127" and the number after it
+    std::size_t digits = 0;
+    for (char c : host.substr(4)) {
+        if (c == '.') {
+            if (digits == 0 || digits > 3) return false;
+            ++parts;
+            digits = 0;
+        } else if (c >= '0' && c <= '9') {
+            ++digits;
+        } else {
+            return false;
+        }
+    }
+    return parts == 4 && digits > 0 && digits <= 3;
 }
 
 inline bool starts_with(std::string_view text, std::string_view prefix) noexcept {
