@@ -54,15 +54,19 @@ public:
     /// with Cancelled when the engine is shutting down). Callbacks must not throw.
     void submit(Call call, CallOptions options, Success on_success, Failure on_failure) {
         auto job = std::make_unique<Job>(std::move(call), std::move(options), std::move(on_success), std::move(on_failure));
+        bool wake = false;
         {
             std::lock_guard<std::mutex> lock(mutex_);
             if (!stopping_) {
+                // One wake-up per batch: a non-empty inbox already has one pending, and the
+                // loop takes the whole inbox at once (a wake-up is a system call).
+                wake = inbox_.empty();
                 inbox_.push_back(std::move(job));
                 job = nullptr;
             }
         }
         if (job) return job->fail(std::make_exception_ptr(Cancelled()));
-        curl_multi_wakeup(multi_);
+        if (wake) curl_multi_wakeup(multi_);
     }
 
     /// Runs `task` on the loop thread after `delay` (the async wait helpers' polls).
