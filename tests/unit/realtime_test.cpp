@@ -2,6 +2,7 @@
 // reconnection with Last-Event-ID, fatal errors, token renewal, stop from a callback.
 #include "catch.hpp"
 #include "fake_transport.hpp"
+#include "realtime_recorder.hpp"
 
 #include <atomic>
 #include <condition_variable>
@@ -15,37 +16,7 @@ using std::chrono::milliseconds;
 
 namespace {
 
-/// Collects what the callbacks saw, and lets a test wait for it.
-struct Recorder {
-    std::mutex mutex;
-    std::condition_variable changed;
-    std::vector<RealtimeRecordEvent> events;
-    std::vector<centrali::RealtimeError> errors;
-    std::vector<std::string> disconnects;
-    int connects = 0;
-
-    centrali::SubscribeOptions options() {
-        centrali::SubscribeOptions o;
-        o.initial_reconnect_delay = milliseconds(1);
-        o.max_reconnect_delay = milliseconds(5);
-        o.on_event = [this](const RealtimeRecordEvent& e) { note([&] { events.push_back(e); }); };
-        o.on_error = [this](const centrali::RealtimeError& e) { note([&] { errors.push_back(e); }); };
-        o.on_connected = [this] { note([&] { ++connects; }); };
-        o.on_disconnected = [this](const std::string& r) { note([&] { disconnects.push_back(r); }); };
-        return o;
-    }
-    template <class F>
-    void note(F f) {
-        std::lock_guard<std::mutex> lock(mutex);
-        f();
-        changed.notify_all();
-    }
-    template <class Pred>
-    bool wait(Pred pred) {
-        std::unique_lock<std::mutex> lock(mutex);
-        return changed.wait_for(lock, std::chrono::seconds(10), [&] { return pred(); });
-    }
-};
+using Recorder = RealtimeRecorder;
 
 std::string event_frame(const std::string& id, const json& payload) {
     return "id: " + id + "\nevent: message\ndata: " + payload.dump() + "\n\n";
