@@ -2114,19 +2114,25 @@ struct Emulator::Impl {
   // ---- compute: shared pieces -----------------------------------------------------
   struct Paging {
     std::size_t page = 1, limit = kComputeDefaultLimit;
+    const char* size_key = "limit";  // the page-size parameter and meta member: limit or pageSize
   };
 
-  // page (default 1) and limit (default 20, clamped to 100); sends 400 on junk.
-  std::optional<Paging> parse_paging(Ctx& c) {
+  // page (default 1) and the page size (`size_key`, default and maximum per service); sends
+  // 400 on junk. Compute lists use limit (20, max 100), orchestrations pageSize (20, max 100).
+  std::optional<Paging> parse_paging(Ctx& c, const char* size_key = "limit",
+                                     std::size_t default_size = kComputeDefaultLimit,
+                                     std::size_t max_size = kComputeMaxLimit) {
     Paging p;
+    p.size_key = size_key;
+    p.limit = default_size;
     if (const std::string* v = query_get(c.query, "page")) {
       auto n = parse_positive(*v, 1000000000);
       if (!n) return bad(c, "page", "page must be a positive integer");
       p.page = *n;
     }
-    if (const std::string* v = query_get(c.query, "limit")) {
-      auto n = parse_positive(*v, kComputeMaxLimit);
-      if (!n) return bad(c, "limit", "limit must be a positive integer");
+    if (const std::string* v = query_get(c.query, size_key)) {
+      auto n = parse_positive(*v, max_size);
+      if (!n) return bad(c, size_key, std::string(size_key) + " must be a positive integer");
       p.limit = *n;
     }
     return p;
@@ -2141,7 +2147,7 @@ struct Emulator::Impl {
     json data = json::array();
     for (std::size_t i = skip; i < end; ++i) data.push_back(std::move(rows[i]));
     send_json(c.res, 200,
-              {{"data", data}, {"meta", {{"page", p.page}, {"limit", p.limit}, {"total", total}}}});
+              {{"data", data}, {"meta", {{"page", p.page}, {p.size_key, p.limit}, {"total", total}}}});
   }
 
   // Newest first (highest creation sequence first).
@@ -2758,34 +2764,6 @@ struct Emulator::Impl {
     return nullptr;
   }
 
-  // page (default 1), pageSize (default 20, clamped to 100); 400 on junk.
-  std::optional<Paging> parse_orch_paging(Ctx& c) {
-    Paging p;
-    p.limit = kOrchDefaultPageSize;
-    if (const std::string* v = query_get(c.query, "page")) {
-      auto n = parse_positive(*v, 1000000000);
-      if (!n) return bad(c, "page", "page must be a positive integer");
-      p.page = *n;
-    }
-    if (const std::string* v = query_get(c.query, "pageSize")) {
-      auto n = parse_positive(*v, kOrchMaxPageSize);
-      if (!n) return bad(c, "pageSize", "pageSize must be a positive integer");
-      p.limit = *n;
-    }
-    return p;
-  }
-
-  static void send_orch_page(Ctx& c, const Paging& p, std::vector<json>& rows) {
-    const std::size_t total = rows.size();
-    const std::size_t skip =
-        (p.page - 1) > total / p.limit ? total : std::min(total, (p.page - 1) * p.limit);
-    const std::size_t end = std::min(total, skip + p.limit);
-    json data = json::array();
-    for (std::size_t i = skip; i < end; ++i) data.push_back(std::move(rows[i]));
-    send_json(c.res, 200,
-              {{"data", data}, {"meta", {{"total", total}, {"page", p.page}, {"pageSize", p.limit}}}});
-  }
-
   json to_json(const Orchestration& o, bool with_steps = true) const {
     return orchestration_json(o, opts.workspace, with_steps);
   }
@@ -2794,7 +2772,7 @@ struct Emulator::Impl {
   }
 
   void h_orch_list(Ctx& c) {
-    auto paging = parse_orch_paging(c);
+    auto paging = parse_paging(c, "pageSize", kOrchDefaultPageSize, kOrchMaxPageSize);
     if (!paging) return;
     const std::string* sort = query_get(c.query, "sort");
     const std::string* order = query_get(c.query, "order");
@@ -2816,7 +2794,7 @@ struct Emulator::Impl {
     });
     std::vector<json> rows;
     for (auto* o : items) rows.push_back(to_json(*o, /*with_steps=*/false));
-    send_orch_page(c, *paging, rows);
+    send_page(c, *paging, rows);
   }
 
   void h_orch_create(Ctx& c) {
@@ -2920,7 +2898,7 @@ struct Emulator::Impl {
   void h_orch_run_list(Ctx& c) {
     Orchestration* o = find_orch(c);
     if (!o) return;
-    auto paging = parse_orch_paging(c);
+    auto paging = parse_paging(c, "pageSize", kOrchDefaultPageSize, kOrchMaxPageSize);
     if (!paging) return;
     const std::string* status = query_get(c.query, "status");
     if (status && !kOrchRunStatuses.count(*status)) {
@@ -2936,7 +2914,7 @@ struct Emulator::Impl {
       if (status && j["status"] != *status) continue;
       rows.push_back(std::move(j));
     }
-    send_orch_page(c, *paging, rows);
+    send_page(c, *paging, rows);
   }
 
   void h_orch_run_get(Ctx& c) {
