@@ -111,7 +111,7 @@ public:
         std::size_t index_ = 0;
     };
 
-    /// Single pass: calling begin() again continues where the last iteration stopped.
+    /// An input range: iterate it once (begin() again restarts at the current page).
     iterator begin() {
         if (!started_) {
             started_ = true;
