@@ -354,7 +354,7 @@ private:
     class Streaming {
     public:
         Streaming(const CurlTransport& owner, const HttpRequest& request, StreamHandler& handler, StreamControl& control)
-            : request_(request), handler_(handler), control_(control), headers_(request.headers),
+            : owner_(owner), request_(request), handler_(handler), control_(control), headers_(request.headers),
               easy_(curl_easy_init()), multi_(curl_multi_init()) {
             if (easy_ == nullptr || multi_ == nullptr) {
                 release();
@@ -422,12 +422,7 @@ private:
                     if (!opened_) open();
                     return;
                 }
-                const bool connect_failed = code == CURLE_COULDNT_CONNECT || code == CURLE_COULDNT_RESOLVE_HOST ||
-                                            code == CURLE_COULDNT_RESOLVE_PROXY;
-                std::string detail = curl_easy_strerror(code);
-                if (exchange_.error_buffer[0] != '\0') detail += std::string(" (") + exchange_.error_buffer + ")";
-                throw TransportError("centrali: stream " + url_for_messages(request_.url) + " failed: " + detail, code,
-                                     code == CURLE_OPERATION_TIMEDOUT, connect_failed);
+                owner_.throw_transfer_error(code, request_, exchange_);  // the one mapping of CURLcodes
             }
         }
 
@@ -440,6 +435,7 @@ private:
             multi_ = nullptr;
         }
 
+        const CurlTransport& owner_;
         const HttpRequest& request_;
         StreamHandler& handler_;
         StreamControl& control_;
