@@ -1,5 +1,6 @@
 // Centrali emulator: admin managers (see admin_routes.hpp).
 #include "admin_routes.hpp"
+#include "iso_time.hpp"
 
 #include <algorithm>
 #include <chrono>
@@ -22,19 +23,6 @@ namespace {
 constexpr std::size_t kMaxPageSize = 500;
 constexpr std::size_t kDefaultPageSize = 50;
 constexpr std::size_t kMaxBodyNesting = 64;
-
-std::string iso_now() {
-  using namespace std::chrono;
-  const long long ms = duration_cast<milliseconds>(system_clock::now().time_since_epoch()).count();
-  std::time_t secs = static_cast<std::time_t>(ms / 1000);
-  std::tm tm{};
-  gmtime_r(&secs, &tm);
-  char buf[40];
-  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%S", &tm);
-  char out[64];
-  std::snprintf(out, sizeof out, "%s.%03dZ", buf, static_cast<int>(ms % 1000));
-  return out;
-}
 
 // Never throws on invalid UTF-8 (segments and bodies carry arbitrary bytes).
 std::string dump(const json& j) { return j.dump(-1, ' ', false, json::error_handler_t::replace); }

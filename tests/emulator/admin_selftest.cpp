@@ -1,6 +1,7 @@
 // Self-test of the emulator's admin module (admin_routes.hpp), over AdminRoutes directly (no
 // HTTP). Prints "N checks, F failures" and exits non-zero when any check fails.
 #include "admin_routes.hpp"
+#include "selftest_check.hpp"
 
 #include <atomic>
 #include <cstdio>
@@ -18,25 +19,15 @@ using json = nlohmann::json;
 
 namespace {
 
-int g_checks = 0;
-int g_failures = 0;
 
-#define CHECK(cond)                                                                 \
-  do {                                                                              \
-    ++g_checks;                                                                     \
-    if (!(cond)) {                                                                  \
-      ++g_failures;                                                                 \
-      std::printf("FAIL %s:%d: %s\n", __FILE__, __LINE__, #cond);                    \
-    }                                                                               \
-  } while (0)
 
 #define CHECK_EQ(a, b)                                                              \
   do {                                                                              \
-    ++g_checks;                                                                     \
+    ++selftest::checks;                                                                     \
     const auto va_ = (a);                                                           \
     const auto vb_ = (b);                                                           \
     if (!(va_ == vb_)) {                                                            \
-      ++g_failures;                                                                 \
+      ++selftest::failures;                                                                 \
       std::printf("FAIL %s:%d: %s == %s\n", __FILE__, __LINE__, #a, #b);            \
       std::printf("     left:  %s\n     right: %s\n", json(va_).dump().c_str(), json(vb_).dump().c_str()); \
     }                                                                               \
@@ -879,6 +870,5 @@ int main() {
   AdminRoutes empty{centrali_emulator::RecordSource{}};
   CHECK_EQ(send(empty, "GET", "search", "search", "", {{"q", "x"}}).body["data"]["totalHits"], 0);
 
-  std::printf("%d checks, %d failures\n", g_checks, g_failures);
-  return g_failures == 0 ? 0 : 1;
+  return selftest::summary();
 }

@@ -2,6 +2,7 @@
 #include "emulator.hpp"
 
 #include "admin_routes.hpp"
+#include "iso_time.hpp"
 
 #include <arpa/inet.h>
 #include <netdb.h>
@@ -344,17 +345,6 @@ std::vector<std::string> decoded_segments(const std::string& raw_path) {
   if (!segs.empty() && segs.front().empty()) segs.erase(segs.begin());
   for (auto& s : segs) s = percent_decode(s, false);
   return segs;
-}
-
-std::string iso_time(long long ms) {
-  std::time_t secs = static_cast<std::time_t>(ms / 1000);
-  std::tm tm{};
-  gmtime_r(&secs, &tm);
-  char buf[40];
-  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%S", &tm);
-  char out[48];
-  std::snprintf(out, sizeof out, "%s.%03dZ", buf, static_cast<int>(ms % 1000));
-  return out;
 }
 
 long long wall_ms() {

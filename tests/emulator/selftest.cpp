@@ -23,31 +23,22 @@
 #include <nlohmann/json.hpp>
 
 #include "emulator.hpp"
+#include "selftest_check.hpp"
 
 using json = nlohmann::json;
 using namespace centrali_emulator;
 
 namespace {
 
-int g_failures = 0;
-int g_checks = 0;
 
-#define CHECK(cond)                                                             \
-  do {                                                                          \
-    ++g_checks;                                                                 \
-    if (!(cond)) {                                                              \
-      ++g_failures;                                                             \
-      std::printf("FAIL %s:%d: %s\n", __FILE__, __LINE__, #cond);               \
-    }                                                                           \
-  } while (0)
 
 #define CHECK_EQ(a, b)                                                          \
   do {                                                                          \
-    ++g_checks;                                                                 \
+    ++selftest::checks;                                                                 \
     auto va_ = (a);                                                             \
     auto vb_ = (b);                                                             \
     if (!(va_ == vb_)) {                                                        \
-      ++g_failures;                                                             \
+      ++selftest::failures;                                                             \
       std::ostringstream os_;                                                   \
       os_ << va_ << " != " << vb_;                                              \
       std::printf("FAIL %s:%d: %s == %s (%s)\n", __FILE__, __LINE__, #a, #b,    \
@@ -1649,9 +1640,9 @@ void test_realtime_filters(Emulator& emu, httplib::Client& cli) {
     std::vector<std::string> got, want;
     for (auto& e : s.events()) got.push_back(e.id);
     for (int k : cases[i].expect) want.push_back(ev[static_cast<std::size_t>(k)].id);
-    ++g_checks;
+    ++selftest::checks;
     if (got != want) {
-      ++g_failures;
+      ++selftest::failures;
       std::printf("FAIL filter case '%s': got %zu events, want %zu\n", cases[i].query.c_str(),
                   got.size(), want.size());
     }
@@ -1913,9 +1904,9 @@ void test_orchestrations(Emulator& emu, httplib::Client& cli) {
     Resp r = call(cli, "POST", O, body.dump());
     CHECK_EQ(r.status, 400);
     CHECK_EQ(r.code(), std::string("VALIDATION_ERROR"));
-    ++g_checks;
+    ++selftest::checks;
     if (!has_details_field(r, field)) {
-      ++g_failures;
+      ++selftest::failures;
       std::printf("FAIL orchestration validation: no detail for %s in %s\n", field.c_str(), r.body.c_str());
     }
   };
@@ -2335,7 +2326,7 @@ int main() {
   emu.stop();
   test_lifecycle();
 
-  std::printf("%d checks, %d failures\n", g_checks, g_failures);
-  std::printf(g_failures == 0 ? "SELFTEST PASSED\n" : "SELFTEST FAILED\n");
-  return g_failures == 0 ? 0 : 1;
+  const int status = selftest::summary();
+  std::printf(status == 0 ? "SELFTEST PASSED\n" : "SELFTEST FAILED\n");
+  return status;
 }
