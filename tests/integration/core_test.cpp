@@ -114,27 +114,12 @@ TEST_CASE("an expired service-account token is refreshed once and the call repla
 TEST_CASE("16 threads share one token fetch", "[integration][auth]") {
     LiveEmulator emu;
     centrali::Client client(emu.service_account_options());
-    std::atomic<int> ok{0};
-    std::vector<std::thread> threads;
-    for (int i = 0; i < 16; ++i)
-        threads.emplace_back([&] {
-            client.records().query("orders");
-            ++ok;
-        });
-    for (auto& t : threads) t.join();
-    CHECK(ok == 16);
+    CHECK(succeed_in_threads(16, [&] { client.records().query("orders"); }) == 16);
     CHECK(emu.server.token_requests() == 1);
 
     // And again after every token expired: one refresh for all of them.
     emu.server.expire_all_tokens();
-    threads.clear();
-    for (int i = 0; i < 16; ++i)
-        threads.emplace_back([&] {
-            client.records().query("orders");
-            ++ok;
-        });
-    for (auto& t : threads) t.join();
-    CHECK(ok == 32);
+    CHECK(succeed_in_threads(16, [&] { client.records().query("orders"); }) == 16);
     CHECK(emu.server.token_requests() == 2);
 }
 

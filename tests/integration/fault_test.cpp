@@ -231,18 +231,7 @@ TEST_CASE("32 threads share one Client while its token expires: one token reques
     CHECK(emu.server.token_requests() == 1);
     std::this_thread::sleep_for(milliseconds(1200));  // now inside the renewal window
 
-    std::atomic<int> ok{0};
-    std::vector<std::thread> threads;
-    for (int i = 0; i < 32; ++i)
-        threads.emplace_back([&] {
-            try {
-                client.records().query("orders");
-                ++ok;
-            } catch (const centrali::Error&) {
-            }
-        });
-    for (auto& t : threads) t.join();
-    CHECK(ok == 32);
+    CHECK(succeed_in_threads(32, [&] { client.records().query("orders"); }) == 32);
     CHECK(emu.server.token_requests() == 2);
 }
 

@@ -4,7 +4,10 @@
 #include <centrali/client.hpp>
 #include <emulator.hpp>
 
+#include <atomic>
 #include <string>
+#include <thread>
+#include <vector>
 #include <utility>
 
 namespace centrali_test {
@@ -13,6 +16,23 @@ inline constexpr const char* kStaticToken = "emu-static-token-7f3a";
 inline constexpr const char* kPublishableKey = "pk_live_emu_5c1d9e";
 inline constexpr const char* kClientId = "ci_0123456789abcdef01234567";
 inline constexpr const char* kClientSecret = "sk_emu_secret_9b8a7c6d5e4f";
+
+/// Runs `call` on `n` threads at once and returns how many finished without a centrali::Error.
+template <class Call>
+int succeed_in_threads(int n, Call call) {
+    std::atomic<int> ok{0};
+    std::vector<std::thread> threads;
+    for (int i = 0; i < n; ++i)
+        threads.emplace_back([&] {
+            try {
+                call();
+                ++ok;
+            } catch (const centrali::Error&) {
+            }
+        });
+    for (auto& t : threads) t.join();
+    return ok;
+}
 
 struct LiveEmulator {
     centrali_emulator::Emulator server;
