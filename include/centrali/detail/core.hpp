@@ -220,21 +220,7 @@ public:
     Transport& transport() noexcept { return *transport_; }
     const Clock& clock() const noexcept { return clock_; }
 
-    /// Calls a route of the route table and returns the decoded JSON body (null when empty).
-    nlohmann::json call(const Route& route, std::initializer_list<std::string_view> args, const Query& query,
-                        const nlohmann::json* body, const CallOptions& call_options,
-                        std::vector<std::string> secrets = {}) {
-        const Call call = make_call(route, args, query, body, std::move(secrets));
-        return parse_json(execute(call, call_options), call);
-    }
-
-    /// For calls whose answer carries nothing the caller uses (deletes): the 2xx status is the
-    /// whole answer, so a body that is empty, cut or not JSON does not turn success into failure.
-    void call_ignoring_body(const Route& route, std::initializer_list<std::string_view> args, const Query& query,
-                            const nlohmann::json* body, const CallOptions& call_options) {
-        execute(make_call(route, args, query, body, {}), call_options);
-    }
-
+    /// A JSON call to a route of the route table (managers run it through detail::Op).
     Call make_call(const Route& route, std::initializer_list<std::string_view> args, const Query& query,
                    const nlohmann::json* body, std::vector<std::string> secrets) const {
         Call call{route.method, api_url(route, args, query), {}, {}, true, std::move(secrets), {}, {}};
