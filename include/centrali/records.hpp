@@ -42,15 +42,11 @@ namespace detail {
 template <class T>
 void read_record(nlohmann::json&& j, BasicRecord<T>& record) {
     if (!j.is_object()) throw DecodeError("centrali: a record must be a JSON object, got " + std::string(j.type_name()));
-    read_member(j, "id", record.id);
-    read_member(j, "recordSlug", record.record_slug);
-    read_member(j, "workspaceSlug", record.workspace_slug);
-    read_member(j, "status", record.status);
-    read_member(j, "version", record.version);
-    read_member(j, "createdAt", record.created_at);
-    read_member(j, "updatedAt", record.updated_at);
-    read_member(j, "createdBy", record.created_by);
-    read_member(j, "updatedBy", record.updated_by);
+    read_members(j, member("id", record.id), member("recordSlug", record.record_slug),
+                 member("workspaceSlug", record.workspace_slug), member("status", record.status),
+                 member("version", record.version), member("createdAt", record.created_at),
+                 member("updatedAt", record.updated_at), member("createdBy", record.created_by),
+                 member("updatedBy", record.updated_by));
     if (auto data = j.find("data"); data != j.end()) {
         if (!data->is_null()) {
             if constexpr (std::is_same_v<T, nlohmann::json>) record.data = std::move(*data);
