@@ -241,15 +241,17 @@ public:
         const Origins& origins = require_origins();
         if (options_.workspace.empty())
             throw ConfigurationError("ClientOptions::workspace is empty; set it to your workspace slug");
-        std::string url = origins.api;
+        std::string url;
+        url.reserve(origins.api.size() + route.path.size() + 96);
+        url += origins.api;
         url += '/';
         static constexpr std::string_view orchestration = "{orchestration}";
         if (route.path.substr(0, orchestration.size()) == orchestration) {
             // The orchestration service's base is configurable (its documented forms disagree).
             const std::string path = options_.orchestration_base_path + std::string(route.path.substr(orchestration.size()));
-            url += expand_route(Route{route.name, route.method, path, route.confidence}, options_.workspace, args);
+            append_route(url, Route{route.name, route.method, path, route.confidence}, options_.workspace, args);
         } else {
-            url += expand_route(route, options_.workspace, args);
+            append_route(url, route, options_.workspace, args);
         }
         query.append_to(url);
         return url;

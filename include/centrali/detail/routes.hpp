@@ -9,6 +9,7 @@
 
 #include <centrali/detail/url.hpp>
 
+#include <algorithm>
 #include <initializer_list>
 #include <string>
 #include <string_view>
@@ -38,10 +39,10 @@ struct Route {
 
 /// Substitutes the placeholders of `route.path`. Throws InvalidArgument for an empty value and
 /// std::logic_error when the argument count does not match (a bug in the SDK, not in the call).
-inline std::string expand_route(const Route& route, std::string_view workspace,
-                                std::initializer_list<std::string_view> args) {
-    std::string out;
-    out.reserve(route.path.size() + 64);
+/// Appends `route`'s path to `out`, each placeholder replaced by one percent-encoded segment:
+/// `{ws}` by the workspace, the others by `args` in order.
+inline void append_route(std::string& out, const Route& route, std::string_view workspace,
+                         std::initializer_list<std::string_view> args) {
     auto next_arg = args.begin();
     std::string_view path = route.path;
     while (!path.empty()) {
@@ -52,7 +53,10 @@ inline std::string expand_route(const Route& route, std::string_view workspace,
         if (close == std::string_view::npos)
             throw ConfigurationError("route template " + std::string(route.path) + " has an unclosed '{'");
         const std::string_view name = path.substr(open + 1, close - open - 1);
-        if (name.empty() || name.find_first_not_of("abcdefghijklmnopqrstuvwxyz_") != std::string_view::npos)
+        const bool well_formed = !name.empty() && std::all_of(name.begin(), name.end(), [](char c) {
+            return (c >= 'a' && c <= 'z') || c == '_';
+        });
+        if (!well_formed)
             throw ConfigurationError("route template " + std::string(route.path) + " has a malformed placeholder");
         if (name == "ws") {
             append_path_segment(out, workspace, "workspace");
@@ -65,6 +69,13 @@ inline std::string expand_route(const Route& route, std::string_view workspace,
     }
     if (next_arg != args.end())
         throw std::logic_error("centrali: route " + std::string(route.name) + " got too many arguments");
+}
+
+inline std::string expand_route(const Route& route, std::string_view workspace,
+                                std::initializer_list<std::string_view> args) {
+    std::string out;
+    out.reserve(route.path.size() + 64);
+    append_route(out, route, workspace, args);
     return out;
 }
 

@@ -19,16 +19,17 @@ inline bool is_unreserved(unsigned char c) noexcept {
 
 inline void append_percent_encoded(std::string& out, std::string_view text) {
     static constexpr char hex[] = "0123456789ABCDEF";
-    for (char ch : text) {
-        const auto c = static_cast<unsigned char>(ch);
-        if (is_unreserved(c)) {
-            out += ch;
-        } else {
-            out += '%';
-            out += hex[c >> 4];
-            out += hex[c & 0x0F];
-        }
+    // Ids and slugs are almost always all unreserved: copy each unreserved run in one append.
+    std::size_t run = 0;
+    for (std::size_t i = 0; i < text.size(); ++i) {
+        const auto c = static_cast<unsigned char>(text[i]);
+        if (is_unreserved(c)) continue;
+        out.append(text.data() + run, i - run);
+        const char escaped[3] = {'%', hex[c >> 4], hex[c & 0x0F]};
+        out.append(escaped, 3);
+        run = i + 1;
     }
+    out.append(text.data() + run, text.size() - run);
 }
 
 inline std::string percent_encode(std::string_view text) {
