@@ -27,6 +27,25 @@ Fault fault(FaultKind kind, std::string method = {}, int status = 500) {
 }
 }  // namespace
 
+TEST_CASE("a new token goes out on the next call over the same pooled handle", "[integration][auth]") {
+    // The transport keeps each handle's header list while the headers stay the same; a token
+    // change must still reach the wire, sync and async, and the right one after changing back.
+    LiveEmulator emu;
+    auto client = emu.client();
+    const auto id = client.records().create("orders", {{"title", "t"}}).id;
+    client.set_token("not-the-emulators-token");
+    CHECK_THROWS_AS(client.records().get("orders", id), centrali::Unauthorized);
+    CHECK_THROWS_AS(client.records().get_async("orders", id).get(), centrali::Unauthorized);
+    client.set_token(kStaticToken);
+    CHECK(client.records().get("orders", id).id == id);
+    CHECK(client.records().get_async("orders", id).get().id == id);
+    const auto seen = emu.server.requests();
+    REQUIRE(seen.size() == 5);
+    CHECK(header_seen(seen[1], "authorization") == "Bearer not-the-emulators-token");
+    CHECK(header_seen(seen[3], "authorization") == std::string("Bearer ") + kStaticToken);
+    CHECK(header_seen(seen[1], "expect").empty());
+}
+
 TEST_CASE("a static bearer token is accepted and sent as Authorization", "[integration][auth]") {
     LiveEmulator emu;
     auto client = emu.client();

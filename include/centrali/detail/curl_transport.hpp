@@ -39,26 +39,25 @@ inline std::string url_for_messages(const std::string& url) {
 }
 
 class AsyncEngine;
+class AsyncCall;
 
 class CurlTransport final : public Transport {
     friend class AsyncEngine;  // drives the same handles, options and error mapping on curl multi
+    friend class AsyncCall;    // holds an attempt's handle, exchange and body parts
 
 public:
     explicit CurlTransport(CurlTransportOptions options) : options_(std::move(options)) {
         ensure_curl_global_init();
     }
-    ~CurlTransport() override {
-        for (CURL* handle : idle_) curl_easy_cleanup(handle);
-    }
+    ~CurlTransport() override = default;
     CurlTransport(const CurlTransport&) = delete;
     CurlTransport& operator=(const CurlTransport&) = delete;
 
     HttpResponse send(const HttpRequest& request) override {
         HandleLease lease(*this);
         Exchange exchange{&request, options_.max_response_bytes, {}, false};
-        CURL* curl = lease.get();
-        HeaderList headers(request.headers);
-        configure(curl, request, exchange, headers.get());
+        CURL* curl = lease->get();
+        configure(curl, request, exchange, lease->headers_for(request));
         Mime mime(curl, request.multipart);
 
         const CURLcode code = curl_easy_perform(curl);
@@ -92,19 +91,25 @@ private:
 
     class HeaderList {
     public:
-        explicit HeaderList(const HttpHeaders& headers) {
+        HeaderList() = default;
+        explicit HeaderList(const HttpRequest& request) {
             std::string line;
-            for (const auto& [name, value] : headers) {
+            for (const auto& [name, value] : request.headers) {
                 line.assign(name).append(": ").append(value);
                 append(line.c_str());
             }
             // libcurl would otherwise wait for "100 Continue" before sending bodies over 1 MiB.
-            append("Expect:");
+            // Only for requests with a body: libcurl formats every header line of every request.
+            if (has_body(request)) append("Expect:");
+        }
+        static bool has_body(const HttpRequest& request) noexcept {
+            return !request.body.empty() || !request.multipart.empty();
         }
         ~HeaderList() { curl_slist_free_all(list_); }
         HeaderList(const HeaderList&) = delete;
         HeaderList& operator=(const HeaderList&) = delete;
         curl_slist* get() const noexcept { return list_; }
+        void swap(HeaderList& other) noexcept { std::swap(list_, other.list_); }
 
     private:
         void append(const char* line) {
@@ -179,43 +184,73 @@ private:
         std::vector<std::unique_ptr<Reader>> readers_;
     };
 
+    /// An easy handle with the header list of its last request. Consecutive requests mostly
+    /// send the same headers (Accept, User-Agent, the same credential), so the list is rebuilt
+    /// only when they change instead of on every call.
+    class EasyHandle {
+    public:
+        explicit EasyHandle(const CurlTransport& owner) : curl_(curl_easy_init()) {
+            if (curl_ == nullptr) throw TransportError("centrali: curl_easy_init failed", 0, false, false);
+            owner.configure_handle(curl_);
+        }
+        ~EasyHandle() { curl_easy_cleanup(curl_); }
+        EasyHandle(const EasyHandle&) = delete;
+        EasyHandle& operator=(const EasyHandle&) = delete;
+
+        CURL* get() const noexcept { return curl_; }
+
+        /// The header list for `request`, valid until the next call (or the handle's end).
+        curl_slist* headers_for(const HttpRequest& request) {
+            const bool with_body = HeaderList::has_body(request);
+            if (!has_list_ || with_body != listed_with_body_ || request.headers != listed_) {
+                HeaderList fresh(request);
+                HttpHeaders copy = request.headers;
+                list_.swap(fresh);
+                listed_.swap(copy);
+                listed_with_body_ = with_body;
+                has_list_ = true;
+            }
+            return list_.get();
+        }
+
+    private:
+        CURL* curl_;
+        HttpHeaders listed_;
+        bool listed_with_body_ = false;
+        HeaderList list_;
+        bool has_list_ = false;
+    };
+
     class HandleLease {
     public:
         explicit HandleLease(CurlTransport& owner) : owner_(owner), handle_(owner.acquire()) {}
-        ~HandleLease() { owner_.release(handle_); }
+        ~HandleLease() { owner_.release(std::move(handle_)); }
         HandleLease(const HandleLease&) = delete;
         HandleLease& operator=(const HandleLease&) = delete;
-        CURL* get() const noexcept { return handle_; }
+        EasyHandle* operator->() const noexcept { return handle_.get(); }
 
     private:
         CurlTransport& owner_;
-        CURL* handle_;
+        std::unique_ptr<EasyHandle> handle_;
     };
 
-    CURL* acquire() {
+    std::unique_ptr<EasyHandle> acquire() {
         {
             std::lock_guard<std::mutex> lock(mutex_);
             if (!idle_.empty()) {
-                CURL* handle = idle_.back();
+                std::unique_ptr<EasyHandle> handle = std::move(idle_.back());
                 idle_.pop_back();
                 return handle;
             }
         }
-        CURL* handle = curl_easy_init();
-        if (handle == nullptr) throw TransportError("centrali: curl_easy_init failed", 0, false, false);
-        configure_handle(handle);
-        return handle;
+        return std::make_unique<EasyHandle>(*this);
     }
 
     /// A pooled handle keeps its options, its live connections and its DNS and TLS session
     /// caches; every request sets all the options that vary, so nothing leaks between calls.
-    void release(CURL* handle) noexcept {
+    void release(std::unique_ptr<EasyHandle> handle) noexcept {
         std::lock_guard<std::mutex> lock(mutex_);
-        if (idle_.size() < options_.max_idle_handles) {
-            idle_.push_back(handle);
-            return;
-        }
-        curl_easy_cleanup(handle);
+        if (idle_.size() < options_.max_idle_handles) idle_.push_back(std::move(handle));
     }
 
     static std::size_t on_body(char* data, std::size_t size, std::size_t count, void* user) {
@@ -235,18 +270,19 @@ private:
         const std::size_t bytes = size * count;
         std::string_view line(data, bytes);
         while (!line.empty() && (line.back() == '\r' || line.back() == '\n')) line.remove_suffix(1);
+        HttpHeaders& headers = exchange.response.headers;
         if (line.substr(0, 5) == "HTTP/") {
-            exchange.response.headers.clear();  // a new response (after 100 Continue or a redirect)
+            headers.clear();  // a new response (after 100 Continue or a redirect)
+            headers.reserve(16);  // one allocation instead of a regrowth every few headers
             return bytes;
         }
         const auto colon = line.find(':');
         if (colon == std::string_view::npos) return bytes;
-        std::string name(line.substr(0, colon));
-        for (char& c : name)
-            if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
         std::string_view value = line.substr(colon + 1);
         while (!value.empty() && (value.front() == ' ' || value.front() == '\t')) value.remove_prefix(1);
-        exchange.response.headers.emplace_back(std::move(name), std::string(value));
+        std::string& name = headers.emplace_back(line.substr(0, colon), value).first;
+        for (char& c : name)
+            if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
         return bytes;
     }
 
@@ -354,7 +390,7 @@ private:
     class Streaming {
     public:
         Streaming(const CurlTransport& owner, const HttpRequest& request, StreamHandler& handler, StreamControl& control)
-            : owner_(owner), request_(request), handler_(handler), control_(control), headers_(request.headers),
+            : owner_(owner), request_(request), handler_(handler), control_(control), headers_(request),
               easy_(curl_easy_init()), multi_(curl_multi_init()) {
             if (easy_ == nullptr || multi_ == nullptr) {
                 release();
@@ -450,7 +486,7 @@ private:
 
     CurlTransportOptions options_;
     std::mutex mutex_;
-    std::vector<CURL*> idle_;
+    std::vector<std::unique_ptr<EasyHandle>> idle_;
 };
 
 }  // namespace detail
