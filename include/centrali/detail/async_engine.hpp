@@ -8,18 +8,54 @@
 #include <centrali/detail/core.hpp>
 #include <centrali/detail/curl_transport.hpp>
 
+#include <algorithm>
 #include <chrono>
+#include <cstdint>
 #include <exception>
 #include <functional>
 #include <map>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <thread>
 #include <utility>
 #include <vector>
 
 CENTRALI_NAMESPACE_BEGIN
 namespace detail {
+
+/// One asynchronous call as the engine sees it: what to send, the state of its attempts, and
+/// how it ends. A subclass delivers the outcome (into a promise, or to callbacks), so a call
+/// costs one allocation here instead of a job, a transfer and a chain of std::functions.
+/// Exactly one of succeed() and fail() runs, once.
+class AsyncCall {
+public:
+    AsyncCall(Call call, CallOptions options) : call_(std::move(call)), options_(std::move(options)) {}
+    virtual ~AsyncCall() = default;
+    AsyncCall(const AsyncCall&) = delete;
+    AsyncCall& operator=(const AsyncCall&) = delete;
+
+    /// The 2xx response. Runs on the loop thread; must not throw.
+    virtual void succeed(HttpResponse&& response) noexcept = 0;
+    /// The call's final error (Cancelled when the engine shuts down first); must not throw.
+    virtual void fail(std::exception_ptr error) noexcept = 0;
+
+    const Call& call() const noexcept { return call_; }
+
+private:
+    friend class AsyncEngine;
+
+    Call call_;
+    CallOptions options_;
+    std::uint64_t sequence_ = 0;  ///< submission order
+    std::optional<Core::CallState> state_;  // references call_ and options_: an AsyncCall never moves
+
+    // The attempt on the multi handle, when one is in flight.
+    std::unique_ptr<CurlTransport::EasyHandle> handle_;
+    CURL* easy_ = nullptr;  ///< handle_->get()
+    CurlTransport::Exchange exchange_{nullptr, 0, {}, false};
+    std::optional<CurlTransport::Mime> mime_;
+};
 
 class AsyncEngine {
 public:
@@ -44,16 +80,15 @@ public:
         }
         curl_multi_wakeup(multi_);
         thread_.join();
-        for (CURL* easy : idle_) curl_easy_cleanup(easy);
+        idle_.clear();
         curl_multi_cleanup(multi_);
     }
     AsyncEngine(const AsyncEngine&) = delete;
     AsyncEngine& operator=(const AsyncEngine&) = delete;
 
-    /// Runs `call`; exactly one of the callbacks runs, on the loop thread (or on this thread
-    /// with Cancelled when the engine is shutting down). Callbacks must not throw.
-    void submit(Call call, CallOptions options, Success on_success, Failure on_failure) {
-        auto job = std::make_unique<Job>(std::move(call), std::move(options), std::move(on_success), std::move(on_failure));
+    /// Runs `job`: its succeed() or fail() runs on the loop thread (or on this thread with
+    /// Cancelled when the engine is shutting down).
+    void submit(std::unique_ptr<AsyncCall> job) {
         bool wake = false;
         {
             std::lock_guard<std::mutex> lock(mutex_);
@@ -61,12 +96,18 @@ public:
                 // One wake-up per batch: a non-empty inbox already has one pending, and the
                 // loop takes the whole inbox at once (a wake-up is a system call).
                 wake = inbox_.empty();
+                job->sequence_ = ++submitted_;
                 inbox_.push_back(std::move(job));
-                job = nullptr;
             }
         }
         if (job) return job->fail(std::make_exception_ptr(Cancelled()));
         if (wake) curl_multi_wakeup(multi_);
+    }
+
+    /// The callback form: exactly one of the callbacks runs. Callbacks must not throw.
+    void submit(Call call, CallOptions options, Success on_success, Failure on_failure) {
+        submit(std::make_unique<CallbackCall>(std::move(call), std::move(options), std::move(on_success),
+                                              std::move(on_failure)));
     }
 
     /// Runs `task` on the loop thread after `delay` (the async wait helpers' polls).
@@ -84,30 +125,22 @@ public:
 
 private:
     using Clock = std::chrono::steady_clock;
+    using Job = std::unique_ptr<AsyncCall>;
 
-    struct Job {
-        Job(Call c, CallOptions o, Success s, Failure f)
-            : call(std::move(c)), options(std::move(o)), on_success(std::move(s)), on_failure(std::move(f)) {}
-        void fail(std::exception_ptr error) { on_failure(std::move(error)); }
+    class CallbackCall final : public AsyncCall {
+    public:
+        CallbackCall(Call c, CallOptions o, Success s, Failure f)
+            : AsyncCall(std::move(c), std::move(o)), on_success_(std::move(s)), on_failure_(std::move(f)) {}
+        void succeed(HttpResponse&& response) noexcept override { on_success_(std::move(response)); }
+        void fail(std::exception_ptr error) noexcept override { on_failure_(std::move(error)); }
 
-        Call call;
-        CallOptions options;
-        Success on_success;
-        Failure on_failure;
-        std::unique_ptr<Core::CallState> state;  // references call and options: Job never moves
-    };
-
-    /// One attempt of a job on the multi handle.
-    struct Transfer {
-        std::unique_ptr<Job> job;
-        CURL* easy = nullptr;
-        CurlTransport::Exchange exchange{nullptr, 0, {}, false};
-        std::unique_ptr<CurlTransport::HeaderList> headers;
-        std::unique_ptr<CurlTransport::Mime> mime;
+    private:
+        Success on_success_;
+        Failure on_failure_;
     };
 
     void run() {
-        std::vector<std::unique_ptr<Job>> incoming;
+        std::vector<Job> incoming;
         for (;;) {
             {
                 std::lock_guard<std::mutex> lock(mutex_);
@@ -126,32 +159,34 @@ private:
         shut_down();
     }
 
-    void start(std::unique_ptr<Job> job) {
+    void start(Job job) {
         HttpRequest* request = nullptr;
         try {
-            if (!job->state) job->state = std::make_unique<Core::CallState>(core_, job->call, job->options);
-            request = &job->state->prepare();
+            if (!job->state_) job->state_.emplace(core_, job->call_, job->options_);
+            request = &job->state_->prepare();
         } catch (...) {
             return job->fail(std::current_exception());
         }
         if (curl_ == nullptr) return send_blocking(std::move(job), *request);
 
-        auto transfer = std::make_unique<Transfer>();
-        transfer->easy = acquire();
-        transfer->exchange.request = request;
-        transfer->exchange.max_body = curl_->options_.max_response_bytes;
-        transfer->headers = std::make_unique<CurlTransport::HeaderList>(request->headers);
-        CurlTransport::configure(transfer->easy, *request, transfer->exchange, transfer->headers->get());
-        transfer->mime = std::make_unique<CurlTransport::Mime>(transfer->easy, request->multipart);
-        curl_easy_setopt(transfer->easy, CURLOPT_PRIVATE, transfer.get());
-        transfer->job = std::move(job);
-        curl_multi_add_handle(multi_, transfer->easy);
-        active_.push_back(std::move(transfer));
+        try {
+            job->handle_ = acquire();
+            job->easy_ = job->handle_->get();
+            job->exchange_ = CurlTransport::Exchange{request, curl_->options_.max_response_bytes, {}, false};
+            CurlTransport::configure(job->easy_, *request, job->exchange_, job->handle_->headers_for(*request));
+            if (!request->multipart.empty()) job->mime_.emplace(job->easy_, request->multipart);
+        } catch (...) {
+            end_attempt(*job);
+            return job->fail(std::current_exception());
+        }
+        curl_easy_setopt(job->easy_, CURLOPT_PRIVATE, job.get());
+        curl_multi_add_handle(multi_, job->easy_);
+        active_.push_back(std::move(job));
     }
 
     /// A transport other than libcurl (a test double, a custom stack) has no multi handle:
     /// its send runs on the loop thread.
-    void send_blocking(std::unique_ptr<Job> job, HttpRequest& request) {
+    void send_blocking(Job job, HttpRequest& request) {
         try {
             HttpResponse response = core_.transport().send(request);
             on_response(std::move(job), std::move(response));
@@ -162,38 +197,48 @@ private:
         }
     }
 
+    /// Finishes every transfer that completed, newest call first. A caller that waits on its
+    /// futures in order sleeps on the oldest: delivering that one last means that when it
+    /// wakes, the rest of the batch is ready too, instead of one wake-up (and, on a busy core,
+    /// one context switch each way) per completion.
     void drain_completions() {
         int queued = 0;
         while (CURLMsg* message = curl_multi_info_read(multi_, &queued)) {
             if (message->msg != CURLMSG_DONE) continue;
-            Transfer* raw = nullptr;
+            AsyncCall* raw = nullptr;
             curl_easy_getinfo(message->easy_handle, CURLINFO_PRIVATE, &raw);
-            const CURLcode code = message->data.result;
-            std::unique_ptr<Transfer> transfer = take(raw);
-            finish(std::move(transfer), code);
+            completed_.emplace_back(take(raw), message->data.result);
         }
+        std::sort(completed_.begin(), completed_.end(),
+                  [](const auto& a, const auto& b) { return a.first->sequence_ > b.first->sequence_; });
+        for (auto& [job, code] : completed_) finish(std::move(job), code);
+        completed_.clear();
     }
 
-    void finish(std::unique_ptr<Transfer> transfer, CURLcode code) {
-        curl_multi_remove_handle(multi_, transfer->easy);
-        std::unique_ptr<Job> job = std::move(transfer->job);
+    /// Takes the attempt's handle off the multi handle and back to the pool.
+    void end_attempt(AsyncCall& job) {
+        if (job.easy_ != nullptr) curl_multi_remove_handle(multi_, job.easy_);
+        job.mime_.reset();
+        if (job.handle_) release(std::move(job.handle_));
+        job.easy_ = nullptr;
+    }
+
+    void finish(Job job, CURLcode code) {
         if (code == CURLE_OK) {
             long status = 0;
-            curl_easy_getinfo(transfer->easy, CURLINFO_RESPONSE_CODE, &status);
-            HttpResponse response = std::move(transfer->exchange.response);
+            curl_easy_getinfo(job->easy_, CURLINFO_RESPONSE_CODE, &status);
+            HttpResponse response = std::move(job->exchange_.response);
             response.status = static_cast<int>(status);
-            transfer->mime.reset();
-            release(transfer->easy);
+            end_attempt(*job);
             return on_response(std::move(job), std::move(response));
         }
         std::exception_ptr failure;
         try {
-            curl_->throw_transfer_error(code, *transfer->exchange.request, transfer->exchange);
+            curl_->throw_transfer_error(code, *job->exchange_.request, job->exchange_);
         } catch (...) {
             failure = std::current_exception();
         }
-        transfer->mime.reset();
-        release(transfer->easy);
+        end_attempt(*job);
         try {
             std::rethrow_exception(failure);
         } catch (const TransportError& error) {
@@ -203,25 +248,28 @@ private:
         }
     }
 
-    void on_response(std::unique_ptr<Job> job, HttpResponse response) {
+    void on_response(Job job, HttpResponse response) {
+        std::optional<std::chrono::milliseconds> again;
         try {
-            const auto again = job->state->on_response(response);
-            if (!again) return job->on_success(std::move(response));
-            retry_later(std::move(job), *again);
+            again = job->state_->on_response(response);
         } catch (...) {
-            job->fail(std::current_exception());
+            return job->fail(std::current_exception());
         }
+        if (!again) return job->succeed(std::move(response));
+        retry_later(std::move(job), *again);
     }
 
-    void on_transport_error(std::unique_ptr<Job> job, const TransportError& error) {
+    void on_transport_error(Job job, const TransportError& error) {
+        std::chrono::milliseconds delay{};
         try {
-            retry_later(std::move(job), job->state->on_failure(error));
+            delay = job->state_->on_failure(error);
         } catch (...) {
-            job->fail(std::current_exception());
+            return job->fail(std::current_exception());
         }
+        retry_later(std::move(job), delay);
     }
 
-    void retry_later(std::unique_ptr<Job> job, std::chrono::milliseconds delay) {
+    void retry_later(Job job, std::chrono::milliseconds delay) {
         if (delay.count() <= 0) return start(std::move(job));
         retries_.emplace(Clock::now() + delay, std::move(job));
     }
@@ -249,7 +297,7 @@ private:
     /// poll interval whether it is waiting to retry or transferring.
     void drop_cancelled() {
         for (auto it = retries_.begin(); it != retries_.end();) {
-            if (it->second->options.cancel.is_cancelled()) {
+            if (it->second->options_.cancel.is_cancelled()) {
                 auto job = std::move(it->second);
                 it = retries_.erase(it);
                 job->fail(std::make_exception_ptr(Cancelled()));
@@ -258,12 +306,10 @@ private:
             }
         }
         for (std::size_t i = 0; i < active_.size();) {
-            if (active_[i]->job->options.cancel.is_cancelled()) {
-                std::unique_ptr<Transfer> transfer = take(active_[i].get());
-                curl_multi_remove_handle(multi_, transfer->easy);
-                transfer->mime.reset();
-                release(transfer->easy);
-                transfer->job->fail(std::make_exception_ptr(Cancelled()));
+            if (active_[i]->options_.cancel.is_cancelled()) {
+                Job job = take(active_[i].get());
+                end_attempt(*job);
+                job->fail(std::make_exception_ptr(Cancelled()));
             } else {
                 ++i;
             }
@@ -286,16 +332,16 @@ private:
 
     void shut_down() {
         const auto cancelled = [] { return std::make_exception_ptr(Cancelled()); };
-        for (auto& transfer : active_) {
-            curl_multi_remove_handle(multi_, transfer->easy);
-            transfer->mime.reset();
-            curl_easy_cleanup(transfer->easy);
-            transfer->job->fail(cancelled());
+        for (auto& job : active_) {
+            curl_multi_remove_handle(multi_, job->easy_);
+            job->mime_.reset();
+            job->handle_.reset();
+            job->fail(cancelled());
         }
         active_.clear();
         for (auto& [due, job] : retries_) job->fail(cancelled());
         retries_.clear();
-        std::vector<std::unique_ptr<Job>> inbox;
+        std::vector<Job> inbox;
         std::multimap<Clock::time_point, Task> tasks;
         {
             std::lock_guard<std::mutex> lock(mutex_);
@@ -306,29 +352,25 @@ private:
         for (auto& [due, task] : tasks) task(true);
     }
 
-    std::unique_ptr<Transfer> take(Transfer* raw) {
-        for (auto it = active_.begin(); it != active_.end(); ++it) {
-            if (it->get() == raw) {
-                std::unique_ptr<Transfer> transfer = std::move(*it);
-                active_.erase(it);
-                return transfer;
-            }
+    /// Removes `raw` from the active list in O(1): the last entry takes its place.
+    Job take(AsyncCall* raw) {
+        for (auto& slot : active_) {
+            if (slot.get() != raw) continue;
+            Job job = std::move(slot);
+            slot = std::move(active_.back());
+            active_.pop_back();
+            return job;
         }
         return nullptr;
     }
 
-    CURL* acquire() {
-        if (!idle_.empty()) {
-            CURL* easy = idle_.back();
-            idle_.pop_back();
-            return easy;
-        }
-        CURL* easy = curl_easy_init();
-        if (easy == nullptr) throw std::bad_alloc();
-        curl_->configure_handle(easy);
-        return easy;
+    std::unique_ptr<CurlTransport::EasyHandle> acquire() {
+        if (idle_.empty()) return std::make_unique<CurlTransport::EasyHandle>(*curl_);
+        std::unique_ptr<CurlTransport::EasyHandle> handle = std::move(idle_.back());
+        idle_.pop_back();
+        return handle;
     }
-    void release(CURL* easy) { idle_.push_back(easy); }
+    void release(std::unique_ptr<CurlTransport::EasyHandle> handle) { idle_.push_back(std::move(handle)); }
 
     Core& core_;
     CurlTransport* curl_;
@@ -336,13 +378,15 @@ private:
     std::thread thread_;
 
     // Loop thread only.
-    std::vector<std::unique_ptr<Transfer>> active_;
-    std::multimap<Clock::time_point, std::unique_ptr<Job>> retries_;
-    std::vector<CURL*> idle_;
+    std::vector<Job> active_;
+    std::vector<std::pair<Job, CURLcode>> completed_;  // drain_completions' batch, kept for its capacity
+    std::multimap<Clock::time_point, Job> retries_;
+    std::vector<std::unique_ptr<CurlTransport::EasyHandle>> idle_;
 
     std::mutex mutex_;  // guards what other threads hand in
     bool stopping_ = false;
-    std::vector<std::unique_ptr<Job>> inbox_;
+    std::uint64_t submitted_ = 0;
+    std::vector<Job> inbox_;
     std::multimap<Clock::time_point, Task> tasks_;
 };
 

@@ -41,17 +41,10 @@ public:
         return Op<U>(core_, call_, [decode = decode_, next](nlohmann::json&& body) { return next(decode(std::move(body))); });
     }
 
-    std::future<T> submit(const CallOptions& options) const {
-        auto promise = std::make_shared<std::promise<T>>();
-        std::future<T> future = promise->get_future();
-        submit(
-            options,
-            [promise](Result value) {
-                if constexpr (std::is_void_v<T>) promise->set_value();
-                else promise->set_value(std::move(value));
-            },
-            [promise](std::exception_ptr error) { promise->set_exception(std::move(error)); });
-        return future;
+    std::future<T> submit(const CallOptions& options) const& { return start(*core_, call_, decode_, options); }
+    /// Every `…_async` method submits a temporary Op: its call and decoder move, not copy.
+    std::future<T> submit(const CallOptions& options) && {
+        return start(*core_, std::move(call_), std::move(decode_), options);
     }
 
     /// The callback form, for composite calls (the async waits). Exactly one callback runs, on
@@ -80,6 +73,40 @@ public:
     }
 
 private:
+    /// Delivers the outcome into the future's promise: one allocation per async call.
+    class PromiseCall final : public AsyncCall {
+    public:
+        PromiseCall(Core& core, Call call, CallOptions options, Decode decode)
+            : AsyncCall(std::move(call), std::move(options)), core_(core), decode_(std::move(decode)) {}
+        std::future<T> future() { return promise_.get_future(); }
+
+        void succeed(HttpResponse&& response) noexcept override {
+            try {
+                if constexpr (std::is_void_v<T>) {
+                    if (decode_) decode_(core_.parse_json(response, call()));
+                    promise_.set_value();
+                } else {
+                    promise_.set_value(decode_(core_.parse_json(response, call())));
+                }
+            } catch (...) {
+                promise_.set_exception(std::current_exception());
+            }
+        }
+        void fail(std::exception_ptr error) noexcept override { promise_.set_exception(std::move(error)); }
+
+    private:
+        Core& core_;  // owns the engine that owns this call
+        Decode decode_;
+        std::promise<T> promise_;
+    };
+
+    static std::future<T> start(Core& core, Call call, Decode decode, const CallOptions& options) {
+        auto job = std::make_unique<PromiseCall>(core, std::move(call), options, std::move(decode));
+        std::future<T> future = job->future();
+        core.engine().submit(std::move(job));
+        return future;
+    }
+
     T finish(const HttpResponse& response) const {
         if constexpr (std::is_void_v<T>) {
             if (decode_) decode_(core_->parse_json(response, call_));
