@@ -146,7 +146,8 @@ inline const char* reason_phrase(int status) noexcept {
     info.message = redact(std::move(info.message), secrets);
     info.code = redact(std::move(info.code), secrets);
     info.request_id = redact(std::move(info.request_id), secrets);
-    if (!info.details.is_null()) info.details = nlohmann::json::parse(redact(info.details.dump(), secrets), nullptr, false);
+    // Through parse_body, like every other body: one parser instantiation for the whole SDK.
+    if (!info.details.is_null()) info.details = parse_body(redact(info.details.dump(), secrets));
 
     std::string what = "centrali: " + std::string(method) + " " + redact(url_for_messages(url), secrets) + " -> " +
                        std::to_string(response.status) + " " + reason_phrase(response.status) + ": " + info.message;
