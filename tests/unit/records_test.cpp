@@ -234,22 +234,9 @@ TEST_CASE("records decode with extra, missing and null fields", "[unit][records]
     CHECK(empty.data.is_null());
 }
 
-TEST_CASE("every record member lands in its field, and a mistyped one is named", "[unit][records]") {
+TEST_CASE("a mistyped record member is a DecodeError that names it", "[unit][records]") {
     UnitClient unit;
     auto client = unit.make();
-    unit.transport->then_json(200, {{"data", record_json("r9")}});
-    const auto record = client.records().get("orders", "r9");
-    CHECK(record.id == "r9");
-    CHECK(record.record_slug == "orders");
-    CHECK(record.workspace_slug == "acme");
-    CHECK(record.status == "active");
-    CHECK(record.version == 3);
-    CHECK(record.created_at == "2026-01-02T03:04:05.000Z");
-    CHECK(record.updated_at == "2026-01-02T03:04:06.000Z");
-    CHECK(record.created_by == "user-1");
-    CHECK(record.updated_by == "user-2");
-    CHECK(record.raw["updatedBy"] == "user-2");  // raw keeps every member but data
-
     json mistyped = record_json("r9");
     mistyped["updatedAt"] = 17;
     unit.transport->then_json(200, {{"data", mistyped}});
