@@ -172,7 +172,7 @@ private:
         try {
             job->handle_ = acquire();
             job->easy_ = job->handle_->get();
-            job->exchange_ = CurlTransport::Exchange{request, curl_->options_.max_response_bytes, {}, false};
+            job->exchange_.reset(*request, curl_->options_.max_response_bytes);
             CurlTransport::configure(job->easy_, *request, job->exchange_, job->handle_->headers_for(*request));
             if (!request->multipart.empty()) job->mime_.emplace(job->easy_, request->multipart);
         } catch (...) {

@@ -87,6 +87,18 @@ private:
         curl_off_t reported_upload = -1;
         bool resend_blocked = false;
         char error_buffer[CURL_ERROR_SIZE] = {};
+
+        /// Ready for another attempt, without rewriting the whole error buffer.
+        void reset(const HttpRequest& next, std::size_t max_response_bytes) {
+            request = &next;
+            max_body = max_response_bytes;
+            response = HttpResponse{};
+            body_too_large = false;
+            sends = 0;
+            reported_upload = -1;
+            resend_blocked = false;
+            error_buffer[0] = '\0';
+        }
     };
 
     class HeaderList {
