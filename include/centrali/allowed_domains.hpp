@@ -30,10 +30,13 @@ inline void from_json(const nlohmann::json& j, AllowedDomain& d) {
     d.raw = j;
 }
 
+namespace detail {
 /// Every call has an `_async` twin that runs on the Client's event loop and returns a future.
-class AllowedDomainsManager : private detail::ManagerBase {
+/// A template only so that it compiles on first use (see ManagerBase): name it AllowedDomainsManager.
+template <class Unused = void>
+class BasicAllowedDomainsManager : private ManagerBase {
 public:
-    explicit AllowedDomainsManager(std::shared_ptr<detail::Core> core) : ManagerBase(std::move(core)) {}
+    explicit BasicAllowedDomainsManager(std::shared_ptr<Core> core) : ManagerBase(std::move(core)) {}
 
     Page<AllowedDomain> list(const CallOptions& call = {}) { return list_op().run(call); }
     std::future<Page<AllowedDomain>> list_async(const CallOptions& call = {}) { return list_op().submit(call); }
@@ -62,5 +65,8 @@ private:
         return discard(detail::routes::allowed_domains_remove, {domain_id});
     }
 };
+}  // namespace detail
+
+using AllowedDomainsManager = detail::BasicAllowedDomainsManager<>;
 
 CENTRALI_NAMESPACE_END

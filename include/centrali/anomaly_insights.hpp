@@ -84,10 +84,13 @@ struct ListInsightsOptions {
     long long limit = 0;
 };
 
+namespace detail {
 /// Every call has an `_async` twin that runs on the Client's event loop and returns a future.
-class AnomalyInsightsManager : private detail::ManagerBase {
+/// A template only so that it compiles on first use (see ManagerBase): name it AnomalyInsightsManager.
+template <class Unused = void>
+class BasicAnomalyInsightsManager : private ManagerBase {
 public:
-    explicit AnomalyInsightsManager(std::shared_ptr<detail::Core> core) : ManagerBase(std::move(core)) {}
+    explicit BasicAnomalyInsightsManager(std::shared_ptr<Core> core) : ManagerBase(std::move(core)) {}
 
     Page<AnomalyInsight> list(const ListInsightsOptions& options = {}, const CallOptions& call = {}) {
         return list_op(options).run(call);
@@ -147,5 +150,8 @@ private:
         return one<InsightSummary>(detail::routes::insights_summary, {}, query, nullptr, "insight summary");
     }
 };
+}  // namespace detail
+
+using AnomalyInsightsManager = detail::BasicAnomalyInsightsManager<>;
 
 CENTRALI_NAMESPACE_END

@@ -68,10 +68,13 @@ struct UploadOptions {
     ProgressCallback on_progress;
 };
 
+namespace detail {
 /// Every call has an `_async` twin that runs on the Client's event loop and returns a future.
-class FilesManager : private detail::ManagerBase {
+/// A template only so that it compiles on first use (see ManagerBase): name it FilesManager.
+template <class Unused = void>
+class BasicFilesManager : private ManagerBase {
 public:
-    explicit FilesManager(std::shared_ptr<detail::Core> core) : ManagerBase(std::move(core)) {}
+    explicit BasicFilesManager(std::shared_ptr<Core> core) : ManagerBase(std::move(core)) {}
 
     /// Streams the file at `path` from disk.
     UploadedFile upload_file(const std::string& path, const UploadOptions& options = {}, const CallOptions& call = {}) {
@@ -164,5 +167,8 @@ private:
         return one<Folder>(detail::routes::folders_create_sub, {parent_folder_id}, {}, &body, "folder");
     }
 };
+}  // namespace detail
+
+using FilesManager = detail::BasicFilesManager<>;
 
 CENTRALI_NAMESPACE_END

@@ -98,10 +98,13 @@ inline void from_json(const nlohmann::json& j, TestComputeFunctionResult& r) {
     r.raw = j;
 }
 
+namespace detail {
 /// Every call has an `_async` twin that runs on the Client's event loop and returns a future.
-class FunctionsManager : private detail::ManagerBase {
+/// A template only so that it compiles on first use (see ManagerBase): name it FunctionsManager.
+template <class Unused = void>
+class BasicFunctionsManager : private ManagerBase {
 public:
-    explicit FunctionsManager(std::shared_ptr<detail::Core> core) : ManagerBase(std::move(core)) {}
+    explicit BasicFunctionsManager(std::shared_ptr<Core> core) : ManagerBase(std::move(core)) {}
 
     Page<ComputeFunction> list(const ListOptions& options = {}, const CallOptions& call = {}) { return list_op(options).run(call); }
     std::future<Page<ComputeFunction>> list_async(const ListOptions& options = {}, const CallOptions& call = {}) {
@@ -165,5 +168,8 @@ private:
         return one<TestComputeFunctionResult>(detail::routes::functions_test, {}, {}, &body, "test result");
     }
 };
+}  // namespace detail
+
+using FunctionsManager = detail::BasicFunctionsManager<>;
 
 CENTRALI_NAMESPACE_END

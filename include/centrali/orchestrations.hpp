@@ -345,10 +345,13 @@ struct ListOrchestrationRunsOptions {
     std::optional<OrchestrationRunStatus> status;
 };
 
+namespace detail {
 /// Every call has an `_async` twin that runs on the Client's event loop and returns a future.
-class OrchestrationsManager : private detail::ManagerBase {
+/// A template only so that it compiles on first use (see ManagerBase): name it OrchestrationsManager.
+template <class Unused = void>
+class BasicOrchestrationsManager : private ManagerBase {
 public:
-    explicit OrchestrationsManager(std::shared_ptr<detail::Core> core) : ManagerBase(std::move(core)) {}
+    explicit BasicOrchestrationsManager(std::shared_ptr<Core> core) : ManagerBase(std::move(core)) {}
 
     Page<Orchestration> list(const ListOrchestrationsOptions& options = {}, const CallOptions& call = {}) {
         return list_op(options).run(call);
@@ -478,7 +481,7 @@ private:
         };
         auto progress = std::make_shared<Progress>(Progress{std::move(orchestration), std::move(run_id), std::move(input), {}, false});
         auto make_op = [core = core_.get(), progress]() -> detail::Op<std::shared_ptr<Progress>> {
-            OrchestrationsManager self(detail::borrow(core));
+            BasicOrchestrationsManager self(detail::borrow(core));
             if (progress->input) {
                 const auto input = std::move(progress->input);
                 return self.start_op(progress->orchestration, *input).then_value([progress](OrchestrationRun run) {
@@ -556,5 +559,8 @@ private:
         return values;
     }
 };
+}  // namespace detail
+
+using OrchestrationsManager = detail::BasicOrchestrationsManager<>;
 
 CENTRALI_NAMESPACE_END

@@ -56,9 +56,12 @@ struct SearchOptions {
     std::string filter;                   ///< passed through as given
 };
 
-class SearchManager : private detail::ManagerBase {
+namespace detail {
+/// A template only so that it compiles on first use (see ManagerBase): name it SearchManager.
+template <class Unused = void>
+class BasicSearchManager : private ManagerBase {
 public:
-    explicit SearchManager(std::shared_ptr<detail::Core> core) : ManagerBase(std::move(core)) {}
+    explicit BasicSearchManager(std::shared_ptr<Core> core) : ManagerBase(std::move(core)) {}
 
     /// The JS SDK's centrali.search(query, options). Parameter names are UNCONFIRMED.
     SearchResult query(std::string_view text, const SearchOptions& options = {}, const CallOptions& call = {}) {
@@ -80,5 +83,8 @@ private:
         return one<SearchResult>(detail::routes::search_query, {}, query, nullptr, "search result");
     }
 };
+}  // namespace detail
+
+using SearchManager = detail::BasicSearchManager<>;
 
 CENTRALI_NAMESPACE_END

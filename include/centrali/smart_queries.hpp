@@ -49,10 +49,13 @@ inline void to_json(nlohmann::json& j, const SmartQueryInput& input) {
     detail::write_member(j, "description", input.description);
 }
 
+namespace detail {
 /// Every call has an `_async` twin that runs on the Client's event loop and returns a future.
-class SmartQueriesManager : private detail::ManagerBase {
+/// A template only so that it compiles on first use (see ManagerBase): name it SmartQueriesManager.
+template <class Unused = void>
+class BasicSmartQueriesManager : private ManagerBase {
 public:
-    explicit SmartQueriesManager(std::shared_ptr<detail::Core> core) : ManagerBase(std::move(core)) {}
+    explicit BasicSmartQueriesManager(std::shared_ptr<Core> core) : ManagerBase(std::move(core)) {}
 
     /// All smart queries of the workspace, or of one collection.
     Page<SmartQuery> list(std::string_view record_slug = {}, const ListOptions& options = {}, const CallOptions& call = {}) {
@@ -159,5 +162,8 @@ private:
         return page<BasicRecord<T>>(detail::routes::smart_queries_test, {record_slug}, {}, "smart query rows", &body);
     }
 };
+}  // namespace detail
+
+using SmartQueriesManager = detail::BasicSmartQueriesManager<>;
 
 CENTRALI_NAMESPACE_END

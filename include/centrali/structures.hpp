@@ -198,10 +198,14 @@ inline const SchemaRoutes collection_routes{routes::collections_list,   routes::
                                             routes::collections_validate, routes::collections_restore};
 }  // namespace detail
 
+namespace detail {
 /// Every call has an `_async` twin that runs on the Client's event loop and returns a future.
-class SchemaManager : private detail::ManagerBase {
+/// Templates only so that they compile on first use (see ManagerBase): name them
+/// SchemaManager, StructuresManager and CollectionsManager.
+template <class Unused = void>
+class BasicSchemaManager : private ManagerBase {
 public:
-    SchemaManager(std::shared_ptr<detail::Core> core, const detail::SchemaRoutes& routes)
+    BasicSchemaManager(std::shared_ptr<Core> core, const SchemaRoutes& routes)
         : ManagerBase(std::move(core)), routes_(routes) {}
 
     Page<Collection> list(const ListOptions& options = {}, const CallOptions& call = {}) { return list_op(options).run(call); }
@@ -267,15 +271,23 @@ private:
     const detail::SchemaRoutes& routes_;
 };
 
-class StructuresManager : public SchemaManager {
+template <class Unused = void>
+class BasicStructuresManager : public BasicSchemaManager<Unused> {
 public:
-    explicit StructuresManager(std::shared_ptr<detail::Core> core) : SchemaManager(std::move(core), detail::structure_routes) {}
+    explicit BasicStructuresManager(std::shared_ptr<Core> core)
+        : BasicSchemaManager<Unused>(std::move(core), structure_routes) {}
 };
 
-class CollectionsManager : public SchemaManager {
+template <class Unused = void>
+class BasicCollectionsManager : public BasicSchemaManager<Unused> {
 public:
-    explicit CollectionsManager(std::shared_ptr<detail::Core> core)
-        : SchemaManager(std::move(core), detail::collection_routes) {}
+    explicit BasicCollectionsManager(std::shared_ptr<Core> core)
+        : BasicSchemaManager<Unused>(std::move(core), collection_routes) {}
 };
+}  // namespace detail
+
+using SchemaManager = detail::BasicSchemaManager<>;
+using StructuresManager = detail::BasicStructuresManager<>;
+using CollectionsManager = detail::BasicCollectionsManager<>;
 
 CENTRALI_NAMESPACE_END

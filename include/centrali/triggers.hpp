@@ -146,10 +146,15 @@ struct ListAllTriggersOptions {
     bool include_health = false; ///< adds each trigger's health summary
 };
 
+namespace detail {
 /// Every call has an `_async` twin that runs on the Client's event loop and returns a future.
-class TriggersManager : private detail::ManagerBase {
+/// A template only so that it compiles on first use (see ManagerBase): name it TriggersManager.
+template <class Unused>
+class BasicTriggersManager : private ManagerBase {
+    using Runs = BasicRunsManager<Unused>;
+
 public:
-    explicit TriggersManager(std::shared_ptr<detail::Core> core) : ManagerBase(std::move(core)) {}
+    explicit BasicTriggersManager(std::shared_ptr<Core> core) : ManagerBase(std::move(core)) {}
 
     Page<FunctionTrigger> list(const ListOptions& options = {}, const CallOptions& call = {}) { return list_op(options).run(call); }
     std::future<Page<FunctionTrigger>> list_async(const ListOptions& options = {}, const CallOptions& call = {}) {
@@ -205,22 +210,22 @@ public:
         CallOptions call;
         call.cancel = wait.cancel;
         const std::string job_id = invoke(trigger_id, payload, call);
-        return RunsManager(core_).wait_for_job(trigger_id, job_id, wait);
+        return Runs(core_).wait_for_job(trigger_id, job_id, wait);
     }
     std::future<FunctionRun> invoke_and_wait_async(std::string_view trigger_id, const nlohmann::json& payload = nullptr,
                                                    const WaitOptions& wait = {}) {
         // One poll loop: its first "poll" is the invoke (made once), the next ones find and
         // follow the job's run.
-        const auto search = RunsManager::JobSearch::of(trigger_id, "");
+        const auto search = Runs::JobSearch::of(trigger_id, "");
         auto make_op = [core = core_.get(), search, payload]() -> detail::Op<FunctionRun> {
-            if (!search.job->empty()) return RunsManager(detail::borrow(core)).job_run_op(search);
-            return TriggersManager(detail::borrow(core)).invoke_op(search.trigger, payload).then_value([search](std::string job) {
+            if (!search.job->empty()) return Runs(detail::borrow(core)).job_run_op(search);
+            return BasicTriggersManager(detail::borrow(core)).invoke_op(search.trigger, payload).then_value([search](std::string job) {
                 *search.job = std::move(job);
                 return FunctionRun{};  // not finished: keep polling
             });
         };
         return detail::poll_async<FunctionRun, FunctionRun>(*core_, wait, "the run of trigger " + search.trigger,
-                                                            std::move(make_op), RunsManager::is_over, &RunsManager::finished);
+                                                            std::move(make_op), Runs::is_over, &Runs::finished);
     }
 
     FunctionTrigger pause(std::string_view trigger_id, const CallOptions& call = {}) {
@@ -281,5 +286,8 @@ private:
         });
     }
 };
+}  // namespace detail
+
+using TriggersManager = detail::BasicTriggersManager<void>;
 
 CENTRALI_NAMESPACE_END

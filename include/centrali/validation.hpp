@@ -88,10 +88,13 @@ inline void from_json(const nlohmann::json& j, ValidationScan& s) {
     s.raw = j;
 }
 
+namespace detail {
 /// Every call has an `_async` twin that runs on the Client's event loop and returns a future.
-class ValidationManager : private detail::ManagerBase {
+/// A template only so that it compiles on first use (see ManagerBase): name it ValidationManager.
+template <class Unused = void>
+class BasicValidationManager : private ManagerBase {
 public:
-    explicit ValidationManager(std::shared_ptr<detail::Core> core) : ManagerBase(std::move(core)) {}
+    explicit BasicValidationManager(std::shared_ptr<Core> core) : ManagerBase(std::move(core)) {}
 
     Page<ValidationSuggestion> list_suggestions(const ListSuggestionsOptions& options = {}, const CallOptions& call = {}) {
         return list_op(options).run(call);
@@ -141,5 +144,8 @@ private:
         return one<ValidationScan>(detail::routes::validation_scan, {}, {}, &body, "validation scan");
     }
 };
+}  // namespace detail
+
+using ValidationManager = detail::BasicValidationManager<>;
 
 CENTRALI_NAMESPACE_END
