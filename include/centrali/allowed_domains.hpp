@@ -2,6 +2,7 @@
 // client.allowed_domains(): the hosts compute functions may call with api.httpRequest /
 // api.httpFetch.
 
+#include <centrali/detail/first_use.hpp>
 #include <centrali/detail/manager.hpp>
 #include <centrali/page.hpp>
 
@@ -22,7 +23,8 @@ struct AllowedDomain {
     nlohmann::json raw;
 };
 
-inline void from_json(const nlohmann::json& j, AllowedDomain& d) {
+template <class T, detail::only<T, AllowedDomain> = 0>
+void from_json(const nlohmann::json& j, T& d) {
     detail::read_member(j, "id", d.id);
     detail::read_member(j, "domain", d.domain);
     detail::read_member(j, "createdAt", d.created_at);

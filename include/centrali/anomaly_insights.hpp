@@ -2,6 +2,7 @@
 // client.anomaly_insights(): AI anomaly detection over a collection (outliers, spikes, missing
 // data, broken references), on a schedule or on demand.
 
+#include <centrali/detail/first_use.hpp>
 #include <centrali/detail/manager.hpp>
 #include <centrali/page.hpp>
 #include <centrali/string_enum.hpp>
@@ -48,7 +49,8 @@ struct AnomalyInsight {
     nlohmann::json raw;
 };
 
-inline void from_json(const nlohmann::json& j, AnomalyInsight& i) {
+template <class T, detail::only<T, AnomalyInsight> = 0>
+void from_json(const nlohmann::json& j, T& i) {
     detail::read_member(j, "id", i.id);
     detail::read_member(j, "recordSlug", i.record_slug);
     detail::read_member(j, "type", i.type);
@@ -68,7 +70,8 @@ struct InsightSummary {
     nlohmann::json raw;
 };
 
-inline void from_json(const nlohmann::json& j, InsightSummary& s) {
+template <class T, detail::only<T, InsightSummary> = 0>
+void from_json(const nlohmann::json& j, T& s) {
     detail::read_member(j, "total", s.total);
     detail::read_member(j, "bySeverity", s.by_severity);
     detail::read_member(j, "byType", s.by_type);

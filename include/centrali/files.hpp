@@ -2,6 +2,7 @@
 // client.files(): uploads to Centrali storage (streamed, with progress and cancellation) and
 // folders.
 
+#include <centrali/detail/first_use.hpp>
 #include <centrali/detail/manager.hpp>
 #include <centrali/page.hpp>
 
@@ -29,7 +30,8 @@ struct UploadedFile {
     nlohmann::json raw;
 };
 
-inline void from_json(const nlohmann::json& j, UploadedFile& f) {
+template <class T, detail::only<T, UploadedFile> = 0>
+void from_json(const nlohmann::json& j, T& f) {
     detail::read_member(j, "id", f.id);
     detail::read_member(j, "renderId", f.render_id);
     detail::read_member(j, "url", f.url);
@@ -50,7 +52,8 @@ struct Folder {
     nlohmann::json raw;
 };
 
-inline void from_json(const nlohmann::json& j, Folder& f) {
+template <class T, detail::only<T, Folder> = 0>
+void from_json(const nlohmann::json& j, T& f) {
     detail::read_member(j, "id", f.id);
     detail::read_member(j, "name", f.name);
     detail::read_member(j, "path", f.path);

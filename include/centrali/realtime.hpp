@@ -3,6 +3,7 @@
 // subscription, reconnecting through anything the network does.
 
 #include <centrali/detail/core.hpp>
+#include <centrali/detail/first_use.hpp>
 #include <centrali/detail/json.hpp>
 #include <centrali/detail/sse_parser.hpp>
 #include <centrali/string_enum.hpp>
@@ -50,7 +51,8 @@ struct RealtimeRecordEvent {
     nlohmann::json raw;     ///< the whole event payload
 };
 
-inline void from_json(const nlohmann::json& j, RealtimeRecordEvent& e) {
+template <class T, detail::only<T, RealtimeRecordEvent> = 0>
+void from_json(const nlohmann::json& j, T& e) {
     detail::read_member(j, "event", e.event);
     detail::read_member(j, "workspaceSlug", e.workspace_slug);
     detail::read_member(j, "recordSlug", e.record_slug);

@@ -2,6 +2,7 @@
 // client.runs(): function runs (the JS SDK's FunctionRunsManager, new in 4.4.5), plus waiting for
 // a run to finish, which JS users do by polling by hand.
 
+#include <centrali/detail/first_use.hpp>
 #include <centrali/detail/manager.hpp>
 #include <centrali/detail/poll.hpp>
 #include <centrali/page.hpp>
@@ -89,7 +90,8 @@ struct FunctionRun {
     bool succeeded() const { return status == RunStatus::completed; }
 };
 
-inline void from_json(const nlohmann::json& j, FunctionRun& run) {
+template <class T, detail::only<T, FunctionRun> = 0>
+void from_json(const nlohmann::json& j, T& run) {
     using detail::read_member;
     if (!j.is_object()) throw DecodeError("centrali: a function run must be a JSON object");
     read_member(j, "id", run.id);
@@ -155,7 +157,8 @@ struct JobStatus {
     nlohmann::json raw;
 };
 
-inline void from_json(const nlohmann::json& j, JobStatus& job) {
+template <class T, detail::only<T, JobStatus> = 0>
+void from_json(const nlohmann::json& j, T& job) {
     detail::read_member(j, "id", job.id);
     detail::read_member(j, "state", job.state);
     if (job.state.empty()) detail::read_member(j, "status", job.state);

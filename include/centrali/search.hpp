@@ -1,6 +1,7 @@
 #pragma once
 // client.search(): full-text search across collections (the search service).
 
+#include <centrali/detail/first_use.hpp>
 #include <centrali/detail/manager.hpp>
 
 #include <nlohmann/json.hpp>
@@ -23,7 +24,8 @@ struct SearchHit {
     nlohmann::json raw;
 };
 
-inline void from_json(const nlohmann::json& j, SearchHit& h) {
+template <class T, detail::only<T, SearchHit> = 0>
+void from_json(const nlohmann::json& j, T& h) {
     detail::read_member(j, "id", h.id);
     if (h.id.empty()) detail::read_member(j, "recordId", h.id);
     detail::read_member(j, "recordSlug", h.record_slug);
@@ -41,7 +43,8 @@ struct SearchResult {
     nlohmann::json raw;
 };
 
-inline void from_json(const nlohmann::json& j, SearchResult& r) {
+template <class T, detail::only<T, SearchResult> = 0>
+void from_json(const nlohmann::json& j, T& r) {
     detail::read_member(j, "totalHits", r.total_hits);
     if (!j.contains("totalHits")) detail::read_member(j, "estimatedTotalHits", r.total_hits);
     detail::read_member(j, "hits", r.hits);

@@ -2,6 +2,7 @@
 // client.smart_queries(): named, reusable queries stored per collection and executed with
 // runtime variables ({{name}} in the definition).
 
+#include <centrali/detail/first_use.hpp>
 #include <centrali/detail/manager.hpp>
 #include <centrali/page.hpp>
 #include <centrali/records.hpp>
@@ -27,7 +28,8 @@ struct SmartQuery {
     nlohmann::json raw;
 };
 
-inline void from_json(const nlohmann::json& j, SmartQuery& q) {
+template <class T, detail::only<T, SmartQuery> = 0>
+void from_json(const nlohmann::json& j, T& q) {
     detail::read_member(j, "id", q.id);
     detail::read_member(j, "name", q.name);
     detail::read_member(j, "description", q.description);
@@ -44,7 +46,8 @@ struct SmartQueryInput {
     nlohmann::json query = nlohmann::json::object();
 };
 
-inline void to_json(nlohmann::json& j, const SmartQueryInput& input) {
+template <class T, detail::only<T, SmartQueryInput> = 0>
+void to_json(nlohmann::json& j, const T& input) {
     j = {{"name", input.name}, {"query", input.query}};
     detail::write_member(j, "description", input.description);
 }

@@ -2,6 +2,7 @@
 // client.triggers(): what runs a compute function (on demand, on record events, on a schedule,
 // on an inbound HTTP call), plus invoke_and_wait, which returns the finished run.
 
+#include <centrali/detail/first_use.hpp>
 #include <centrali/detail/manager.hpp>
 #include <centrali/page.hpp>
 #include <centrali/runs.hpp>
@@ -90,7 +91,8 @@ struct FunctionTrigger {
     nlohmann::json raw;
 };
 
-inline void from_json(const nlohmann::json& j, FunctionTrigger& t) {
+template <class T, detail::only<T, FunctionTrigger> = 0>
+void from_json(const nlohmann::json& j, T& t) {
     detail::read_member(j, "id", t.id);
     detail::read_member(j, "name", t.name);
     detail::read_member(j, "functionId", t.function_id);
@@ -114,7 +116,8 @@ struct CreateTriggerInput {
     TriggerMetadata trigger_metadata = TriggerMetadata::on_demand();
 };
 
-inline void to_json(nlohmann::json& j, const CreateTriggerInput& input) {
+template <class T, detail::only<T, CreateTriggerInput> = 0>
+void to_json(nlohmann::json& j, const T& input) {
     j = {{"name", input.name}, {"functionId", input.function_id}, {"executionType", input.execution_type.str()}};
     detail::write_member(j, "description", input.description);
     detail::write_member(j, "enabled", input.enabled);
@@ -131,7 +134,8 @@ struct UpdateTriggerInput {
     std::optional<TriggerMetadata> trigger_metadata;
 };
 
-inline void to_json(nlohmann::json& j, const UpdateTriggerInput& input) {
+template <class T, detail::only<T, UpdateTriggerInput> = 0>
+void to_json(nlohmann::json& j, const T& input) {
     j = nlohmann::json::object();
     detail::write_member(j, "name", input.name);
     detail::write_member(j, "functionId", input.function_id);

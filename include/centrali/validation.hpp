@@ -2,6 +2,7 @@
 // client.validation(): AI data validation. Centrali flags format, typo, duplicate and semantic
 // issues in records and suggests fixes, which you accept or reject.
 
+#include <centrali/detail/first_use.hpp>
 #include <centrali/detail/manager.hpp>
 #include <centrali/page.hpp>
 #include <centrali/string_enum.hpp>
@@ -51,7 +52,8 @@ struct ValidationSuggestion {
     nlohmann::json raw;
 };
 
-inline void from_json(const nlohmann::json& j, ValidationSuggestion& s) {
+template <class T, detail::only<T, ValidationSuggestion> = 0>
+void from_json(const nlohmann::json& j, T& s) {
     detail::read_member(j, "id", s.id);
     detail::read_member(j, "recordSlug", s.record_slug);
     detail::read_member(j, "recordId", s.record_id);
@@ -81,7 +83,8 @@ struct ValidationScan {
     nlohmann::json raw;
 };
 
-inline void from_json(const nlohmann::json& j, ValidationScan& s) {
+template <class T, detail::only<T, ValidationScan> = 0>
+void from_json(const nlohmann::json& j, T& s) {
     detail::read_member(j, "id", s.id);
     if (s.id.empty()) detail::read_member(j, "jobId", s.id);
     detail::read_member(j, "status", s.status);
