@@ -35,17 +35,31 @@
 CENTRALI_NAMESPACE_BEGIN
 
 namespace detail {
+/// The part of Lazy that does not depend on the manager: one std::call_once instantiation
+/// for all fourteen managers instead of one each (see ManagerBase on what each costs).
+class LazyBase {
+protected:
+    using Create = void (*)(LazyBase&, const std::shared_ptr<Core>&);
+    void create_once(Create create, const std::shared_ptr<Core>& core) { std::call_once(once_, create, *this, core); }
+
+private:
+    std::once_flag once_;
+};
+
 /// A manager built on first use, exactly once even when threads race for it.
 template <class Manager>
-class Lazy {
+class Lazy : private LazyBase {
 public:
     Manager& get(const std::shared_ptr<Core>& core) {
-        std::call_once(once_, [&] { manager_ = std::make_unique<Manager>(core); });
+        create_once(&create, core);
         return *manager_;
     }
 
 private:
-    std::once_flag once_;
+    static void create(LazyBase& self, const std::shared_ptr<Core>& core) {
+        static_cast<Lazy&>(self).manager_ = std::make_unique<Manager>(core);
+    }
+
     std::unique_ptr<Manager> manager_;
 };
 }  // namespace detail
