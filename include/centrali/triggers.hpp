@@ -11,6 +11,7 @@
 #include <nlohmann/json.hpp>
 
 #include <future>
+#include <initializer_list>
 #include <memory>
 #include <optional>
 #include <string>
@@ -32,7 +33,11 @@ inline const TriggerType TriggerType::endpoint{"endpoint"};
 /// A parameter stored encrypted at rest and handed to the function decrypted. The SDK never
 /// logs request bodies, so the plain value leaves only in the request itself.
 inline nlohmann::json encrypted(std::string value) {
-    return {{"value", std::move(value)}, {"encrypt", true}};
+    // Member by member, not as a braced json literal: see TriggerMetadata::Field.
+    nlohmann::json param = nlohmann::json::object();
+    param["value"] = std::move(value);
+    param["encrypt"] = true;
+    return param;
 }
 
 /// `triggerMetadata`: the per-type fields, plus `params` (the function's triggerParams).
@@ -50,7 +55,9 @@ struct TriggerMetadata {
         return with_params({{"event", std::move(event)}, {"recordSlug", std::move(record_slug)}}, std::move(params));
     }
     static TriggerMetadata every(long long interval_seconds, nlohmann::json params = nlohmann::json::object()) {
-        return with_params({{"scheduleType", "interval"}, {"interval", interval_seconds}}, std::move(params));
+        TriggerMetadata metadata = with_params({{"scheduleType", "interval"}}, std::move(params));
+        metadata.json["interval"] = interval_seconds;
+        return metadata;
     }
     /// A 5-field cron expression in `timezone`.
     static TriggerMetadata cron(std::string expression, std::string timezone = "UTC",
@@ -68,9 +75,17 @@ struct TriggerMetadata {
     }
 
 private:
-    static TriggerMetadata with_params(nlohmann::json fields, nlohmann::json params) {
+    /// A string member. These functions are not templates, so every TU that includes this
+    /// header compiles them; a braced json literal ({{"scheduleType", "cron"}, …}) would
+    /// instantiate nlohmann's conversions once per string-literal length there.
+    struct Field {
+        const char* key;
+        std::string value;
+    };
+
+    static TriggerMetadata with_params(std::initializer_list<Field> fields, nlohmann::json params) {
         TriggerMetadata metadata;
-        metadata.json = std::move(fields);
+        for (const Field& field : fields) metadata.json[field.key] = field.value;
         metadata.json["params"] = params.is_null() ? nlohmann::json::object() : std::move(params);
         return metadata;
     }
