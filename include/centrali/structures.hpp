@@ -203,9 +203,7 @@ inline const SchemaRoutes collection_routes{routes::collections_list,   routes::
                                             routes::collections_get,    routes::collections_update,
                                             routes::collections_delete, routes::collections_by_slug,
                                             routes::collections_validate, routes::collections_restore};
-}  // namespace detail
 
-namespace detail {
 /// Every call has an `_async` twin that runs on the Client's event loop and returns a future.
 /// Templates only so that they compile on first use (see ManagerBase): name them
 /// SchemaManager, StructuresManager and CollectionsManager.
