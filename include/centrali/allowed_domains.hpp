@@ -2,6 +2,7 @@
 // client.allowed_domains(): the hosts compute functions may call with api.httpRequest /
 // api.httpFetch.
 
+#include <centrali/detail/first_use.hpp>
 #include <centrali/detail/manager.hpp>
 #include <centrali/page.hpp>
 
@@ -22,7 +23,8 @@ struct AllowedDomain {
     nlohmann::json raw;
 };
 
-inline void from_json(const nlohmann::json& j, AllowedDomain& d) {
+template <class T, detail::only<T, AllowedDomain> = 0>
+void from_json(const nlohmann::json& j, T& d) {
     detail::read_member(j, "id", d.id);
     detail::read_member(j, "domain", d.domain);
     detail::read_member(j, "createdAt", d.created_at);
@@ -30,10 +32,13 @@ inline void from_json(const nlohmann::json& j, AllowedDomain& d) {
     d.raw = j;
 }
 
+namespace detail {
 /// Every call has an `_async` twin that runs on the Client's event loop and returns a future.
-class AllowedDomainsManager : private detail::ManagerBase {
+/// A template only so that it compiles on first use (see ManagerBase): name it AllowedDomainsManager.
+template <class Unused = void>
+class BasicAllowedDomainsManager : private ManagerBase {
 public:
-    explicit AllowedDomainsManager(std::shared_ptr<detail::Core> core) : ManagerBase(std::move(core)) {}
+    explicit BasicAllowedDomainsManager(std::shared_ptr<Core> core) : ManagerBase(std::move(core)) {}
 
     Page<AllowedDomain> list(const CallOptions& call = {}) { return list_op().run(call); }
     std::future<Page<AllowedDomain>> list_async(const CallOptions& call = {}) { return list_op().submit(call); }
@@ -62,5 +67,8 @@ private:
         return discard(detail::routes::allowed_domains_remove, {domain_id});
     }
 };
+}  // namespace detail
+
+using AllowedDomainsManager = detail::BasicAllowedDomainsManager<>;
 
 CENTRALI_NAMESPACE_END

@@ -2,6 +2,7 @@
 // client.anomaly_insights(): AI anomaly detection over a collection (outliers, spikes, missing
 // data, broken references), on a schedule or on demand.
 
+#include <centrali/detail/first_use.hpp>
 #include <centrali/detail/manager.hpp>
 #include <centrali/page.hpp>
 #include <centrali/string_enum.hpp>
@@ -48,7 +49,8 @@ struct AnomalyInsight {
     nlohmann::json raw;
 };
 
-inline void from_json(const nlohmann::json& j, AnomalyInsight& i) {
+template <class T, detail::only<T, AnomalyInsight> = 0>
+void from_json(const nlohmann::json& j, T& i) {
     detail::read_member(j, "id", i.id);
     detail::read_member(j, "recordSlug", i.record_slug);
     detail::read_member(j, "type", i.type);
@@ -68,7 +70,8 @@ struct InsightSummary {
     nlohmann::json raw;
 };
 
-inline void from_json(const nlohmann::json& j, InsightSummary& s) {
+template <class T, detail::only<T, InsightSummary> = 0>
+void from_json(const nlohmann::json& j, T& s) {
     detail::read_member(j, "total", s.total);
     detail::read_member(j, "bySeverity", s.by_severity);
     detail::read_member(j, "byType", s.by_type);
@@ -84,10 +87,13 @@ struct ListInsightsOptions {
     long long limit = 0;
 };
 
+namespace detail {
 /// Every call has an `_async` twin that runs on the Client's event loop and returns a future.
-class AnomalyInsightsManager : private detail::ManagerBase {
+/// A template only so that it compiles on first use (see ManagerBase): name it AnomalyInsightsManager.
+template <class Unused = void>
+class BasicAnomalyInsightsManager : private ManagerBase {
 public:
-    explicit AnomalyInsightsManager(std::shared_ptr<detail::Core> core) : ManagerBase(std::move(core)) {}
+    explicit BasicAnomalyInsightsManager(std::shared_ptr<Core> core) : ManagerBase(std::move(core)) {}
 
     Page<AnomalyInsight> list(const ListInsightsOptions& options = {}, const CallOptions& call = {}) {
         return list_op(options).run(call);
@@ -147,5 +153,8 @@ private:
         return one<InsightSummary>(detail::routes::insights_summary, {}, query, nullptr, "insight summary");
     }
 };
+}  // namespace detail
+
+using AnomalyInsightsManager = detail::BasicAnomalyInsightsManager<>;
 
 CENTRALI_NAMESPACE_END

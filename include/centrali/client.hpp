@@ -35,33 +35,50 @@
 CENTRALI_NAMESPACE_BEGIN
 
 namespace detail {
+/// The part of Lazy that does not depend on the manager: one std::call_once instantiation
+/// for all fourteen managers instead of one each (see ManagerBase on what each costs).
+class LazyBase {
+protected:
+    using Create = void (*)(LazyBase&, const std::shared_ptr<Core>&);
+    void create_once(Create create, const std::shared_ptr<Core>& core) { std::call_once(once_, create, *this, core); }
+
+private:
+    std::once_flag once_;
+};
+
 /// A manager built on first use, exactly once even when threads race for it.
 template <class Manager>
-class Lazy {
+class Lazy : private LazyBase {
 public:
     Manager& get(const std::shared_ptr<Core>& core) {
-        std::call_once(once_, [&] { manager_ = std::make_unique<Manager>(core); });
+        create_once(&create, core);
         return *manager_;
     }
 
 private:
-    std::once_flag once_;
+    static void create(LazyBase& self, const std::shared_ptr<Core>& core) {
+        static_cast<Lazy&>(self).manager_ = std::make_unique<Manager>(core);
+    }
+
     std::unique_ptr<Manager> manager_;
 };
-}  // namespace detail
 
-class Client {
+/// A template for the same reason as the managers (see ManagerBase): building or destroying a
+/// manager needs its class, and a plain Client would instantiate all fourteen in every TU that
+/// includes this header. Name it Client.
+template <class Unused = void>
+class BasicClient {
 public:
     /// Validates the base URL's form but does no I/O. An empty workspace or base URL is
     /// accepted here and reported by the first call that needs it.
-    explicit Client(ClientOptions options)
-        : core_(std::make_shared<detail::Core>(std::move(options))), managers_(std::make_unique<Managers>()) {}
+    explicit BasicClient(ClientOptions options)
+        : core_(std::make_shared<Core>(std::move(options))), managers_(std::make_unique<Managers>()) {}
 
-    Client(Client&&) noexcept = default;
-    Client& operator=(Client&&) noexcept = default;
-    Client(const Client&) = delete;
-    Client& operator=(const Client&) = delete;
-    ~Client() = default;
+    BasicClient(BasicClient&&) noexcept = default;
+    BasicClient& operator=(BasicClient&&) noexcept = default;
+    BasicClient(const BasicClient&) = delete;
+    BasicClient& operator=(const BasicClient&) = delete;
+    ~BasicClient() = default;
 
     RecordsManager& records() { return managers_->records.get(core_); }
     FunctionsManager& functions() { return managers_->functions.get(core_); }
@@ -91,25 +108,30 @@ public:
     const ClientOptions& options() const noexcept { return core_->options(); }
 
 private:
+    // Of the templates, not the aliases: a non-dependent Lazy<RecordsManager> here would be
+    // instantiated with this definition, in every TU, used or not.
     struct Managers {
-        detail::Lazy<RecordsManager> records;
-        detail::Lazy<FunctionsManager> functions;
-        detail::Lazy<TriggersManager> triggers;
-        detail::Lazy<RunsManager> runs;
-        detail::Lazy<OrchestrationsManager> orchestrations;
-        detail::Lazy<RealtimeManager> realtime;
-        detail::Lazy<CollectionsManager> collections;
-        detail::Lazy<StructuresManager> structures;
-        detail::Lazy<SmartQueriesManager> smart_queries;
-        detail::Lazy<ValidationManager> validation;
-        detail::Lazy<AnomalyInsightsManager> anomaly_insights;
-        detail::Lazy<AllowedDomainsManager> allowed_domains;
-        detail::Lazy<SearchManager> search;
-        detail::Lazy<FilesManager> files;
+        Lazy<BasicRecordsManager<Unused>> records;
+        Lazy<BasicFunctionsManager<Unused>> functions;
+        Lazy<BasicTriggersManager<Unused>> triggers;
+        Lazy<BasicRunsManager<Unused>> runs;
+        Lazy<BasicOrchestrationsManager<Unused>> orchestrations;
+        Lazy<BasicRealtimeManager<Unused>> realtime;
+        Lazy<BasicCollectionsManager<Unused>> collections;
+        Lazy<BasicStructuresManager<Unused>> structures;
+        Lazy<BasicSmartQueriesManager<Unused>> smart_queries;
+        Lazy<BasicValidationManager<Unused>> validation;
+        Lazy<BasicAnomalyInsightsManager<Unused>> anomaly_insights;
+        Lazy<BasicAllowedDomainsManager<Unused>> allowed_domains;
+        Lazy<BasicSearchManager<Unused>> search;
+        Lazy<BasicFilesManager<Unused>> files;
     };
 
-    std::shared_ptr<detail::Core> core_;
+    std::shared_ptr<Core> core_;
     std::unique_ptr<Managers> managers_;
 };
+}  // namespace detail
+
+using Client = detail::BasicClient<>;
 
 CENTRALI_NAMESPACE_END

@@ -2,6 +2,7 @@
 // client.files(): uploads to Centrali storage (streamed, with progress and cancellation) and
 // folders.
 
+#include <centrali/detail/first_use.hpp>
 #include <centrali/detail/manager.hpp>
 #include <centrali/page.hpp>
 
@@ -29,7 +30,8 @@ struct UploadedFile {
     nlohmann::json raw;
 };
 
-inline void from_json(const nlohmann::json& j, UploadedFile& f) {
+template <class T, detail::only<T, UploadedFile> = 0>
+void from_json(const nlohmann::json& j, T& f) {
     detail::read_member(j, "id", f.id);
     detail::read_member(j, "renderId", f.render_id);
     detail::read_member(j, "url", f.url);
@@ -50,7 +52,8 @@ struct Folder {
     nlohmann::json raw;
 };
 
-inline void from_json(const nlohmann::json& j, Folder& f) {
+template <class T, detail::only<T, Folder> = 0>
+void from_json(const nlohmann::json& j, T& f) {
     detail::read_member(j, "id", f.id);
     detail::read_member(j, "name", f.name);
     detail::read_member(j, "path", f.path);
@@ -68,10 +71,13 @@ struct UploadOptions {
     ProgressCallback on_progress;
 };
 
+namespace detail {
 /// Every call has an `_async` twin that runs on the Client's event loop and returns a future.
-class FilesManager : private detail::ManagerBase {
+/// A template only so that it compiles on first use (see ManagerBase): name it FilesManager.
+template <class Unused = void>
+class BasicFilesManager : private ManagerBase {
 public:
-    explicit FilesManager(std::shared_ptr<detail::Core> core) : ManagerBase(std::move(core)) {}
+    explicit BasicFilesManager(std::shared_ptr<Core> core) : ManagerBase(std::move(core)) {}
 
     /// Streams the file at `path` from disk.
     UploadedFile upload_file(const std::string& path, const UploadOptions& options = {}, const CallOptions& call = {}) {
@@ -164,5 +170,8 @@ private:
         return one<Folder>(detail::routes::folders_create_sub, {parent_folder_id}, {}, &body, "folder");
     }
 };
+}  // namespace detail
+
+using FilesManager = detail::BasicFilesManager<>;
 
 CENTRALI_NAMESPACE_END

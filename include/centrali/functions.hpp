@@ -2,6 +2,7 @@
 // client.functions(): compute functions, the JavaScript code blocks Centrali runs in a sandbox
 // (`async function run() { … }` with the globals api, triggerParams and executionParams).
 
+#include <centrali/detail/first_use.hpp>
 #include <centrali/detail/manager.hpp>
 #include <centrali/page.hpp>
 
@@ -28,7 +29,8 @@ struct ComputeFunction {
     nlohmann::json raw;  ///< the whole object as received
 };
 
-inline void from_json(const nlohmann::json& j, ComputeFunction& f) {
+template <class T, detail::only<T, ComputeFunction> = 0>
+void from_json(const nlohmann::json& j, T& f) {
     detail::read_member(j, "id", f.id);
     detail::read_member(j, "name", f.name);
     detail::read_member(j, "description", f.description);
@@ -49,7 +51,8 @@ struct CreateComputeFunctionInput {
     std::optional<long long> timeout_ms;
 };
 
-inline void to_json(nlohmann::json& j, const CreateComputeFunctionInput& input) {
+template <class T, detail::only<T, CreateComputeFunctionInput> = 0>
+void to_json(nlohmann::json& j, const T& input) {
     j = {{"name", input.name}, {"code", input.code}};
     detail::write_member(j, "description", input.description);
     detail::write_member(j, "timeoutMs", input.timeout_ms);
@@ -63,7 +66,8 @@ struct UpdateComputeFunctionInput {
     std::optional<long long> timeout_ms;
 };
 
-inline void to_json(nlohmann::json& j, const UpdateComputeFunctionInput& input) {
+template <class T, detail::only<T, UpdateComputeFunctionInput> = 0>
+void to_json(nlohmann::json& j, const T& input) {
     j = nlohmann::json::object();
     detail::write_member(j, "name", input.name);
     detail::write_member(j, "code", input.code);
@@ -77,7 +81,8 @@ struct TestComputeFunctionInput {
     nlohmann::json params;  ///< null: not sent
 };
 
-inline void to_json(nlohmann::json& j, const TestComputeFunctionInput& input) {
+template <class T, detail::only<T, TestComputeFunctionInput> = 0>
+void to_json(nlohmann::json& j, const T& input) {
     j = {{"code", input.code}};
     if (!input.params.is_null()) j["params"] = input.params;
 }
@@ -90,7 +95,8 @@ struct TestComputeFunctionResult {
     nlohmann::json raw;
 };
 
-inline void from_json(const nlohmann::json& j, TestComputeFunctionResult& r) {
+template <class T, detail::only<T, TestComputeFunctionResult> = 0>
+void from_json(const nlohmann::json& j, T& r) {
     detail::read_member(j, "output", r.output);
     detail::read_member(j, "logs", r.logs);
     detail::read_member(j, "error", r.error);
@@ -98,10 +104,13 @@ inline void from_json(const nlohmann::json& j, TestComputeFunctionResult& r) {
     r.raw = j;
 }
 
+namespace detail {
 /// Every call has an `_async` twin that runs on the Client's event loop and returns a future.
-class FunctionsManager : private detail::ManagerBase {
+/// A template only so that it compiles on first use (see ManagerBase): name it FunctionsManager.
+template <class Unused = void>
+class BasicFunctionsManager : private ManagerBase {
 public:
-    explicit FunctionsManager(std::shared_ptr<detail::Core> core) : ManagerBase(std::move(core)) {}
+    explicit BasicFunctionsManager(std::shared_ptr<Core> core) : ManagerBase(std::move(core)) {}
 
     Page<ComputeFunction> list(const ListOptions& options = {}, const CallOptions& call = {}) { return list_op(options).run(call); }
     std::future<Page<ComputeFunction>> list_async(const ListOptions& options = {}, const CallOptions& call = {}) {
@@ -165,5 +174,8 @@ private:
         return one<TestComputeFunctionResult>(detail::routes::functions_test, {}, {}, &body, "test result");
     }
 };
+}  // namespace detail
+
+using FunctionsManager = detail::BasicFunctionsManager<>;
 
 CENTRALI_NAMESPACE_END

@@ -2,6 +2,7 @@
 // client.orchestrations(): multi-step workflows that chain compute steps with decisions and
 // delays, their runs, and waiting for a run to finish.
 
+#include <centrali/detail/first_use.hpp>
 #include <centrali/detail/manager.hpp>
 #include <centrali/detail/poll.hpp>
 #include <centrali/page.hpp>
@@ -64,7 +65,8 @@ struct OrchestrationTrigger {
     nlohmann::json extra = nlohmann::json::object();  ///< any other member, sent and kept as is
 };
 
-inline void to_json(nlohmann::json& j, const OrchestrationTrigger& t) {
+template <class T, detail::only<T, OrchestrationTrigger> = 0>
+void to_json(nlohmann::json& j, const T& t) {
     j = t.extra.is_object() ? t.extra : nlohmann::json::object();
     j["type"] = t.type;
     detail::write_member(j, "eventType", t.event_type);
@@ -75,7 +77,8 @@ inline void to_json(nlohmann::json& j, const OrchestrationTrigger& t) {
     detail::write_member(j, "scheduledAt", t.scheduled_at);
 }
 
-inline void from_json(const nlohmann::json& j, OrchestrationTrigger& t) {
+template <class T, detail::only<T, OrchestrationTrigger> = 0>
+void from_json(const nlohmann::json& j, T& t) {
     detail::read_member(j, "type", t.type);
     detail::read_member(j, "eventType", t.event_type);
     detail::read_member(j, "structureSlug", t.structure_slug);
@@ -96,11 +99,13 @@ struct DecisionCase {
     std::string next_step_id;
 };
 
-inline void to_json(nlohmann::json& j, const DecisionCase& c) {
+template <class T, detail::only<T, DecisionCase> = 0>
+void to_json(nlohmann::json& j, const T& c) {
     j = {{"condition", {{"field", c.field}, {"operator", c.op}, {"value", c.value}}}, {"nextStepId", c.next_step_id}};
 }
 
-inline void from_json(const nlohmann::json& j, DecisionCase& c) {
+template <class T, detail::only<T, DecisionCase> = 0>
+void from_json(const nlohmann::json& j, T& c) {
     if (auto condition = j.find("condition"); condition != j.end()) {
         detail::read_member(*condition, "field", c.field);
         detail::read_member(*condition, "operator", c.op);
@@ -136,7 +141,8 @@ struct OrchestrationStep {
     nlohmann::json extra = nlohmann::json::object();  ///< any other member, sent and kept as is
 };
 
-inline void to_json(nlohmann::json& j, const OrchestrationStep& s) {
+template <class T, detail::only<T, OrchestrationStep> = 0>
+void to_json(nlohmann::json& j, const T& s) {
     j = s.extra.is_object() ? s.extra : nlohmann::json::object();
     j["id"] = s.id;
     j["type"] = s.type.str();
@@ -154,7 +160,8 @@ inline void to_json(nlohmann::json& j, const OrchestrationStep& s) {
     detail::write_member(j, "delayMs", s.delay_ms);
 }
 
-inline void from_json(const nlohmann::json& j, OrchestrationStep& s) {
+template <class T, detail::only<T, OrchestrationStep> = 0>
+void from_json(const nlohmann::json& j, T& s) {
     detail::read_member(j, "id", s.id);
     detail::read_member(j, "name", s.name);
     detail::read_member(j, "type", s.type);
@@ -186,7 +193,8 @@ struct Orchestration {
     nlohmann::json raw;
 };
 
-inline void from_json(const nlohmann::json& j, Orchestration& o) {
+template <class T, detail::only<T, Orchestration> = 0>
+void from_json(const nlohmann::json& j, T& o) {
     detail::read_member(j, "id", o.id);
     detail::read_member(j, "workspaceSlug", o.workspace_slug);
     detail::read_member(j, "slug", o.slug);
@@ -217,7 +225,8 @@ struct CreateOrchestrationInput {
     std::optional<OrchestrationStatus> status;  ///< the server's default is UNCONFIRMED (likely draft)
 };
 
-inline void to_json(nlohmann::json& j, const CreateOrchestrationInput& input) {
+template <class T, detail::only<T, CreateOrchestrationInput> = 0>
+void to_json(nlohmann::json& j, const T& input) {
     j = {{"slug", input.slug}, {"name", input.name}, {"trigger", input.trigger}, {"steps", input.steps}};
     detail::write_member(j, "description", input.description);
     if (input.status) j["status"] = input.status->str();
@@ -232,7 +241,8 @@ struct UpdateOrchestrationInput {
     std::optional<OrchestrationStatus> status;
 };
 
-inline void to_json(nlohmann::json& j, const UpdateOrchestrationInput& input) {
+template <class T, detail::only<T, UpdateOrchestrationInput> = 0>
+void to_json(nlohmann::json& j, const T& input) {
     j = nlohmann::json::object();
     detail::write_member(j, "name", input.name);
     detail::write_member(j, "description", input.description);
@@ -258,7 +268,8 @@ struct OrchestrationStepRun {
     nlohmann::json raw;
 };
 
-inline void from_json(const nlohmann::json& j, OrchestrationStepRun& s) {
+template <class T, detail::only<T, OrchestrationStepRun> = 0>
+void from_json(const nlohmann::json& j, T& s) {
     detail::read_member(j, "id", s.id);
     detail::read_member(j, "stepId", s.step_id);
     detail::read_member(j, "stepType", s.step_type);
@@ -297,7 +308,8 @@ struct OrchestrationRun {
     nlohmann::json raw;
 };
 
-inline void from_json(const nlohmann::json& j, OrchestrationRun& r) {
+template <class T, detail::only<T, OrchestrationRun> = 0>
+void from_json(const nlohmann::json& j, T& r) {
     detail::read_member(j, "id", r.id);
     detail::read_member(j, "orchestrationId", r.orchestration_id);
     detail::read_member(j, "status", r.status);
@@ -345,10 +357,13 @@ struct ListOrchestrationRunsOptions {
     std::optional<OrchestrationRunStatus> status;
 };
 
+namespace detail {
 /// Every call has an `_async` twin that runs on the Client's event loop and returns a future.
-class OrchestrationsManager : private detail::ManagerBase {
+/// A template only so that it compiles on first use (see ManagerBase): name it OrchestrationsManager.
+template <class Unused = void>
+class BasicOrchestrationsManager : private ManagerBase {
 public:
-    explicit OrchestrationsManager(std::shared_ptr<detail::Core> core) : ManagerBase(std::move(core)) {}
+    explicit BasicOrchestrationsManager(std::shared_ptr<Core> core) : ManagerBase(std::move(core)) {}
 
     Page<Orchestration> list(const ListOrchestrationsOptions& options = {}, const CallOptions& call = {}) {
         return list_op(options).run(call);
@@ -478,7 +493,7 @@ private:
         };
         auto progress = std::make_shared<Progress>(Progress{std::move(orchestration), std::move(run_id), std::move(input), {}, false});
         auto make_op = [core = core_.get(), progress]() -> detail::Op<std::shared_ptr<Progress>> {
-            OrchestrationsManager self(detail::borrow(core));
+            BasicOrchestrationsManager self(detail::borrow(core));
             if (progress->input) {
                 const auto input = std::move(progress->input);
                 return self.start_op(progress->orchestration, *input).then_value([progress](OrchestrationRun run) {
@@ -556,5 +571,8 @@ private:
         return values;
     }
 };
+}  // namespace detail
+
+using OrchestrationsManager = detail::BasicOrchestrationsManager<>;
 
 CENTRALI_NAMESPACE_END

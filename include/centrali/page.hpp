@@ -1,6 +1,7 @@
 #pragma once
 // One page of a list result, and a lazy range over all pages.
 
+#include <centrali/detail/first_use.hpp>
 #include <centrali/detail/json.hpp>
 
 #include <nlohmann/json.hpp>
@@ -23,7 +24,8 @@ struct PageMeta {
     nlohmann::json raw;  ///< the whole meta object, for members the SDK does not know
 };
 
-inline void from_json(const nlohmann::json& j, PageMeta& meta) {
+template <class T, detail::only<T, PageMeta> = 0>
+void from_json(const nlohmann::json& j, T& meta) {
     detail::read_member(j, "total", meta.total);
     detail::read_member(j, "page", meta.page);
     detail::read_member(j, "pageSize", meta.page_size);

@@ -3,6 +3,7 @@
 // subscription, reconnecting through anything the network does.
 
 #include <centrali/detail/core.hpp>
+#include <centrali/detail/first_use.hpp>
 #include <centrali/detail/json.hpp>
 #include <centrali/detail/sse_parser.hpp>
 #include <centrali/string_enum.hpp>
@@ -50,7 +51,8 @@ struct RealtimeRecordEvent {
     nlohmann::json raw;     ///< the whole event payload
 };
 
-inline void from_json(const nlohmann::json& j, RealtimeRecordEvent& e) {
+template <class T, detail::only<T, RealtimeRecordEvent> = 0>
+void from_json(const nlohmann::json& j, T& e) {
     detail::read_member(j, "event", e.event);
     detail::read_member(j, "workspaceSlug", e.workspace_slug);
     detail::read_member(j, "recordSlug", e.record_slug);
@@ -102,16 +104,18 @@ struct SubscribeOptions {
 
 namespace detail {
 
-/// Everything a subscription's thread shares with its handle.
-class SubscriptionState : public StreamHandler, public std::enable_shared_from_this<SubscriptionState> {
+/// Everything a subscription's thread shares with its handle. A template only so that the
+/// thread's code compiles in the TUs that subscribe (see ManagerBase): name it SubscriptionState.
+template <class Unused = void>
+class BasicSubscriptionState : public StreamHandler, public std::enable_shared_from_this<BasicSubscriptionState<Unused>> {
 public:
-    SubscriptionState(std::shared_ptr<Core> core, SubscribeOptions options)
+    BasicSubscriptionState(std::shared_ptr<Core> core, SubscribeOptions options)
         : core_(std::move(core)), options_(std::move(options)),
           parser_([this](const SseEvent& e) { on_sse_event(e); }) {}
 
     /// The thread keeps the state alive, so a subscription stopped (and detached) from inside
     /// its own callback never runs on freed memory.
-    void start() { thread_ = std::thread([self = shared_from_this()] { self->run(); }); }
+    void start() { thread_ = std::thread([self = this->shared_from_this()] { self->run(); }); }
 
     void stop() {
         {
@@ -369,6 +373,8 @@ private:
     std::string last_event_id_;
 };
 
+using SubscriptionState = BasicSubscriptionState<>;
+
 }  // namespace detail
 
 /// A running subscription. Destroying it stops it and waits for its thread; stop() may be
@@ -412,15 +418,18 @@ private:
     std::shared_ptr<detail::SubscriptionState> state_;
 };
 
-class RealtimeManager {
+namespace detail {
+/// A template only so that it compiles on first use (see ManagerBase): name it RealtimeManager.
+template <class Unused = void>
+class BasicRealtimeManager {
 public:
-    explicit RealtimeManager(std::shared_ptr<detail::Core> core) : core_(std::move(core)) {}
+    explicit BasicRealtimeManager(std::shared_ptr<Core> core) : core_(std::move(core)) {}
 
     /// Opens the stream on a new thread and returns at once; events arrive on that thread.
     Subscription subscribe(SubscribeOptions options) {
         if (!options.on_event) throw InvalidArgument("subscribe needs an on_event callback");
         core_->require_origins();
-        auto state = std::make_shared<detail::SubscriptionState>(core_, std::move(options));
+        auto state = std::make_shared<BasicSubscriptionState<Unused>>(core_, std::move(options));
         state->start();
         return Subscription(std::move(state));
     }
@@ -428,5 +437,8 @@ public:
 private:
     std::shared_ptr<detail::Core> core_;
 };
+}  // namespace detail
+
+using RealtimeManager = detail::BasicRealtimeManager<>;
 
 CENTRALI_NAMESPACE_END

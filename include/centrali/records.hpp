@@ -227,11 +227,14 @@ struct RecordUpdate {
     nlohmann::json data;  ///< partial field map; null values clear fields
 };
 
+namespace detail {
 /// Every call but query_all has an `_async` twin that runs on the Client's event loop and
 /// returns a future. `T` is the type of the records' field maps (see BasicRecord).
-class RecordsManager : private detail::ManagerBase {
+/// A template only so that it compiles on first use (see ManagerBase): name it RecordsManager.
+template <class Unused = void>
+class BasicRecordsManager : private ManagerBase {
 public:
-    explicit RecordsManager(std::shared_ptr<detail::Core> core) : ManagerBase(std::move(core)) {}
+    explicit BasicRecordsManager(std::shared_ptr<Core> core) : ManagerBase(std::move(core)) {}
 
     /// Creates a record from a field map (any type with a to_json converts implicitly).
     template <class T = nlohmann::json>
@@ -437,5 +440,8 @@ private:
         });
     }
 };
+}  // namespace detail
+
+using RecordsManager = detail::BasicRecordsManager<>;
 
 CENTRALI_NAMESPACE_END

@@ -2,6 +2,7 @@
 // client.runs(): function runs (the JS SDK's FunctionRunsManager, new in 4.4.5), plus waiting for
 // a run to finish, which JS users do by polling by hand.
 
+#include <centrali/detail/first_use.hpp>
 #include <centrali/detail/manager.hpp>
 #include <centrali/detail/poll.hpp>
 #include <centrali/page.hpp>
@@ -17,7 +18,10 @@
 
 CENTRALI_NAMESPACE_BEGIN
 
-class TriggersManager;
+namespace detail {
+template <class>
+class BasicTriggersManager;
+}  // namespace detail
 
 /// pending → running → completed | failure | timeout. Note Centrali's spelling `failure` here
 /// (orchestration runs say `failed`).
@@ -86,7 +90,8 @@ struct FunctionRun {
     bool succeeded() const { return status == RunStatus::completed; }
 };
 
-inline void from_json(const nlohmann::json& j, FunctionRun& run) {
+template <class T, detail::only<T, FunctionRun> = 0>
+void from_json(const nlohmann::json& j, T& run) {
     using detail::read_member;
     if (!j.is_object()) throw DecodeError("centrali: a function run must be a JSON object");
     read_member(j, "id", run.id);
@@ -152,7 +157,8 @@ struct JobStatus {
     nlohmann::json raw;
 };
 
-inline void from_json(const nlohmann::json& j, JobStatus& job) {
+template <class T, detail::only<T, JobStatus> = 0>
+void from_json(const nlohmann::json& j, T& job) {
     detail::read_member(j, "id", job.id);
     detail::read_member(j, "state", job.state);
     if (job.state.empty()) detail::read_member(j, "status", job.state);
@@ -184,11 +190,14 @@ struct ListRunsOptions {
     std::optional<RunStatus> status;
 };
 
+namespace detail {
 /// Every call has an `_async` twin that runs on the Client's event loop and returns a future;
-/// the async waits poll on the loop's timers.
-class RunsManager : private detail::ManagerBase {
+/// the async waits poll on the loop's timers. A template only so that it compiles on first use
+/// (see ManagerBase): name it RunsManager.
+template <class Unused = void>
+class BasicRunsManager : private ManagerBase {
 public:
-    explicit RunsManager(std::shared_ptr<detail::Core> core) : ManagerBase(std::move(core)) {}
+    explicit BasicRunsManager(std::shared_ptr<Core> core) : ManagerBase(std::move(core)) {}
 
     FunctionRun get(std::string_view run_id, const CallOptions& call = {}) { return get_op(run_id).run(call); }
     std::future<FunctionRun> get_async(std::string_view run_id, const CallOptions& call = {}) {
@@ -229,8 +238,8 @@ public:
     std::future<FunctionRun> wait_async(std::string_view run_id, const WaitOptions& wait = {}) {
         return detail::poll_async<FunctionRun, FunctionRun>(
             *core_, wait, "function run " + std::string(run_id),
-            [core = core_.get(), id = std::string(run_id)] { return RunsManager(detail::borrow(core)).get_op(id); }, is_over,
-            &RunsManager::finished);
+            [core = core_.get(), id = std::string(run_id)] { return BasicRunsManager(detail::borrow(core)).get_op(id); }, is_over,
+            &BasicRunsManager::finished);
     }
 
     /// Waits for the run that a trigger invocation's job produced: finds it among the trigger's
@@ -245,8 +254,8 @@ public:
         const JobSearch search = JobSearch::of(trigger_id, job_id);
         return detail::poll_async<FunctionRun, FunctionRun>(
             *core_, wait, "the run of job " + *search.job,
-            [core = core_.get(), search] { return RunsManager(detail::borrow(core)).job_run_op(search); }, is_over,
-            &RunsManager::finished);
+            [core = core_.get(), search] { return BasicRunsManager(detail::borrow(core)).job_run_op(search); }, is_over,
+            &BasicRunsManager::finished);
     }
 
     /// Polls a job's status until it is completed or failed, and returns that final status.
@@ -258,7 +267,7 @@ public:
     }
 
 private:
-    friend class TriggersManager;  // invoke_and_wait_async shares the job search
+    friend class BasicTriggersManager<Unused>;  // invoke_and_wait_async shares the job search
 
     /// Which trigger's runs hold the job's run; `run_id` is filled once it is found. Shared
     /// between the polls of one wait.
@@ -312,5 +321,8 @@ private:
         return run;
     }
 };
+}  // namespace detail
+
+using RunsManager = detail::BasicRunsManager<>;
 
 CENTRALI_NAMESPACE_END

@@ -1,6 +1,7 @@
 #pragma once
 // client.search(): full-text search across collections (the search service).
 
+#include <centrali/detail/first_use.hpp>
 #include <centrali/detail/manager.hpp>
 
 #include <nlohmann/json.hpp>
@@ -23,7 +24,8 @@ struct SearchHit {
     nlohmann::json raw;
 };
 
-inline void from_json(const nlohmann::json& j, SearchHit& h) {
+template <class T, detail::only<T, SearchHit> = 0>
+void from_json(const nlohmann::json& j, T& h) {
     detail::read_member(j, "id", h.id);
     if (h.id.empty()) detail::read_member(j, "recordId", h.id);
     detail::read_member(j, "recordSlug", h.record_slug);
@@ -41,7 +43,8 @@ struct SearchResult {
     nlohmann::json raw;
 };
 
-inline void from_json(const nlohmann::json& j, SearchResult& r) {
+template <class T, detail::only<T, SearchResult> = 0>
+void from_json(const nlohmann::json& j, T& r) {
     detail::read_member(j, "totalHits", r.total_hits);
     if (!j.contains("totalHits")) detail::read_member(j, "estimatedTotalHits", r.total_hits);
     detail::read_member(j, "hits", r.hits);
@@ -56,9 +59,12 @@ struct SearchOptions {
     std::string filter;                   ///< passed through as given
 };
 
-class SearchManager : private detail::ManagerBase {
+namespace detail {
+/// A template only so that it compiles on first use (see ManagerBase): name it SearchManager.
+template <class Unused = void>
+class BasicSearchManager : private ManagerBase {
 public:
-    explicit SearchManager(std::shared_ptr<detail::Core> core) : ManagerBase(std::move(core)) {}
+    explicit BasicSearchManager(std::shared_ptr<Core> core) : ManagerBase(std::move(core)) {}
 
     /// The JS SDK's centrali.search(query, options). Parameter names are UNCONFIRMED.
     SearchResult query(std::string_view text, const SearchOptions& options = {}, const CallOptions& call = {}) {
@@ -80,5 +86,8 @@ private:
         return one<SearchResult>(detail::routes::search_query, {}, query, nullptr, "search result");
     }
 };
+}  // namespace detail
+
+using SearchManager = detail::BasicSearchManager<>;
 
 CENTRALI_NAMESPACE_END

@@ -2,6 +2,7 @@
 // client.smart_queries(): named, reusable queries stored per collection and executed with
 // runtime variables ({{name}} in the definition).
 
+#include <centrali/detail/first_use.hpp>
 #include <centrali/detail/manager.hpp>
 #include <centrali/page.hpp>
 #include <centrali/records.hpp>
@@ -27,7 +28,8 @@ struct SmartQuery {
     nlohmann::json raw;
 };
 
-inline void from_json(const nlohmann::json& j, SmartQuery& q) {
+template <class T, detail::only<T, SmartQuery> = 0>
+void from_json(const nlohmann::json& j, T& q) {
     detail::read_member(j, "id", q.id);
     detail::read_member(j, "name", q.name);
     detail::read_member(j, "description", q.description);
@@ -44,15 +46,19 @@ struct SmartQueryInput {
     nlohmann::json query = nlohmann::json::object();
 };
 
-inline void to_json(nlohmann::json& j, const SmartQueryInput& input) {
+template <class T, detail::only<T, SmartQueryInput> = 0>
+void to_json(nlohmann::json& j, const T& input) {
     j = {{"name", input.name}, {"query", input.query}};
     detail::write_member(j, "description", input.description);
 }
 
+namespace detail {
 /// Every call has an `_async` twin that runs on the Client's event loop and returns a future.
-class SmartQueriesManager : private detail::ManagerBase {
+/// A template only so that it compiles on first use (see ManagerBase): name it SmartQueriesManager.
+template <class Unused = void>
+class BasicSmartQueriesManager : private ManagerBase {
 public:
-    explicit SmartQueriesManager(std::shared_ptr<detail::Core> core) : ManagerBase(std::move(core)) {}
+    explicit BasicSmartQueriesManager(std::shared_ptr<Core> core) : ManagerBase(std::move(core)) {}
 
     /// All smart queries of the workspace, or of one collection.
     Page<SmartQuery> list(std::string_view record_slug = {}, const ListOptions& options = {}, const CallOptions& call = {}) {
@@ -159,5 +165,8 @@ private:
         return page<BasicRecord<T>>(detail::routes::smart_queries_test, {record_slug}, {}, "smart query rows", &body);
     }
 };
+}  // namespace detail
+
+using SmartQueriesManager = detail::BasicSmartQueriesManager<>;
 
 CENTRALI_NAMESPACE_END

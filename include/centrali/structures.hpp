@@ -3,6 +3,7 @@
 // newer name of "structure"; the JS SDK 4.4.5 ships both managers, and so do we (one class
 // template, two route sets).
 
+#include <centrali/detail/first_use.hpp>
 #include <centrali/detail/manager.hpp>
 #include <centrali/page.hpp>
 #include <centrali/string_enum.hpp>
@@ -57,7 +58,8 @@ struct PropertyDefinition {
     nlohmann::json extra = nlohmann::json::object();  ///< minLength, pattern, renderAs, …: sent and kept as is
 };
 
-inline void to_json(nlohmann::json& j, const PropertyDefinition& p) {
+template <class T, detail::only<T, PropertyDefinition> = 0>
+void to_json(nlohmann::json& j, const T& p) {
     j = p.extra.is_object() ? p.extra : nlohmann::json::object();
     j["name"] = p.name;
     j["type"] = p.type.str();
@@ -72,7 +74,8 @@ inline void to_json(nlohmann::json& j, const PropertyDefinition& p) {
     detail::write_member(j, "relationship", p.relationship);
 }
 
-inline void from_json(const nlohmann::json& j, PropertyDefinition& p) {
+template <class T, detail::only<T, PropertyDefinition> = 0>
+void from_json(const nlohmann::json& j, T& p) {
     detail::read_member(j, "name", p.name);
     detail::read_member(j, "type", p.type);
     detail::read_member(j, "description", p.description);
@@ -104,7 +107,8 @@ struct Collection {
 };
 using Structure = Collection;
 
-inline void from_json(const nlohmann::json& j, Collection& c) {
+template <class T, detail::only<T, Collection> = 0>
+void from_json(const nlohmann::json& j, T& c) {
     detail::read_member(j, "id", c.id);
     detail::read_member(j, "workspaceSlug", c.workspace_slug);
     detail::read_member(j, "recordSlug", c.record_slug);
@@ -135,7 +139,8 @@ struct CreateCollectionInput {
     std::optional<bool> enable_versioning;
 };
 
-inline void to_json(nlohmann::json& j, const CreateCollectionInput& input) {
+template <class T, detail::only<T, CreateCollectionInput> = 0>
+void to_json(nlohmann::json& j, const T& input) {
     j = {{"name", input.name}, {"recordSlug", input.record_slug}, {"properties", input.properties}};
     detail::write_member(j, "description", input.description);
     if (input.schema_discovery_mode) j["schemaDiscoveryMode"] = input.schema_discovery_mode->str();
@@ -153,7 +158,8 @@ struct UpdateCollectionInput {
     std::optional<bool> enable_versioning;
 };
 
-inline void to_json(nlohmann::json& j, const UpdateCollectionInput& input) {
+template <class T, detail::only<T, UpdateCollectionInput> = 0>
+void to_json(nlohmann::json& j, const T& input) {
     j = nlohmann::json::object();
     detail::write_member(j, "name", input.name);
     detail::write_member(j, "description", input.description);
@@ -170,7 +176,8 @@ struct SchemaValidation {
     nlohmann::json raw;
 };
 
-inline void from_json(const nlohmann::json& j, SchemaValidation& v) {
+template <class T, detail::only<T, SchemaValidation> = 0>
+void from_json(const nlohmann::json& j, T& v) {
     detail::read_member(j, "valid", v.valid);
     detail::read_member(j, "errors", v.errors);
     v.raw = j;
@@ -196,12 +203,14 @@ inline const SchemaRoutes collection_routes{routes::collections_list,   routes::
                                             routes::collections_get,    routes::collections_update,
                                             routes::collections_delete, routes::collections_by_slug,
                                             routes::collections_validate, routes::collections_restore};
-}  // namespace detail
 
 /// Every call has an `_async` twin that runs on the Client's event loop and returns a future.
-class SchemaManager : private detail::ManagerBase {
+/// Templates only so that they compile on first use (see ManagerBase): name them
+/// SchemaManager, StructuresManager and CollectionsManager.
+template <class Unused = void>
+class BasicSchemaManager : private ManagerBase {
 public:
-    SchemaManager(std::shared_ptr<detail::Core> core, const detail::SchemaRoutes& routes)
+    BasicSchemaManager(std::shared_ptr<Core> core, const SchemaRoutes& routes)
         : ManagerBase(std::move(core)), routes_(routes) {}
 
     Page<Collection> list(const ListOptions& options = {}, const CallOptions& call = {}) { return list_op(options).run(call); }
@@ -267,15 +276,23 @@ private:
     const detail::SchemaRoutes& routes_;
 };
 
-class StructuresManager : public SchemaManager {
+template <class Unused = void>
+class BasicStructuresManager : public BasicSchemaManager<Unused> {
 public:
-    explicit StructuresManager(std::shared_ptr<detail::Core> core) : SchemaManager(std::move(core), detail::structure_routes) {}
+    explicit BasicStructuresManager(std::shared_ptr<Core> core)
+        : BasicSchemaManager<Unused>(std::move(core), structure_routes) {}
 };
 
-class CollectionsManager : public SchemaManager {
+template <class Unused = void>
+class BasicCollectionsManager : public BasicSchemaManager<Unused> {
 public:
-    explicit CollectionsManager(std::shared_ptr<detail::Core> core)
-        : SchemaManager(std::move(core), detail::collection_routes) {}
+    explicit BasicCollectionsManager(std::shared_ptr<Core> core)
+        : BasicSchemaManager<Unused>(std::move(core), collection_routes) {}
 };
+}  // namespace detail
+
+using SchemaManager = detail::BasicSchemaManager<>;
+using StructuresManager = detail::BasicStructuresManager<>;
+using CollectionsManager = detail::BasicCollectionsManager<>;
 
 CENTRALI_NAMESPACE_END

@@ -2,6 +2,7 @@
 // client.triggers(): what runs a compute function (on demand, on record events, on a schedule,
 // on an inbound HTTP call), plus invoke_and_wait, which returns the finished run.
 
+#include <centrali/detail/first_use.hpp>
 #include <centrali/detail/manager.hpp>
 #include <centrali/page.hpp>
 #include <centrali/runs.hpp>
@@ -10,6 +11,7 @@
 #include <nlohmann/json.hpp>
 
 #include <future>
+#include <initializer_list>
 #include <memory>
 #include <optional>
 #include <string>
@@ -31,7 +33,11 @@ inline const TriggerType TriggerType::endpoint{"endpoint"};
 /// A parameter stored encrypted at rest and handed to the function decrypted. The SDK never
 /// logs request bodies, so the plain value leaves only in the request itself.
 inline nlohmann::json encrypted(std::string value) {
-    return {{"value", std::move(value)}, {"encrypt", true}};
+    // Member by member, not as a braced json literal: see TriggerMetadata::Field.
+    nlohmann::json param = nlohmann::json::object();
+    param["value"] = std::move(value);
+    param["encrypt"] = true;
+    return param;
 }
 
 /// `triggerMetadata`: the per-type fields, plus `params` (the function's triggerParams).
@@ -49,7 +55,9 @@ struct TriggerMetadata {
         return with_params({{"event", std::move(event)}, {"recordSlug", std::move(record_slug)}}, std::move(params));
     }
     static TriggerMetadata every(long long interval_seconds, nlohmann::json params = nlohmann::json::object()) {
-        return with_params({{"scheduleType", "interval"}, {"interval", interval_seconds}}, std::move(params));
+        TriggerMetadata metadata = with_params({{"scheduleType", "interval"}}, std::move(params));
+        metadata.json["interval"] = interval_seconds;
+        return metadata;
     }
     /// A 5-field cron expression in `timezone`.
     static TriggerMetadata cron(std::string expression, std::string timezone = "UTC",
@@ -67,9 +75,17 @@ struct TriggerMetadata {
     }
 
 private:
-    static TriggerMetadata with_params(nlohmann::json fields, nlohmann::json params) {
+    /// A string member. These functions are not templates, so every TU that includes this
+    /// header compiles them; a braced json literal ({{"scheduleType", "cron"}, …}) would
+    /// instantiate nlohmann's conversions once per string-literal length there.
+    struct Field {
+        const char* key;
+        std::string value;
+    };
+
+    static TriggerMetadata with_params(std::initializer_list<Field> fields, nlohmann::json params) {
         TriggerMetadata metadata;
-        metadata.json = std::move(fields);
+        for (const Field& field : fields) metadata.json[field.key] = field.value;
         metadata.json["params"] = params.is_null() ? nlohmann::json::object() : std::move(params);
         return metadata;
     }
@@ -90,7 +106,8 @@ struct FunctionTrigger {
     nlohmann::json raw;
 };
 
-inline void from_json(const nlohmann::json& j, FunctionTrigger& t) {
+template <class T, detail::only<T, FunctionTrigger> = 0>
+void from_json(const nlohmann::json& j, T& t) {
     detail::read_member(j, "id", t.id);
     detail::read_member(j, "name", t.name);
     detail::read_member(j, "functionId", t.function_id);
@@ -114,7 +131,8 @@ struct CreateTriggerInput {
     TriggerMetadata trigger_metadata = TriggerMetadata::on_demand();
 };
 
-inline void to_json(nlohmann::json& j, const CreateTriggerInput& input) {
+template <class T, detail::only<T, CreateTriggerInput> = 0>
+void to_json(nlohmann::json& j, const T& input) {
     j = {{"name", input.name}, {"functionId", input.function_id}, {"executionType", input.execution_type.str()}};
     detail::write_member(j, "description", input.description);
     detail::write_member(j, "enabled", input.enabled);
@@ -131,7 +149,8 @@ struct UpdateTriggerInput {
     std::optional<TriggerMetadata> trigger_metadata;
 };
 
-inline void to_json(nlohmann::json& j, const UpdateTriggerInput& input) {
+template <class T, detail::only<T, UpdateTriggerInput> = 0>
+void to_json(nlohmann::json& j, const T& input) {
     j = nlohmann::json::object();
     detail::write_member(j, "name", input.name);
     detail::write_member(j, "functionId", input.function_id);
@@ -146,10 +165,15 @@ struct ListAllTriggersOptions {
     bool include_health = false; ///< adds each trigger's health summary
 };
 
+namespace detail {
 /// Every call has an `_async` twin that runs on the Client's event loop and returns a future.
-class TriggersManager : private detail::ManagerBase {
+/// A template only so that it compiles on first use (see ManagerBase): name it TriggersManager.
+template <class Unused>
+class BasicTriggersManager : private ManagerBase {
+    using Runs = BasicRunsManager<Unused>;
+
 public:
-    explicit TriggersManager(std::shared_ptr<detail::Core> core) : ManagerBase(std::move(core)) {}
+    explicit BasicTriggersManager(std::shared_ptr<Core> core) : ManagerBase(std::move(core)) {}
 
     Page<FunctionTrigger> list(const ListOptions& options = {}, const CallOptions& call = {}) { return list_op(options).run(call); }
     std::future<Page<FunctionTrigger>> list_async(const ListOptions& options = {}, const CallOptions& call = {}) {
@@ -205,22 +229,22 @@ public:
         CallOptions call;
         call.cancel = wait.cancel;
         const std::string job_id = invoke(trigger_id, payload, call);
-        return RunsManager(core_).wait_for_job(trigger_id, job_id, wait);
+        return Runs(core_).wait_for_job(trigger_id, job_id, wait);
     }
     std::future<FunctionRun> invoke_and_wait_async(std::string_view trigger_id, const nlohmann::json& payload = nullptr,
                                                    const WaitOptions& wait = {}) {
         // One poll loop: its first "poll" is the invoke (made once), the next ones find and
         // follow the job's run.
-        const auto search = RunsManager::JobSearch::of(trigger_id, "");
+        const auto search = Runs::JobSearch::of(trigger_id, "");
         auto make_op = [core = core_.get(), search, payload]() -> detail::Op<FunctionRun> {
-            if (!search.job->empty()) return RunsManager(detail::borrow(core)).job_run_op(search);
-            return TriggersManager(detail::borrow(core)).invoke_op(search.trigger, payload).then_value([search](std::string job) {
+            if (!search.job->empty()) return Runs(detail::borrow(core)).job_run_op(search);
+            return BasicTriggersManager(detail::borrow(core)).invoke_op(search.trigger, payload).then_value([search](std::string job) {
                 *search.job = std::move(job);
                 return FunctionRun{};  // not finished: keep polling
             });
         };
         return detail::poll_async<FunctionRun, FunctionRun>(*core_, wait, "the run of trigger " + search.trigger,
-                                                            std::move(make_op), RunsManager::is_over, &RunsManager::finished);
+                                                            std::move(make_op), Runs::is_over, &Runs::finished);
     }
 
     FunctionTrigger pause(std::string_view trigger_id, const CallOptions& call = {}) {
@@ -281,5 +305,8 @@ private:
         });
     }
 };
+}  // namespace detail
+
+using TriggersManager = detail::BasicTriggersManager<void>;
 
 CENTRALI_NAMESPACE_END

@@ -2,6 +2,7 @@
 // client.validation(): AI data validation. Centrali flags format, typo, duplicate and semantic
 // issues in records and suggests fixes, which you accept or reject.
 
+#include <centrali/detail/first_use.hpp>
 #include <centrali/detail/manager.hpp>
 #include <centrali/page.hpp>
 #include <centrali/string_enum.hpp>
@@ -51,7 +52,8 @@ struct ValidationSuggestion {
     nlohmann::json raw;
 };
 
-inline void from_json(const nlohmann::json& j, ValidationSuggestion& s) {
+template <class T, detail::only<T, ValidationSuggestion> = 0>
+void from_json(const nlohmann::json& j, T& s) {
     detail::read_member(j, "id", s.id);
     detail::read_member(j, "recordSlug", s.record_slug);
     detail::read_member(j, "recordId", s.record_id);
@@ -81,17 +83,21 @@ struct ValidationScan {
     nlohmann::json raw;
 };
 
-inline void from_json(const nlohmann::json& j, ValidationScan& s) {
+template <class T, detail::only<T, ValidationScan> = 0>
+void from_json(const nlohmann::json& j, T& s) {
     detail::read_member(j, "id", s.id);
     if (s.id.empty()) detail::read_member(j, "jobId", s.id);
     detail::read_member(j, "status", s.status);
     s.raw = j;
 }
 
+namespace detail {
 /// Every call has an `_async` twin that runs on the Client's event loop and returns a future.
-class ValidationManager : private detail::ManagerBase {
+/// A template only so that it compiles on first use (see ManagerBase): name it ValidationManager.
+template <class Unused = void>
+class BasicValidationManager : private ManagerBase {
 public:
-    explicit ValidationManager(std::shared_ptr<detail::Core> core) : ManagerBase(std::move(core)) {}
+    explicit BasicValidationManager(std::shared_ptr<Core> core) : ManagerBase(std::move(core)) {}
 
     Page<ValidationSuggestion> list_suggestions(const ListSuggestionsOptions& options = {}, const CallOptions& call = {}) {
         return list_op(options).run(call);
@@ -141,5 +147,8 @@ private:
         return one<ValidationScan>(detail::routes::validation_scan, {}, {}, &body, "validation scan");
     }
 };
+}  // namespace detail
+
+using ValidationManager = detail::BasicValidationManager<>;
 
 CENTRALI_NAMESPACE_END

@@ -124,6 +124,12 @@ private:
 /// would keep Core (and with it the loop) alive from inside the loop.
 inline std::shared_ptr<Core> borrow(Core* core) { return std::shared_ptr<Core>(std::shared_ptr<Core>(), core); }
 
+/// The base of every manager. Each manager is a class template with an unused parameter, named
+/// through an alias (`template <class = void> class BasicRunsManager`, `using RunsManager =
+/// BasicRunsManager<>`): the body of a plain inline member compiles in every TU that includes
+/// it, with all it instantiates (Op<T>::submit, std::function, std::promise, the decoders); a
+/// member of a class template compiles only in the TUs that call it. That was most of the cost
+/// of #include <centrali/client.hpp> (tests/bench/header_cost.sh).
 class ManagerBase {
 protected:
     explicit ManagerBase(std::shared_ptr<Core> core) : core_(std::move(core)) {}
