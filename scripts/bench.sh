@@ -90,10 +90,14 @@ mkdir -p "$(dirname "$doc")"
   echo
   echo "| benchmark | measured | goal | met? |"
   echo "|---|---|---|---|"
-  echo "| P1 GET one record: SDK / raw libcurl, per call | $(fmt "$(get p1.get.sdk_over_raw)") wall, $(fmt "$(get p1.get.sdk_over_raw_cpu)") client CPU ($(fmt "$(get p1.get.sdk_us)" 0) vs $(fmt "$(get p1.get.raw_us)" 0) µs) | — | — |"
-  echo "| P1 GET one record: axios / SDK, per call | $(fmt "$(get p1.get.axios_over_sdk)") wall, $(fmt "$(get p1.get.axios_over_sdk_cpu)") client CPU ($(fmt "$(get p1.get.axios_us)" 0) µs) | — | — |"
-  echo "| P1 query of 100 records: SDK / raw libcurl | $(fmt "$(get p1.query.sdk_over_raw)") wall, $(fmt "$(get p1.query.sdk_over_raw_cpu)") client CPU ($(fmt "$(get p1.query.sdk_us)" 0) vs $(fmt "$(get p1.query.raw_us)" 0) µs) | — | — |"
-  echo "| P1 query of 100 records: axios / SDK | $(fmt "$(get p1.query.axios_over_sdk)") wall, $(fmt "$(get p1.query.axios_over_sdk_cpu)") client CPU ($(fmt "$(get p1.query.axios_us)" 0) µs) | — | — |"
+  # axios / raw libcurl: what axios/SDK would be for an SDK that cost nothing over the floor.
+  ratio() { [ -n "$1" ] && [ -n "$2" ] && awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", a / b }' || echo "n/a"; }
+  get_ceiling=$(ratio "$(get p1.get.axios_us)" "$(get p1.get.raw_us)")
+  query_ceiling=$(ratio "$(get p1.query.axios_us)" "$(get p1.query.raw_us)")
+  echo "| P1 GET one record: SDK / raw libcurl, per call | $(fmt "$(get p1.get.sdk_over_raw)") wall, $(fmt "$(get p1.get.sdk_over_raw_cpu)") client CPU ($(fmt "$(get p1.get.sdk_us)" 0) vs $(fmt "$(get p1.get.raw_us)" 0) µs) | ≤ 1.05 | $(met "$(get p1.get.sdk_over_raw)" '<=' 1.05) |"
+  echo "| P1 GET one record: axios / SDK, per call | $(fmt "$(get p1.get.axios_over_sdk)") wall, $(fmt "$(get p1.get.axios_over_sdk_cpu)") client CPU ($(fmt "$(get p1.get.axios_us)" 0) µs); axios / raw libcurl $get_ceiling | ≥ 10 | $(met "$(get p1.get.axios_over_sdk)" '>=' 10) |"
+  echo "| P1 query of 100 records: SDK / raw libcurl | $(fmt "$(get p1.query.sdk_over_raw)") wall, $(fmt "$(get p1.query.sdk_over_raw_cpu)") client CPU ($(fmt "$(get p1.query.sdk_us)" 0) vs $(fmt "$(get p1.query.raw_us)" 0) µs) | ≤ 1.05 | $(met "$(get p1.query.sdk_over_raw)" '<=' 1.05) |"
+  echo "| P1 query of 100 records: axios / SDK | $(fmt "$(get p1.query.axios_over_sdk)") wall, $(fmt "$(get p1.query.axios_over_sdk_cpu)") client CPU ($(fmt "$(get p1.query.axios_us)" 0) µs); axios / raw libcurl $query_ceiling | ≥ 10 | $(met "$(get p1.query.axios_over_sdk)" '>=' 10) |"
   echo "| P2 TCP connections, 1,000 sequential calls on one Client | $(fmt "$(get p2.sequential_connections)" 0) | exactly 1 | $(met "$(get p2.sequential_connections)" == 1) |"
   echo "| P2 TCP connections, 4 threads × 250 calls | $(fmt "$(get p2.threaded_connections)" 0) | ≤ 4 | $(met "$(get p2.threaded_connections)" '<=' 4) |"
   echo "| P3 decode_page(parse) / parse, 10,000 records ($(fmt "$(get p3.page_mib)" 1) MiB) | $(fmt "$(get p3.decode_over_parse)") ($(fmt "$(get p3.decode_ms)" 0) vs $(fmt "$(get p3.parse_ms)" 0) ms CPU) | ≤ 1.3 | $(met "$(get p3.decode_over_parse)" '<=' 1.3) |"
@@ -118,6 +122,9 @@ mkdir -p "$(dirname "$doc")"
   echo "  CPU time for the C++ clients and the whole node process's for axios. axios sends"
   echo "  \`Accept-Encoding: identity\`: by default it asks for gzip/br and the emulator would spend"
   echo "  ~100 ms brotli-compressing each 100-record page, which is the server's cost, not the client's."
+  echo "  The axios / raw libcurl figure is the ceiling of axios / SDK: an SDK costing nothing over"
+  echo "  the floor would score exactly that. The query's raw floor itself is mostly the emulator"
+  echo "  serialising 100 records, which every client waits for alike."
   echo "- **P3.** Medians of 9 interleaved rounds of thread CPU time (each includes freeing the result)."
   echo "  Peak memory is measured in a forked child per variant: VmHWM reset through"
   echo "  /proc/self/clear_refs, so it is the peak above the child's starting footprint."
