@@ -38,12 +38,18 @@ inline std::string url_for_messages(const std::string& url) {
     return url.substr(0, url.find('?'));
 }
 
-class AsyncEngine;
-class AsyncCall;
+template <class = void>
+class BasicAsyncEngine;
+using AsyncEngine = BasicAsyncEngine<>;
+template <class = void>
+class BasicAsyncCall;
+using AsyncCall = BasicAsyncCall<>;
 
 class CurlTransport final : public Transport {
-    friend class AsyncEngine;  // drives the same handles, options and error mapping on curl multi
-    friend class AsyncCall;    // holds an attempt's handle, exchange and body parts
+    template <class>
+    friend class BasicAsyncEngine;  // drives the same handles, options and error mapping on curl multi
+    template <class>
+    friend class BasicAsyncCall;  // holds an attempt's handle, exchange and body parts
 
 public:
     explicit CurlTransport(CurlTransportOptions options) : options_(std::move(options)) {
