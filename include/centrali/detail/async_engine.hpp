@@ -27,13 +27,14 @@ namespace detail {
 /// One asynchronous call as the engine sees it: what to send, the state of its attempts, and
 /// how it ends. A subclass delivers the outcome (into a promise, or to callbacks), so a call
 /// costs one allocation here instead of a job, a transfer and a chain of std::functions.
-/// Exactly one of succeed() and fail() runs, once.
-class AsyncCall {
+/// Exactly one of succeed() and fail() runs, once. Named through the alias AsyncCall.
+template <class>
+class BasicAsyncCall {
 public:
-    AsyncCall(Call call, CallOptions options) : call_(std::move(call)), options_(std::move(options)) {}
-    virtual ~AsyncCall() = default;
-    AsyncCall(const AsyncCall&) = delete;
-    AsyncCall& operator=(const AsyncCall&) = delete;
+    BasicAsyncCall(Call call, CallOptions options) : call_(std::move(call)), options_(std::move(options)) {}
+    virtual ~BasicAsyncCall() = default;
+    BasicAsyncCall(const BasicAsyncCall&) = delete;
+    BasicAsyncCall& operator=(const BasicAsyncCall&) = delete;
 
     /// The 2xx response. Runs on the loop thread; must not throw.
     virtual void succeed(HttpResponse&& response) noexcept = 0;
@@ -43,7 +44,8 @@ public:
     const Call& call() const noexcept { return call_; }
 
 private:
-    friend class AsyncEngine;
+    template <class>
+    friend class BasicAsyncEngine;
 
     Call call_;
     CallOptions options_;
@@ -57,14 +59,17 @@ private:
     std::optional<CurlTransport::Mime> mime_;
 };
 
-class AsyncEngine {
+/// Named through the alias AsyncEngine; a class template so that the loop, and the std::thread,
+/// std::sort and std::multimap code it instantiates, compile only where Core::engine() is used.
+template <class>
+class BasicAsyncEngine {
 public:
     using Success = std::function<void(HttpResponse&&)>;
     using Failure = std::function<void(std::exception_ptr)>;
     /// A scheduled task; `cancelled` is true when the engine shuts down before it is due.
     using Task = std::function<void(bool cancelled)>;
 
-    AsyncEngine(Core& core, CurlTransport* curl, std::size_t max_connections)
+    BasicAsyncEngine(Core& core, CurlTransport* curl, std::size_t max_connections)
         : core_(core), curl_(curl), multi_(curl_multi_init()) {
         if (multi_ == nullptr) throw TransportError("centrali: curl_multi_init failed", 0, false, false);
         curl_multi_setopt(multi_, CURLMOPT_MAX_TOTAL_CONNECTIONS, static_cast<long>(max_connections));
@@ -73,7 +78,7 @@ public:
     }
 
     /// Completes every call still in flight with Cancelled, then joins the loop.
-    ~AsyncEngine() {
+    ~BasicAsyncEngine() {
         {
             std::lock_guard<std::mutex> lock(mutex_);
             stopping_ = true;
@@ -83,8 +88,8 @@ public:
         idle_.clear();
         curl_multi_cleanup(multi_);
     }
-    AsyncEngine(const AsyncEngine&) = delete;
-    AsyncEngine& operator=(const AsyncEngine&) = delete;
+    BasicAsyncEngine(const BasicAsyncEngine&) = delete;
+    BasicAsyncEngine& operator=(const BasicAsyncEngine&) = delete;
 
     /// Runs `job`: its succeed() or fail() runs on the loop thread (or on this thread with
     /// Cancelled when the engine is shutting down).
@@ -390,7 +395,8 @@ private:
     std::multimap<Clock::time_point, Task> tasks_;
 };
 
-inline AsyncEngine& Core::engine() {
+template <class T>
+AsyncEngine& BasicCore<T>::engine() {
     std::call_once(engine_started_, [this] {
         engine_ = std::make_unique<AsyncEngine>(*this, dynamic_cast<CurlTransport*>(transport_.get()),
                                                 options_.async_max_connections);
@@ -398,7 +404,8 @@ inline AsyncEngine& Core::engine() {
     return *engine_;
 }
 
-inline Core::~Core() {
+template <class T>
+BasicCore<T>::~BasicCore() {
     engine_.reset();  // first: it completes in-flight calls with Cancelled while the rest still lives
 }
 

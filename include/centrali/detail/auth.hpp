@@ -33,11 +33,14 @@ struct AuthHeader {
     std::string token;  ///< the bearer token alone (empty for the key), to recognise it after a 401
 };
 
-class Auth {
+/// Named through the alias Auth; a class template so that the token fetch's std::promise and
+/// std::shared_future code compiles only in the TUs that build a Client.
+template <class = void>
+class BasicAuth {
 public:
     using Fetcher = std::function<TokenGrant(const CancelToken&)>;
 
-    Auth(const ClientOptions& options, Clock clock, Fetcher fetch)
+    BasicAuth(const ClientOptions& options, Clock clock, Fetcher fetch)
         : publishable_key_(options.publishable_key), provider_(options.token_provider),
           client_id_(options.client_id), client_secret_(options.client_secret),
           refresh_margin_(options.token_refresh_margin), clock_(std::move(clock)), fetch_(std::move(fetch)),
@@ -213,6 +216,7 @@ private:
     std::shared_future<std::string> in_flight_;
     std::vector<std::string> seen_tokens_;
 };
+using Auth = BasicAuth<>;
 
 }  // namespace detail
 CENTRALI_NAMESPACE_END

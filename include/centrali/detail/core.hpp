@@ -61,7 +61,10 @@ inline std::string safe_snippet(std::string_view body, const std::vector<std::st
 inline constexpr std::size_t max_json_depth = 256;
 
 /// nlohmann's own DOM builder, stopped by a nesting limit: one pass over the text, and the same
-/// speed as json::parse (which uses this builder too).
+/// speed as json::parse (which uses this builder too). A template, like everything below that
+/// instantiates nlohmann's parser or serializer: a plain inline function would compile them in
+/// every TU that includes this header, a template only in the TUs that call it.
+template <class = void>
 class DepthLimitedBuilder {
 public:
     using json = nlohmann::json;
@@ -89,9 +92,10 @@ private:
 };
 
 /// Parses a body, or gives a discarded value when it is not JSON or nested too deep.
-inline nlohmann::json parse_body(std::string_view text) {
+template <class = void>
+nlohmann::json parse_body(std::string_view text) {
     nlohmann::json result;
-    DepthLimitedBuilder builder(result, max_json_depth);
+    DepthLimitedBuilder<> builder(result, max_json_depth);
     if (!nlohmann::json::sax_parse(text, &builder, nlohmann::json::input_format_t::json, /*strict=*/true))
         return nlohmann::json(nlohmann::json::value_t::discarded);
     return result;
@@ -119,7 +123,8 @@ inline const char* reason_phrase(int status) noexcept {
 
 /// Builds the typed error for a non-2xx response. The status decides the class whatever the
 /// body says; a body that is not Centrali's JSON error shape only costs the detail fields.
-[[noreturn]] inline void throw_api_error(const HttpResponse& response, std::string_view method, const std::string& url,
+template <class = void>
+[[noreturn]] void throw_api_error(const HttpResponse& response, std::string_view method, const std::string& url,
                                          const std::vector<std::string>& secrets,
                                          std::chrono::system_clock::time_point now) {
     ErrorInfo info;
@@ -185,11 +190,17 @@ struct Call {
     ProgressCallback progress;
 };
 
-class AsyncEngine;
+template <class = void>
+class BasicCore;
+using Core = BasicCore<>;
 
-class Core {
+/// The request path, a class template behind the alias Core (`BasicCore<>`): its members, and
+/// all they instantiate (JSON parsing and printing, std::function, the token fetch), compile
+/// only in the TUs that call them, not in every TU that includes the SDK.
+template <class>
+class BasicCore {
 public:
-    explicit Core(ClientOptions options)
+    explicit BasicCore(ClientOptions options)
         : options_(std::move(options)), clock_(complete_clock(options_.clock)),
           auth_(options_, clock_, [this](const CancelToken& cancel) { return request_token(cancel); }) {
         user_agent_ = std::string("centrali-cpp/") + version_string;
@@ -209,9 +220,9 @@ public:
                                    "traffic and credentials can be read and changed by anyone on the path");
     }
 
-    Core(const Core&) = delete;
-    Core& operator=(const Core&) = delete;
-    ~Core();
+    BasicCore(const BasicCore&) = delete;
+    BasicCore& operator=(const BasicCore&) = delete;
+    ~BasicCore();
 
     /// The event loop of the …_async calls, started on first use (async_engine.hpp).
     AsyncEngine& engine();
@@ -279,7 +290,7 @@ public:
     /// blocking, the async engine drives it from its event loop.
     class CallState {
     public:
-        CallState(Core& core, const Call& call, const CallOptions& options)
+        CallState(BasicCore& core, const Call& call, const CallOptions& options)
             : core_(core), call_(call), options_(options),
               idempotent_(options.idempotent || is_idempotent_method(call.method)),
               max_attempts_((std::max)(1, core.options_.retry.max_attempts)) {
@@ -338,7 +349,7 @@ public:
         const CallOptions& options() const noexcept { return options_; }
 
     private:
-        Core& core_;
+        BasicCore& core_;
         const Call& call_;
         const CallOptions& options_;
         const bool idempotent_;

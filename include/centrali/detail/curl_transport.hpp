@@ -38,20 +38,29 @@ inline std::string url_for_messages(const std::string& url) {
     return url.substr(0, url.find('?'));
 }
 
-class AsyncEngine;
-class AsyncCall;
+template <class = void>
+class BasicAsyncEngine;
+using AsyncEngine = BasicAsyncEngine<>;
+template <class = void>
+class BasicAsyncCall;
+using AsyncCall = BasicAsyncCall<>;
 
-class CurlTransport final : public Transport {
-    friend class AsyncEngine;  // drives the same handles, options and error mapping on curl multi
-    friend class AsyncCall;    // holds an attempt's handle, exchange and body parts
+/// Named through the alias CurlTransport; a class template so that the transfer code compiles
+/// only in the TUs that build a Client (its constructor instantiates the virtual members).
+template <class = void>
+class BasicCurlTransport final : public Transport {
+    template <class>
+    friend class BasicAsyncEngine;  // drives the same handles, options and error mapping on curl multi
+    template <class>
+    friend class BasicAsyncCall;  // holds an attempt's handle, exchange and body parts
 
 public:
-    explicit CurlTransport(CurlTransportOptions options) : options_(std::move(options)) {
+    explicit BasicCurlTransport(CurlTransportOptions options) : options_(std::move(options)) {
         ensure_curl_global_init();
     }
-    ~CurlTransport() override = default;
-    CurlTransport(const CurlTransport&) = delete;
-    CurlTransport& operator=(const CurlTransport&) = delete;
+    ~BasicCurlTransport() override = default;
+    BasicCurlTransport(const BasicCurlTransport&) = delete;
+    BasicCurlTransport& operator=(const BasicCurlTransport&) = delete;
 
     HttpResponse send(const HttpRequest& request) override {
         HandleLease lease(*this);
@@ -201,7 +210,7 @@ private:
     /// only when they change instead of on every call.
     class EasyHandle {
     public:
-        explicit EasyHandle(const CurlTransport& owner) : curl_(curl_easy_init()) {
+        explicit EasyHandle(const BasicCurlTransport& owner) : curl_(curl_easy_init()) {
             if (curl_ == nullptr) throw TransportError("centrali: curl_easy_init failed", 0, false, false);
             owner.configure_handle(curl_);
         }
@@ -235,14 +244,14 @@ private:
 
     class HandleLease {
     public:
-        explicit HandleLease(CurlTransport& owner) : owner_(owner), handle_(owner.acquire()) {}
+        explicit HandleLease(BasicCurlTransport& owner) : owner_(owner), handle_(owner.acquire()) {}
         ~HandleLease() { owner_.release(std::move(handle_)); }
         HandleLease(const HandleLease&) = delete;
         HandleLease& operator=(const HandleLease&) = delete;
         EasyHandle* operator->() const noexcept { return handle_.get(); }
 
     private:
-        CurlTransport& owner_;
+        BasicCurlTransport& owner_;
         std::unique_ptr<EasyHandle> handle_;
     };
 
@@ -325,12 +334,12 @@ private:
     /// Options that are the same for every request of this transport, set once per handle.
     void configure_handle(CURL* curl) const {
         curl_easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);
-        curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, &CurlTransport::on_body);
-        curl_easy_setopt(curl, CURLOPT_HEADERFUNCTION, &CurlTransport::on_header);
-        curl_easy_setopt(curl, CURLOPT_XFERINFOFUNCTION, &CurlTransport::on_progress);
+        curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, &BasicCurlTransport::on_body);
+        curl_easy_setopt(curl, CURLOPT_HEADERFUNCTION, &BasicCurlTransport::on_header);
+        curl_easy_setopt(curl, CURLOPT_XFERINFOFUNCTION, &BasicCurlTransport::on_progress);
         curl_easy_setopt(curl, CURLOPT_NOPROGRESS, 0L);
 #if LIBCURL_VERSION_NUM >= 0x075000
-        curl_easy_setopt(curl, CURLOPT_PREREQFUNCTION, &CurlTransport::on_before_send);
+        curl_easy_setopt(curl, CURLOPT_PREREQFUNCTION, &BasicCurlTransport::on_before_send);
 #endif
         curl_easy_setopt(curl, CURLOPT_TCP_KEEPALIVE, 1L);
         // Redirects are never followed: a redirect to another host would carry the x-api-key.
@@ -401,7 +410,7 @@ private:
 
     class Streaming {
     public:
-        Streaming(const CurlTransport& owner, const HttpRequest& request, StreamHandler& handler, StreamControl& control)
+        Streaming(const BasicCurlTransport& owner, const HttpRequest& request, StreamHandler& handler, StreamControl& control)
             : owner_(owner), request_(request), handler_(handler), control_(control), headers_(request),
               easy_(curl_easy_init()), multi_(curl_multi_init()) {
             if (easy_ == nullptr || multi_ == nullptr) {
@@ -483,7 +492,7 @@ private:
             multi_ = nullptr;
         }
 
-        const CurlTransport& owner_;
+        const BasicCurlTransport& owner_;
         const HttpRequest& request_;
         StreamHandler& handler_;
         StreamControl& control_;
@@ -500,6 +509,7 @@ private:
     std::mutex mutex_;
     std::vector<std::unique_ptr<EasyHandle>> idle_;
 };
+using CurlTransport = BasicCurlTransport<>;
 
 }  // namespace detail
 CENTRALI_NAMESPACE_END

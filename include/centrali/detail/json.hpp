@@ -85,12 +85,15 @@ void read_members(const nlohmann::json& object, Member<T>... members) {
         (void)((key == members.key ? (read_value(value, members.key.data(), members.target), true) : false) || ...);
 }
 
-/// Request bodies send only the members the caller set (the JS SDK's truthy rule).
+/// Request bodies send only the members the caller set (the JS SDK's truthy rule). Templates,
+/// even where nothing is deduced, like every function here that instantiates nlohmann's
+/// members: an inline non-template would compile them in every TU that includes the SDK.
 template <class T>
 void write_member(nlohmann::json& object, const char* key, const std::optional<T>& value) {
     if (value) object[key] = *value;
 }
-inline void write_member(nlohmann::json& object, const char* key, const std::string& value) {
+template <class = void>
+void write_member(nlohmann::json& object, const char* key, const std::string& value) {
     if (!value.empty()) object[key] = value;
 }
 
@@ -113,7 +116,8 @@ struct Decoder {
 
 /// Centrali wraps payloads as {"data": …}. Some documented responses are the bare object, which
 /// is recognised by a top-level "id" (a wrapped payload has none at the top).
-inline nlohmann::json& unwrap_object(nlohmann::json& body, const char* what) {
+template <class = void>
+nlohmann::json& unwrap_object(nlohmann::json& body, const char* what) {
     if (body.is_object()) {
         const auto data = body.find("data");
         if (body.contains("id") || data == body.end()) return body;
@@ -123,7 +127,8 @@ inline nlohmann::json& unwrap_object(nlohmann::json& body, const char* what) {
                       body.dump().substr(0, 200));
 }
 
-inline nlohmann::json& unwrap_array(nlohmann::json& body, const char* what) {
+template <class = void>
+nlohmann::json& unwrap_array(nlohmann::json& body, const char* what) {
     if (body.is_array()) return body;
     if (body.is_object()) {
         const auto data = body.find("data");

@@ -81,8 +81,10 @@ inline std::optional<std::chrono::milliseconds> parse_retry_after(std::string_vi
 }
 
 /// Fills the hooks the caller left empty with the real clock, a cancellable sleep and a
-/// per-thread random generator.
-inline Clock complete_clock(Clock clock) {
+/// per-thread random generator. A template so that its std::function and <random> code
+/// compiles only where a Core is built.
+template <class = void>
+Clock complete_clock(Clock clock) {
     if (!clock.now) clock.now = [] { return std::chrono::system_clock::now(); };
     if (!clock.sleep)
         clock.sleep = [](std::chrono::milliseconds duration, const CancelToken& cancel) {
