@@ -163,6 +163,8 @@ protected:
     }
 
     /// A call whose response body is not used (deletes).
+    /// A template only so that it compiles where used, like the rest of ManagerBase.
+    template <class Unused = void>
     Op<void> discard(const Route& route, std::initializer_list<std::string_view> args, const Query& query = {},
                      const nlohmann::json* body = nullptr) const {
         return Op<void>(core_, core_->make_call(route, args, query, body, {}), nullptr);
