@@ -516,7 +516,7 @@ int main(int argc, char** argv) {
     const std::string sections = argc > 1 ? argv[1] : "p1,p2,async";
     const int blocks = argc > 2 ? std::atoi(argv[2]) : 3;
     const int rounds_per_block = argc > 3 ? std::atoi(argv[3]) : 4;
-    const int get_calls = argc > 4 ? std::atoi(argv[4]) : 300;
+    const int get_calls = argc > 4 ? std::atoi(argv[4]) : 1000;
     auto wanted = [&](const char* name) { return sections.find(name) != std::string::npos; };
     if (wanted("p1")) per_call(cpu, blocks, rounds_per_block, get_calls);
     if (wanted("p2")) connections();
