@@ -1,6 +1,7 @@
 // Centrali emulator: admin managers (see admin_routes.hpp).
 #include "admin_routes.hpp"
 #include "iso_time.hpp"
+#include "json_text.hpp"
 
 #include <algorithm>
 #include <chrono>
@@ -23,9 +24,6 @@ namespace {
 constexpr std::size_t kMaxPageSize = 500;
 constexpr std::size_t kDefaultPageSize = 50;
 constexpr std::size_t kMaxBodyNesting = 64;
-
-// Never throws on invalid UTF-8 (segments and bodies carry arbitrary bytes).
-std::string dump(const json& j) { return j.dump(-1, ' ', false, json::error_handler_t::replace); }
 
 const char* reason_phrase(int status) {
   switch (status) {
@@ -61,13 +59,7 @@ std::size_t max_nesting(const std::string& text) {
 std::optional<json> parse_body(const std::string& body) {
   if (body.find_first_not_of(" \t\r\n") == std::string::npos) return json::object();
   if (max_nesting(body) > kMaxBodyNesting) return std::nullopt;
-  try {
-    json j = json::parse(body, nullptr, /*allow_exceptions=*/false);
-    if (j.is_discarded()) return std::nullopt;
-    return j;
-  } catch (...) {
-    return std::nullopt;
-  }
+  return parse_json(body);
 }
 
 const std::string* query_get(const std::multimap<std::string, std::string>& q, const std::string& key) {

@@ -3,6 +3,7 @@
 
 #include "admin_routes.hpp"
 #include "iso_time.hpp"
+#include "json_text.hpp"
 
 #include <arpa/inet.h>
 #include <netdb.h>
@@ -358,18 +359,6 @@ long long steady_ms() {
   return duration_cast<milliseconds>(steady_clock::now().time_since_epoch()).count();
 }
 
-// Never throws on invalid UTF-8 (ids/slugs come from arbitrary percent-decoded bytes).
-std::string dump(const json& j) { return j.dump(-1, ' ', false, json::error_handler_t::replace); }
-
-std::optional<json> parse_json(const std::string& body) {
-  try {
-    json j = json::parse(body, nullptr, /*allow_exceptions=*/false);
-    if (j.is_discarded()) return std::nullopt;
-    return j;
-  } catch (...) {
-    return std::nullopt;
-  }
-}
 
 const char* reason_phrase(int status) {
   switch (status) {
