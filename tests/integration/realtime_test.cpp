@@ -21,14 +21,20 @@ struct Recorder : RealtimeRecorder {
     Recorder() : RealtimeRecorder(milliseconds(20), milliseconds(100)) {}
 };
 
+/// Makes the emulator tell clients to reconnect after `retry_ms` and ping every 100 ms, so
+/// that reconnects and watchdogs happen within a test's time.
+void speed_up_realtime(LiveEmulator& emu, int retry_ms) {
+    centrali_emulator::RealtimeOptions realtime;
+    realtime.retry_ms = retry_ms;
+    realtime.ping_interval_ms = 100;
+    emu.server.set_realtime_options(realtime);
+}
+
 }  // namespace
 
 TEST_CASE("each event type arrives, with before and after on updates", "[integration][realtime]") {
     LiveEmulator emu;
-    centrali_emulator::RealtimeOptions realtime;
-    realtime.retry_ms = 20;
-    realtime.ping_interval_ms = 100;
-    emu.server.set_realtime_options(realtime);
+    speed_up_realtime(emu, 20);
     auto client = emu.client();
     Recorder rec;
     auto subscription = client.realtime().subscribe(rec.options());
@@ -82,10 +88,7 @@ TEST_CASE("structures, events and CFL filters are honoured", "[integration][real
 
 TEST_CASE("a stream cut mid-event 20 times delivers every event exactly once", "[integration][realtime]") {
     LiveEmulator emu;
-    centrali_emulator::RealtimeOptions realtime;
-    realtime.retry_ms = 10;
-    realtime.ping_interval_ms = 100;
-    emu.server.set_realtime_options(realtime);
+    speed_up_realtime(emu, 10);
     auto client = emu.client();
     Recorder rec;
     auto subscription = client.realtime().subscribe(rec.options());
