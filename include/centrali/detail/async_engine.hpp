@@ -54,7 +54,7 @@ private:
 
     // The attempt on the multi handle, when one is in flight.
     std::unique_ptr<CurlTransport::EasyHandle> handle_;
-    CURL* easy_ = nullptr;  ///< handle_->get()
+    CURL* easy() const noexcept { return handle_->get(); }
     CurlTransport::Exchange exchange_{nullptr, 0, {}, false};
     std::optional<CurlTransport::Mime> mime_;
 };
@@ -176,16 +176,15 @@ private:
 
         try {
             job->handle_ = acquire();
-            job->easy_ = job->handle_->get();
             job->exchange_.reset(*request, curl_->options_.max_response_bytes);
-            CurlTransport::configure(job->easy_, *request, job->exchange_, job->handle_->headers_for(*request));
-            if (!request->multipart.empty()) job->mime_.emplace(job->easy_, request->multipart);
+            CurlTransport::configure(job->easy(), *request, job->exchange_, job->handle_->headers_for(*request));
+            if (!request->multipart.empty()) job->mime_.emplace(job->easy(), request->multipart);
         } catch (...) {
             end_attempt(*job);
             return job->fail(std::current_exception());
         }
-        curl_easy_setopt(job->easy_, CURLOPT_PRIVATE, job.get());
-        curl_multi_add_handle(multi_, job->easy_);
+        curl_easy_setopt(job->easy(), CURLOPT_PRIVATE, job.get());
+        curl_multi_add_handle(multi_, job->easy());
         active_.push_back(std::move(job));
     }
 
@@ -220,18 +219,19 @@ private:
         completed_.clear();
     }
 
-    /// Takes the attempt's handle off the multi handle and back to the pool.
+    /// Takes the attempt's handle off the multi handle (harmless if it never got on) and back
+    /// to the pool.
     void end_attempt(AsyncCall& job) {
-        if (job.easy_ != nullptr) curl_multi_remove_handle(multi_, job.easy_);
+        if (!job.handle_) return;
+        curl_multi_remove_handle(multi_, job.easy());
         job.mime_.reset();
-        if (job.handle_) release(std::move(job.handle_));
-        job.easy_ = nullptr;
+        release(std::move(job.handle_));
     }
 
     void finish(Job job, CURLcode code) {
         if (code == CURLE_OK) {
             long status = 0;
-            curl_easy_getinfo(job->easy_, CURLINFO_RESPONSE_CODE, &status);
+            curl_easy_getinfo(job->easy(), CURLINFO_RESPONSE_CODE, &status);
             HttpResponse response = std::move(job->exchange_.response);
             response.status = static_cast<int>(status);
             end_attempt(*job);
@@ -338,9 +338,7 @@ private:
     void shut_down() {
         const auto cancelled = [] { return std::make_exception_ptr(Cancelled()); };
         for (auto& job : active_) {
-            curl_multi_remove_handle(multi_, job->easy_);
-            job->mime_.reset();
-            job->handle_.reset();
+            end_attempt(*job);
             job->fail(cancelled());
         }
         active_.clear();
