@@ -223,23 +223,23 @@ private:
         /// The header list for `request`, valid until the next call (or the handle's end).
         curl_slist* headers_for(const HttpRequest& request) {
             const bool with_body = HeaderList::has_body(request);
-            if (!has_list_ || with_body != listed_with_body_ || request.headers != listed_) {
+            if (with_body != listed_with_body_ || request.headers != listed_) {
                 HeaderList fresh(request);
                 HttpHeaders copy = request.headers;
                 list_.swap(fresh);
                 listed_.swap(copy);
                 listed_with_body_ = with_body;
-                has_list_ = true;
             }
             return list_.get();
         }
 
     private:
         CURL* curl_;
+        // Start as the list of no headers and no body (empty), so the first request needs no
+        // special case.
         HttpHeaders listed_;
         bool listed_with_body_ = false;
         HeaderList list_;
-        bool has_list_ = false;
     };
 
     class HandleLease {
