@@ -7,10 +7,12 @@
 #include <nlohmann/json.hpp>
 
 #include <cmath>
+#include <cstddef>
 #include <cstdint>
 #include <limits>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <type_traits>
 
 CENTRALI_NAMESPACE_BEGIN
@@ -64,15 +66,16 @@ void read_member(const nlohmann::json& object, const char* key, T& target) {
     if (it != object.end()) read_value(*it, key, target);
 }
 
-/// A member to read with read_members().
+/// A member to read with read_members(). The key is a string literal, so `key.data()` is also
+/// the NUL-terminated name that error messages use.
 template <class T>
 struct Member {
     std::string_view key;
     T& target;
 };
-template <class T>
-Member<T> member(std::string_view key, T& target) {
-    return {key, target};
+template <class T, std::size_t N>
+Member<T> member(const char (&key)[N], T& target) {
+    return {std::string_view(key, N - 1), target};
 }
 
 /// Reads several members in one walk over `object`. For models decoded on every call (records,
