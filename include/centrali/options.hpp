@@ -108,8 +108,11 @@ struct ClientOptions {
     /// A proxy URL for every request. Empty: libcurl's environment proxies apply
     /// (http_proxy, https_proxy, no_proxy).
     std::string proxy;
-    /// Appended to the `centrali-cpp/<version>` User-Agent.
-    std::string user_agent_suffix;
+    /// The User-Agent header, e.g. `std::string(centrali::default_user_agent) + " my-service/2.1"`.
+    /// Empty (the default): none is sent. The JS SDK sends no SDK-specific one either, and
+    /// libcurl 7.88 formats header lines byte by byte: this 30-byte line cost 2.5 % of a GET's
+    /// client CPU (docs/benchmarks.md).
+    std::string user_agent;
     /// A response body larger than this fails with TransportError instead of exhausting memory.
     std::size_t max_response_bytes = std::size_t{128} << 20;
     /// The most connections the asynchronous calls (…_async) open at once; more calls queue.

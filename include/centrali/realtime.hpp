@@ -220,7 +220,7 @@ private:
         request.connect_timeout = core_->options().connect_timeout;
         request.headers.emplace_back("Accept", "text/event-stream");
         request.headers.emplace_back("Cache-Control", "no-cache");
-        request.headers.emplace_back("User-Agent", std::string("centrali-cpp/") + version_string);
+        if (!core_->options().user_agent.empty()) request.headers.emplace_back("User-Agent", core_->options().user_agent);
         if (auto header = core_->auth().header(cancel_)) {
             token_used = header->token;
             if (options_.token_in_query && !token_used.empty()) query.add("access_token", token_used);

@@ -31,4 +31,6 @@ inline constexpr const char* version_string = CENTRALI_VERSION_STRING;
 inline constexpr int version_major = CENTRALI_VERSION_MAJOR;
 inline constexpr int version_minor = CENTRALI_VERSION_MINOR;
 inline constexpr int version_patch = CENTRALI_VERSION_PATCH;
+/// `centrali-cpp/<version>`: what to put in ClientOptions::user_agent to identify the SDK.
+inline constexpr const char* default_user_agent = "centrali-cpp/" CENTRALI_VERSION_STRING;
 CENTRALI_NAMESPACE_END

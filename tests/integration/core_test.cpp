@@ -54,7 +54,7 @@ TEST_CASE("a static bearer token is accepted and sent as Authorization", "[integ
     const auto seen = emu.server.requests();
     REQUIRE(seen.size() == 1);
     CHECK(header_seen(seen[0], "authorization") == std::string("Bearer ") + kStaticToken);
-    CHECK(header_seen(seen[0], "user-agent") == std::string("centrali-cpp/") + centrali::version_string);
+    CHECK(header_seen(seen[0], "user-agent").empty());  // opt-in: ClientOptions::user_agent
     CHECK(header_seen(seen[0], "content-type") == "application/json");
 }
 

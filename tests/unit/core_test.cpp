@@ -137,7 +137,7 @@ TEST_CASE("building a Client does no I/O and defers configuration errors to the 
     }
 }
 
-TEST_CASE("requests carry the bearer token, JSON headers and the SDK user agent", "[unit][auth]") {
+TEST_CASE("requests carry the bearer token and JSON headers, and no User-Agent unless one is set", "[unit][auth]") {
     UnitClient unit;
     auto client = unit.make();
     unit.transport->then_json(200, {{"data", {{"id", "r1"}}}});
@@ -147,12 +147,22 @@ TEST_CASE("requests carry the bearer token, JSON headers and the SDK user agent"
     CHECK(request.url == kApi + "records/slug/orders/r1");
     CHECK(header_of(request, "Authorization") == "Bearer tok-secret-123");
     CHECK(header_of(request, "Accept") == "application/json");
-    CHECK(header_of(request, "User-Agent") == std::string("centrali-cpp/") + centrali::version_string);
+    CHECK_FALSE(has_header(request, "User-Agent"));
     CHECK_FALSE(has_header(request, "x-api-key"));
     CHECK_FALSE(has_header(request, "Content-Type"));
     CHECK(request.body.empty());
     CHECK(request.timeout == milliseconds(60000));
     CHECK(request.connect_timeout == milliseconds(10000));
+}
+
+TEST_CASE("ClientOptions::user_agent is sent as the User-Agent header", "[unit][auth]") {
+    UnitClient unit;
+    unit.options.user_agent = std::string(centrali::default_user_agent) + " my-service/2.1";
+    auto client = unit.make();
+    unit.transport->then_json(200, {{"data", {{"id", "r1"}}}});
+    client.records().get("orders", "r1");
+    CHECK(header_of(unit.transport->last(), "User-Agent") ==
+          std::string("centrali-cpp/") + centrali::version_string + " my-service/2.1");
 }
 
 TEST_CASE("a per-call timeout overrides the request timeout", "[unit][client]") {

@@ -203,8 +203,6 @@ public:
     explicit BasicCore(ClientOptions options)
         : options_(std::move(options)), clock_(complete_clock(options_.clock)),
           auth_(options_, clock_, [this](const CancelToken& cancel) { return request_token(cancel); }) {
-        user_agent_ = std::string("centrali-cpp/") + version_string;
-        if (!options_.user_agent_suffix.empty()) user_agent_ += " " + options_.user_agent_suffix;
         if (!options_.base_url.empty()) origins_ = derive_origins(options_.base_url);
         if (options_.transport) {
             transport_ = options_.transport;
@@ -400,7 +398,7 @@ private:
         request.upload_progress = call.progress;
         request.headers.reserve(5);
         request.headers.emplace_back("Accept", "application/json");
-        request.headers.emplace_back("User-Agent", user_agent_);
+        if (!options_.user_agent.empty()) request.headers.emplace_back("User-Agent", options_.user_agent);
         if (!call.content_type.empty()) request.headers.emplace_back("Content-Type", std::string(call.content_type));
         return request;
     }
@@ -476,7 +474,6 @@ private:
     Clock clock_;
     std::optional<Origins> origins_;
     std::shared_ptr<Transport> transport_;
-    std::string user_agent_;
     Auth auth_;
     std::once_flag engine_started_;
     std::unique_ptr<AsyncEngine> engine_;  // last: destroyed first, while the rest still lives
