@@ -309,3 +309,50 @@ TEST_CASE("a cancel token aborts a call that is waiting on a slow server", "[int
     CHECK_THROWS_AS(client.records().query("orders", {}, call), centrali::Cancelled);
     canceller.join();
 }
+
+// Response headers come from libcurl's header API (7.83+) after the transfer, or from a per-line
+// callback where that API is missing; both must give the same request ids and Retry-After.
+TEST_CASE("request ids and Retry-After arrive through either way of reading response headers",
+          "[integration][errors][async]") {
+    for (const bool header_callback : {false, true}) {
+        CAPTURE(header_callback);
+        LiveEmulator emu;
+        auto options = emu.token_options();
+        options.retry.max_attempts = 1;
+        centrali::detail::CurlTransportOptions transport;
+        transport.header_callback = header_callback;
+        options.transport = std::make_shared<centrali::detail::CurlTransport>(transport);
+        centrali::Client client(options);
+
+        // An error page without a JSON body: the request id comes from the header alone.
+        emu.server.inject(fault(FaultKind::Html, "GET", 502));
+        try {
+            client.records().query("orders");
+            FAIL("expected ServerError");
+        } catch (const centrali::ServerError& e) {
+            CHECK(e.request_id().rfind("req-", 0) == 0);
+        }
+        // A 2xx that does not decode still names its request.
+        emu.server.inject(fault(FaultKind::NonJson, "GET", 200));
+        try {
+            client.records().query("orders");
+            FAIL("expected DecodeError");
+        } catch (const centrali::DecodeError& e) {
+            CHECK(e.request_id().rfind("req-", 0) == 0);
+        }
+        auto rate = fault(FaultKind::Status, "GET", 429);
+        rate.retry_after = "7";
+        emu.server.inject(rate);
+        try {
+            client.records().query_async("orders").get();
+            FAIL("expected RateLimited");
+        } catch (const centrali::RateLimited& e) {
+            CHECK(e.retry_after() == milliseconds(7000));
+            CHECK(e.request_id().rfind("req-", 0) == 0);
+        }
+        // Headers are not mistaken for body bytes on either path.
+        const auto record = client.records().create("orders", {{"n", 1}});
+        CHECK(client.records().get_async("orders", record.id).get().id == record.id);
+        CHECK(client.records().get("orders", record.id).data["n"] == 1);
+    }
+}

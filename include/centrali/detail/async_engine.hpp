@@ -177,7 +177,7 @@ private:
         try {
             job->handle_ = acquire();
             job->exchange_.reset(*request, curl_->options_.max_response_bytes);
-            CurlTransport::configure(job->easy(), *request, job->exchange_, job->handle_->headers_for(*request));
+            curl_->configure(job->easy(), *request, job->exchange_, job->handle_->headers_for(*request));
             if (!request->multipart.empty()) job->mime_.emplace(job->easy(), request->multipart);
         } catch (...) {
             end_attempt(*job);
@@ -234,6 +234,7 @@ private:
             curl_easy_getinfo(job->easy(), CURLINFO_RESPONSE_CODE, &status);
             HttpResponse response = std::move(job->exchange_.response);
             response.status = static_cast<int>(status);
+            curl_->read_headers(job->easy(), response);
             end_attempt(*job);
             return on_response(std::move(job), std::move(response));
         }

@@ -31,6 +31,10 @@ struct CurlTransportOptions {
     std::string proxy;
     std::size_t max_response_bytes = std::size_t{128} << 20;
     std::size_t max_idle_handles = 32;
+    /// Collect response headers through a per-line callback even when libcurl's header API is
+    /// there. The transport falls back to it by itself on libcurl older than 7.83 (or built
+    /// without the API); tests set this to cover that path.
+    bool header_callback = false;
 };
 
 /// The URL without its query, which may carry credentials (realtime's access_token).
@@ -55,7 +59,8 @@ class BasicCurlTransport final : public Transport {
     friend class BasicAsyncCall;  // holds an attempt's handle, exchange and body parts
 
 public:
-    explicit BasicCurlTransport(CurlTransportOptions options) : options_(std::move(options)) {
+    explicit BasicCurlTransport(CurlTransportOptions options)
+        : options_(std::move(options)), header_api_(!options_.header_callback && header_api_built_in()) {
         ensure_curl_global_init();
     }
     ~BasicCurlTransport() override = default;
@@ -75,6 +80,7 @@ public:
         long status = 0;
         curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &status);
         exchange.response.status = static_cast<int>(status);
+        read_headers(curl, exchange.response);
         return std::move(exchange.response);
     }
 
@@ -286,6 +292,53 @@ private:
         return bytes;
     }
 
+    /// libcurl 7.83+ keeps every response header itself. Reading the ones the SDK uses after the
+    /// transfer costs less than a callback per header line copying them all: a 2xx needs only
+    /// its request id (for a body that fails to decode), an error response gets every header
+    /// (Retry-After, the request id, and whatever a logger or a custom Transport wants).
+    void read_headers(CURL* curl, HttpResponse& response) const {
+#if LIBCURL_VERSION_NUM >= 0x075300
+        if (!header_api_) return;  // on_header filled them
+        response.headers.clear();
+        if (response.status >= 200 && response.status < 300) {
+            curl_header* header = nullptr;
+            if (curl_easy_header(curl, "x-request-id", 0, CURLH_HEADER, -1, &header) == CURLHE_OK)
+                response.headers.emplace_back("x-request-id", header->value);
+            return;
+        }
+        read_all_headers(curl, response.headers);
+#else
+        (void)curl, (void)response;
+#endif
+    }
+
+#if LIBCURL_VERSION_NUM >= 0x075300
+    static void read_all_headers(CURL* curl, HttpHeaders& headers) {
+        for (curl_header* header = nullptr; (header = curl_easy_nextheader(curl, CURLH_HEADER, -1, header)) != nullptr;) {
+            std::string& name = headers.emplace_back(header->name, header->value).first;
+            for (char& c : name)
+                if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+        }
+    }
+#endif
+
+    /// Whether this libcurl has the header API (7.83+, unless built with CURL_DISABLE_HEADERS_API).
+    static bool header_api_built_in() {
+#if LIBCURL_VERSION_NUM >= 0x075300
+        static const bool built_in = [] {
+            CURL* probe = curl_easy_init();
+            if (probe == nullptr) return false;
+            curl_header* header = nullptr;
+            const CURLHcode code = curl_easy_header(probe, "x-request-id", 0, CURLH_HEADER, -1, &header);
+            curl_easy_cleanup(probe);
+            return code != CURLHE_NOT_BUILT_IN;
+        }();
+        return built_in;
+#else
+        return false;
+#endif
+    }
+
     static std::size_t on_header(char* data, std::size_t size, std::size_t count, void* user) {
         auto& exchange = *static_cast<Exchange*>(user);
         const std::size_t bytes = size * count;
@@ -335,7 +388,7 @@ private:
     void configure_handle(CURL* curl) const {
         curl_easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);
         curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, &BasicCurlTransport::on_body);
-        curl_easy_setopt(curl, CURLOPT_HEADERFUNCTION, &BasicCurlTransport::on_header);
+        if (!header_api_) curl_easy_setopt(curl, CURLOPT_HEADERFUNCTION, &BasicCurlTransport::on_header);
         curl_easy_setopt(curl, CURLOPT_XFERINFOFUNCTION, &BasicCurlTransport::on_progress);
         curl_easy_setopt(curl, CURLOPT_NOPROGRESS, 0L);
 #if LIBCURL_VERSION_NUM >= 0x075000
@@ -358,12 +411,13 @@ private:
     }
 
     /// Everything that differs between requests; all of it is set every time.
-    static void configure(CURL* curl, const HttpRequest& request, Exchange& exchange, curl_slist* headers) {
+    void configure(CURL* curl, const HttpRequest& request, Exchange& exchange, curl_slist* headers) const {
         curl_easy_setopt(curl, CURLOPT_URL, request.url.c_str());
         curl_easy_setopt(curl, CURLOPT_HTTPHEADER, headers);
         curl_easy_setopt(curl, CURLOPT_ERRORBUFFER, exchange.error_buffer);
         curl_easy_setopt(curl, CURLOPT_WRITEDATA, &exchange);
-        curl_easy_setopt(curl, CURLOPT_HEADERDATA, &exchange);
+        // Only with on_header: HEADERDATA without a HEADERFUNCTION sends headers to on_body.
+        if (!header_api_) curl_easy_setopt(curl, CURLOPT_HEADERDATA, &exchange);
         curl_easy_setopt(curl, CURLOPT_XFERINFODATA, &exchange);
 #if LIBCURL_VERSION_NUM >= 0x075000
         curl_easy_setopt(curl, CURLOPT_PREREQDATA, &exchange);
@@ -419,7 +473,7 @@ private:
             }
             owner.configure_handle(easy_);
             exchange_.request = &request_;
-            configure(easy_, request_, exchange_, headers_.get());
+            owner.configure(easy_, request_, exchange_, headers_.get());
             curl_easy_setopt(easy_, CURLOPT_TIMEOUT_MS, 0L);  // no total timeout; the idle watchdog instead
             curl_easy_setopt(easy_, CURLOPT_WRITEFUNCTION, &Streaming::on_bytes);
             curl_easy_setopt(easy_, CURLOPT_WRITEDATA, this);
@@ -467,6 +521,9 @@ private:
             opened_ = true;
             long status = 0;
             curl_easy_getinfo(easy_, CURLINFO_RESPONSE_CODE, &status);
+#if LIBCURL_VERSION_NUM >= 0x075300
+            if (owner_.header_api_) read_all_headers(easy_, exchange_.response.headers);
+#endif
             return handler_.on_open(static_cast<int>(status), exchange_.response.headers);
         }
 
@@ -506,6 +563,7 @@ private:
     };
 
     CurlTransportOptions options_;
+    const bool header_api_;  ///< read headers after the transfer instead of through on_header
     std::mutex mutex_;
     std::vector<std::unique_ptr<EasyHandle>> idle_;
 };
