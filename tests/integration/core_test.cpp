@@ -356,3 +356,40 @@ TEST_CASE("request ids and Retry-After arrive through either way of reading resp
         CHECK(client.records().get("orders", record.id).data["n"] == 1);
     }
 }
+
+// Sequential calls share one pooled easy handle, which sets an option only when it differs
+// from the handle's last request: a GET after a POST must not resend the body, and a timeout
+// set for one call must not stick to the next.
+TEST_CASE("one pooled handle switches methods, bodies and timeouts between calls", "[integration][records]") {
+    LiveEmulator emu;
+    auto client = emu.client();
+    const auto record = client.records().create("orders", {{"n", 1}});
+    CHECK(client.records().get("orders", record.id).data["n"] == 1);
+    client.records().update("orders", record.id, {{"n", 2}});
+    centrali::CallOptions quick;
+    quick.timeout = milliseconds(200);
+    emu.server.inject([] {
+        Fault slow = fault(FaultKind::Delay, "GET");
+        slow.delay_ms = 600;
+        slow.times = 3;  // every attempt
+        return slow;
+    }());
+    CHECK_THROWS_AS(client.records().get("orders", record.id, {}, quick), centrali::TransportError);
+    // The next call has the default 60 s timeout again: a 600 ms delay is no failure.
+    emu.server.inject([] {
+        Fault slow = fault(FaultKind::Delay, "GET");
+        slow.delay_ms = 600;
+        return slow;
+    }());
+    CHECK(client.records().get("orders", record.id).data["n"] == 2);
+    client.records().remove("orders", record.id);
+    CHECK(client.records().query("orders").empty());
+
+    const auto seen = emu.server.requests();
+    std::vector<std::string> methods;
+    for (const auto& request : seen) methods.push_back(request.method);
+    // The timed-out GET is retried (idempotent) until its attempts run out: 3 GETs.
+    CHECK(methods == std::vector<std::string>{"POST", "GET", "PATCH", "GET", "GET", "GET", "GET", "DELETE", "GET"});
+    for (const auto& request : seen)
+        if (request.method == "GET" || request.method == "DELETE") CHECK(request.body.empty());
+}

@@ -52,10 +52,10 @@ private:
     std::uint64_t sequence_ = 0;  ///< submission order
     std::optional<Core::CallState> state_;  // references call_ and options_: an AsyncCall never moves
 
-    // The attempt on the multi handle, when one is in flight.
+    // The attempt on the multi handle, when one is in flight; the handle holds its exchange.
     std::unique_ptr<CurlTransport::EasyHandle> handle_;
     CURL* easy() const noexcept { return handle_->get(); }
-    CurlTransport::Exchange exchange_{nullptr, 0, {}, false};
+    CurlTransport::Exchange& exchange() noexcept { return handle_->exchange(); }
     std::optional<CurlTransport::Mime> mime_;
 };
 
@@ -176,8 +176,7 @@ private:
 
         try {
             job->handle_ = acquire();
-            job->exchange_.reset(*request, curl_->options_.max_response_bytes);
-            curl_->configure(job->easy(), *request, job->exchange_, job->handle_->headers_for(*request));
+            job->handle_->prepare(*request, curl_->options_.max_response_bytes);
             if (!request->multipart.empty()) job->mime_.emplace(job->easy(), request->multipart);
         } catch (...) {
             end_attempt(*job);
@@ -232,7 +231,7 @@ private:
         if (code == CURLE_OK) {
             long status = 0;
             curl_easy_getinfo(job->easy(), CURLINFO_RESPONSE_CODE, &status);
-            HttpResponse response = std::move(job->exchange_.response);
+            HttpResponse response = std::move(job->exchange().response);
             response.status = static_cast<int>(status);
             curl_->read_headers(job->easy(), response);
             end_attempt(*job);
@@ -240,7 +239,7 @@ private:
         }
         std::exception_ptr failure;
         try {
-            curl_->throw_transfer_error(code, *job->exchange_.request, job->exchange_);
+            curl_->throw_transfer_error(code, *job->exchange().request, job->exchange());
         } catch (...) {
             failure = std::current_exception();
         }

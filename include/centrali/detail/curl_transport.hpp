@@ -69,9 +69,8 @@ public:
 
     HttpResponse send(const HttpRequest& request) override {
         HandleLease lease(*this);
-        Exchange exchange{&request, options_.max_response_bytes, {}, false};
+        Exchange& exchange = lease->prepare(request, options_.max_response_bytes);
         CURL* curl = lease->get();
-        configure(curl, request, exchange, lease->headers_for(request));
         Mime mime(curl, request.multipart);
 
         const CURLcode code = curl_easy_perform(curl);
@@ -114,6 +113,14 @@ private:
             resend_blocked = false;
             error_buffer[0] = '\0';
         }
+    };
+
+    /// The per-request options a pooled handle last set; -1 / nullptr: not set yet.
+    struct AppliedOptions {
+        curl_slist* headers = nullptr;
+        long connect_timeout_ms = -1;
+        long timeout_ms = -1;
+        bool plain_get = false;  ///< the last request was a GET without a body
     };
 
     class HeaderList {
@@ -211,21 +218,32 @@ private:
         std::vector<std::unique_ptr<Reader>> readers_;
     };
 
-    /// An easy handle with the header list of its last request. Consecutive requests mostly
-    /// send the same headers (Accept, User-Agent, the same credential), so the list is rebuilt
-    /// only when they change instead of on every call.
+    /// A pooled easy handle with the exchange its transfers write into, and what it last told
+    /// libcurl. Consecutive requests mostly send the same headers (Accept, the same credential)
+    /// with the same timeouts, so the header list is rebuilt, and an option set, only when it
+    /// changes: every curl_easy_setopt is a call through a large switch.
     class EasyHandle {
     public:
         explicit EasyHandle(const BasicCurlTransport& owner) : curl_(curl_easy_init()) {
             if (curl_ == nullptr) throw TransportError("centrali: curl_easy_init failed", 0, false, false);
             owner.configure_handle(curl_);
+            owner.bind_exchange(curl_, exchange_);  // the exchange lives as long as the handle
         }
         ~EasyHandle() { curl_easy_cleanup(curl_); }
         EasyHandle(const EasyHandle&) = delete;
         EasyHandle& operator=(const EasyHandle&) = delete;
 
         CURL* get() const noexcept { return curl_; }
+        Exchange& exchange() noexcept { return exchange_; }
 
+        /// Readies the handle for `request` (which must outlive the transfer).
+        Exchange& prepare(const HttpRequest& request, std::size_t max_response_bytes) {
+            exchange_.reset(request, max_response_bytes);
+            set_request_options(curl_, request, headers_for(request), &applied_);
+            return exchange_;
+        }
+
+    private:
         /// The header list for `request`, valid until the next call (or the handle's end).
         curl_slist* headers_for(const HttpRequest& request) {
             const bool with_body = HeaderList::has_body(request);
@@ -239,8 +257,9 @@ private:
             return list_.get();
         }
 
-    private:
         CURL* curl_;
+        Exchange exchange_{nullptr, 0, {}, false};
+        AppliedOptions applied_;
         // Start as the list of no headers and no body (empty), so the first request needs no
         // special case.
         HttpHeaders listed_;
@@ -410,10 +429,8 @@ private:
         if (!options_.tls.ca_dir.empty()) curl_easy_setopt(curl, CURLOPT_CAPATH, options_.tls.ca_dir.c_str());
     }
 
-    /// Everything that differs between requests; all of it is set every time.
-    void configure(CURL* curl, const HttpRequest& request, Exchange& exchange, curl_slist* headers) const {
-        curl_easy_setopt(curl, CURLOPT_URL, request.url.c_str());
-        curl_easy_setopt(curl, CURLOPT_HTTPHEADER, headers);
+    /// Points libcurl's callbacks at `exchange`: once per handle.
+    void bind_exchange(CURL* curl, Exchange& exchange) const {
         curl_easy_setopt(curl, CURLOPT_ERRORBUFFER, exchange.error_buffer);
         curl_easy_setopt(curl, CURLOPT_WRITEDATA, &exchange);
         // Only with on_header: HEADERDATA without a HEADERFUNCTION sends headers to on_body.
@@ -421,14 +438,33 @@ private:
         curl_easy_setopt(curl, CURLOPT_XFERINFODATA, &exchange);
 #if LIBCURL_VERSION_NUM >= 0x075000
         curl_easy_setopt(curl, CURLOPT_PREREQDATA, &exchange);
-#else
+#endif
+    }
+
+    /// Everything that may differ between requests. With `applied`, an option is set only when
+    /// it differs from that handle's last request; without, all are set.
+    static void set_request_options(CURL* curl, const HttpRequest& request, curl_slist* headers,
+                                    AppliedOptions* applied) {
+        AppliedOptions fresh;
+        AppliedOptions& last = applied != nullptr ? *applied : fresh;
+        curl_easy_setopt(curl, CURLOPT_URL, request.url.c_str());
+        if (headers != last.headers || headers == nullptr) curl_easy_setopt(curl, CURLOPT_HTTPHEADER, headers);
+        last.headers = headers;
+#if LIBCURL_VERSION_NUM < 0x075000
         // No way to see libcurl's transparent resend: never reuse a connection for such a request.
         curl_easy_setopt(curl, CURLOPT_FRESH_CONNECT, request.idempotent ? 0L : 1L);
 #endif
-        curl_easy_setopt(curl, CURLOPT_CONNECTTIMEOUT_MS, static_cast<long>(request.connect_timeout.count()));
-        curl_easy_setopt(curl, CURLOPT_TIMEOUT_MS, static_cast<long>(request.timeout.count()));
+        const long connect_ms = static_cast<long>(request.connect_timeout.count());
+        const long total_ms = static_cast<long>(request.timeout.count());
+        if (connect_ms != last.connect_timeout_ms) curl_easy_setopt(curl, CURLOPT_CONNECTTIMEOUT_MS, connect_ms);
+        if (total_ms != last.timeout_ms) curl_easy_setopt(curl, CURLOPT_TIMEOUT_MS, total_ms);
+        last.connect_timeout_ms = connect_ms;
+        last.timeout_ms = total_ms;
 
         const std::string& method = request.method;
+        const bool plain_get = method == "GET" && request.body.empty() && request.multipart.empty();
+        if (plain_get && last.plain_get) return;  // HTTPGET, NOBODY and CUSTOMREQUEST are as they were
+        last.plain_get = plain_get;
         curl_easy_setopt(curl, CURLOPT_NOBODY, method == "HEAD" ? 1L : 0L);
         curl_easy_setopt(curl, CURLOPT_CUSTOMREQUEST,
                          method == "GET" || method == "POST" || method == "HEAD" ? nullptr : method.c_str());
@@ -473,7 +509,8 @@ private:
             }
             owner.configure_handle(easy_);
             exchange_.request = &request_;
-            owner.configure(easy_, request_, exchange_, headers_.get());
+            owner.bind_exchange(easy_, exchange_);
+            set_request_options(easy_, request_, headers_.get(), nullptr);
             curl_easy_setopt(easy_, CURLOPT_TIMEOUT_MS, 0L);  // no total timeout; the idle watchdog instead
             curl_easy_setopt(easy_, CURLOPT_WRITEFUNCTION, &Streaming::on_bytes);
             curl_easy_setopt(easy_, CURLOPT_WRITEDATA, this);
