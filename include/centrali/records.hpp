@@ -6,7 +6,9 @@
 
 #include <nlohmann/json.hpp>
 
+#include <cstddef>
 #include <future>
+#include <limits>
 #include <memory>
 #include <optional>
 #include <string>
@@ -31,28 +33,65 @@ struct BasicRecord {
     std::string updated_at;
     std::string created_by;
     std::string updated_by;
-    /// Every member the server sent except `data` (which is in `data`): the escape hatch for
-    /// members this SDK does not know yet. Not duplicating the field map keeps decoding cheap.
+    /// The members the server sent that have no field above: the escape hatch for members this
+    /// SDK does not know yet. Not repeating the fields (nor `data`) keeps decoding cheap.
     nlohmann::json raw;
 };
 using Record = BasicRecord<>;
 
 namespace detail {
-/// Fills `record` from `j`, moving the field map out instead of copying it.
+/// The string members of a record and their fields. With `version` and `data` these are the
+/// members both decoders below take out of `raw`.
+template <class T>
+struct RecordStrings {
+    static constexpr std::pair<std::string_view, std::string BasicRecord<T>::*> members[] = {
+        {"id", &BasicRecord<T>::id},
+        {"recordSlug", &BasicRecord<T>::record_slug},
+        {"workspaceSlug", &BasicRecord<T>::workspace_slug},
+        {"status", &BasicRecord<T>::status},
+        {"createdAt", &BasicRecord<T>::created_at},
+        {"updatedAt", &BasicRecord<T>::updated_at},
+        {"createdBy", &BasicRecord<T>::created_by},
+        {"updatedBy", &BasicRecord<T>::updated_by},
+    };
+    static std::string BasicRecord<T>::*field(std::string_view key) noexcept {
+        for (const auto& [name, field] : members)
+            if (name == key) return field;
+        return nullptr;
+    }
+};
+
+/// Moves one member into its field; false when the record has no field for it (it stays in
+/// `raw`). A null leaves the default; a value of the wrong type is a DecodeError.
+template <class T>
+bool take_record_member(BasicRecord<T>& record, std::string_view key, nlohmann::json& value) {
+    if (auto field = RecordStrings<T>::field(key)) {
+        if (value.is_string()) record.*field = std::move(value.template get_ref<std::string&>());
+        else read_value(value, key.data(), record.*field);  // the member names are literals: NUL-terminated
+        return true;
+    }
+    if (key == "version") {
+        read_value(value, "version", record.version);
+        return true;
+    }
+    if (key == "data") {
+        if (!value.is_null()) {
+            if constexpr (std::is_same_v<T, nlohmann::json>) record.data = std::move(value);
+            else record.data = decode_as<T>(value, "record data");
+        }
+        return true;
+    }
+    return false;
+}
+
+/// Fills `record` from `j`, moving the members out instead of copying them.
 template <class T>
 void read_record(nlohmann::json&& j, BasicRecord<T>& record) {
     if (!j.is_object()) throw DecodeError("centrali: a record must be a JSON object, got " + std::string(j.type_name()));
-    read_members(j, member("id", record.id), member("recordSlug", record.record_slug),
-                 member("workspaceSlug", record.workspace_slug), member("status", record.status),
-                 member("version", record.version), member("createdAt", record.created_at),
-                 member("updatedAt", record.updated_at), member("createdBy", record.created_by),
-                 member("updatedBy", record.updated_by));
-    if (auto data = j.find("data"); data != j.end()) {
-        if (!data->is_null()) {
-            if constexpr (std::is_same_v<T, nlohmann::json>) record.data = std::move(*data);
-            else record.data = decode_as<T>(*data, "record data");
-        }
-        j.erase(data);
+    auto& members = j.get_ref<nlohmann::json::object_t&>();
+    for (auto it = members.begin(); it != members.end();) {
+        if (take_record_member(record, it->first, it->second)) it = members.erase(it);
+        else ++it;
     }
     record.raw = std::move(j);
 }
@@ -64,6 +103,208 @@ struct Decoder<BasicRecord<T>> {
         read_record(std::move(j), record);
         return record;
     }
+};
+
+/// Decodes records straight from the response text, in one pass and without a JSON document for
+/// the members that have fields (most of a record): {"data": {record}} for one record, and
+/// {"data": [records], "meta": …} for a page. Anything else (a bare record, a member of another
+/// type than its field's, a version out of range, invalid or too deeply nested JSON) makes it
+/// give up, and the caller decodes through the JSON document instead; so the rules and the
+/// errors stay read_record's, and this path is only ever faster. For Record (J = nlohmann::json).
+template <class J>
+class RecordTextReader {
+public:
+    using json = nlohmann::json;
+    using Rec = BasicRecord<J>;
+
+    static bool read_one(std::string_view body, Rec& record) {
+        RecordTextReader reader(&record, nullptr);
+        return reader.parse(body) && reader.records_ == 1;
+    }
+
+    static bool read_page(std::string_view body, Page<Rec>& page) {
+        RecordTextReader reader(nullptr, &page);
+        if (!reader.parse(body) || !reader.saw_data_) return false;
+        page.raw["data"] = json::array();  // as decode_page leaves it: the body without the items
+        if (auto meta = page.raw.find("meta"); meta != page.raw.end() && meta->is_object())
+            page.meta = decode_as<PageMeta>(*meta, "meta");
+        return true;
+    }
+
+    // nlohmann's SAX interface; returning false stops the parse (and gives up).
+    bool null() {
+        if (subtree_) return subtree_->null();
+        // A null leaves a field, or `data`, at its default, as read_record does; resetting it
+        // also keeps "the last of duplicate members wins", as in a JSON document.
+        switch (member_) {
+        case Member::string: return (record_->*string_field_).clear(), true;
+        case Member::version: return record_->version.reset(), true;
+        case Member::data: return record_->data = J(), true;
+        default: return scalar(json(nullptr));
+        }
+    }
+    bool boolean(bool v) { return subtree_ ? subtree_->boolean(v) : scalar(json(v)); }
+    bool number_integer(json::number_integer_t v) {
+        if (subtree_) return subtree_->number_integer(v);
+        if (member_ == Member::version) return record_->version = v, true;
+        return scalar(json(v));
+    }
+    bool number_unsigned(json::number_unsigned_t v) {
+        if (subtree_) return subtree_->number_unsigned(v);
+        if (member_ == Member::version) {
+            if (v > static_cast<json::number_unsigned_t>((std::numeric_limits<long long>::max)())) return false;
+            return record_->version = static_cast<long long>(v), true;
+        }
+        return scalar(json(v));
+    }
+    bool number_float(json::number_float_t v, const json::string_t& text) {
+        return subtree_ ? subtree_->number_float(v, text) : scalar(json(v));
+    }
+    bool string(json::string_t& v) {
+        if (subtree_) return subtree_->string(v);
+        if (member_ == Member::string) return record_->*string_field_ = v, true;
+        return scalar(json(std::move(v)));
+    }
+    bool binary(json::binary_t& v) { return subtree_ && subtree_->binary(v); }
+    bool key(json::string_t& k) {
+        if (subtree_) return subtree_->key(k);
+        key_ = k;
+        member_ = place();
+        return true;
+    }
+    bool start_object(std::size_t n) { return subtree_ ? nest(subtree_->start_object(n)) : open(true); }
+    bool start_array(std::size_t n) { return subtree_ ? nest(subtree_->start_array(n)) : open(false); }
+    bool end_object() { return subtree_ ? unnest(subtree_->end_object()) : close(); }
+    bool end_array() { return subtree_ ? unnest(subtree_->end_array()) : close(); }
+    template <class Exception>
+    bool parse_error(std::size_t, const std::string&, const Exception&) {
+        return false;
+    }
+
+private:
+    /// The containers this reader walks itself; everything deeper is a subtree.
+    enum class Level { envelope, data_array, record };
+    /// What the value after key_ is.
+    enum class Member { none, envelope, string, version, data, other };
+
+    RecordTextReader(Rec* one, Page<Rec>* page) : one_(one), page_(page) {}
+
+    bool parse(std::string_view body) {
+        return json::sax_parse(body, this, json::input_format_t::json, /*strict=*/true) && depth_ == 0 &&
+               !subtree_;
+    }
+
+    Member place() {
+        if (depth_ == 0) return Member::none;
+        switch (levels_[depth_ - 1]) {
+        case Level::envelope: return Member::envelope;
+        case Level::data_array: return Member::none;
+        case Level::record:
+            if ((string_field_ = RecordStrings<J>::field(key_)) != nullptr) return Member::string;
+            if (key_ == "version") return Member::version;
+            if (key_ == "data") return Member::data;
+            return Member::other;
+        }
+        return Member::none;
+    }
+
+    /// A number, string, boolean or null outside a subtree.
+    bool scalar(json v) {
+        switch (member_) {
+        case Member::other: return record_->raw[key_] = std::move(v), true;
+        case Member::data: return record_->data = std::move(v), true;
+        case Member::envelope:
+            if (key_ == "data" || (one_ != nullptr && key_ == "id")) return false;  // not the usual shape
+            if (page_ != nullptr) page_->raw[key_] = std::move(v);
+            return true;
+        default: return false;  // where a field of another type, or a record, belongs
+        }
+    }
+
+    /// A `{` or `[` outside a subtree.
+    bool open(bool object) {
+        if (depth_ == 0) return object && push(Level::envelope);
+        switch (levels_[depth_ - 1]) {
+        case Level::envelope:
+            if (key_ == "data") {
+                if (saw_data_) return false;
+                saw_data_ = true;
+                if (one_ != nullptr && object) return begin_record(*one_);
+                if (page_ != nullptr && !object) return push(Level::data_array);
+                return false;
+            }
+            if (one_ != nullptr) return key_ != "id" && begin_subtree(discarded_, object);  // not part of the record
+            return begin_subtree(page_->raw[key_], object);
+        case Level::data_array:
+            if (!object) return false;
+            page_->items.emplace_back();
+            return begin_record(page_->items.back());
+        case Level::record:
+            if (member_ == Member::data) return begin_subtree(record_->data, object);
+            if (member_ == Member::other) return begin_subtree(record_->raw[key_], object);
+            return false;  // a container where a string or a number belongs
+        }
+        return false;
+    }
+
+    bool close() {
+        if (depth_ == 0) return false;
+        --depth_;
+        member_ = Member::none;
+        return true;
+    }
+
+    bool push(Level level) {
+        if (depth_ == 3) return false;
+        levels_[depth_++] = level;
+        member_ = Member::none;
+        return true;
+    }
+
+    bool begin_record(Rec& record) {
+        record_ = &record;
+        record.raw = json::object();
+        ++records_;
+        return push(Level::record);
+    }
+
+    /// A nested value goes through nlohmann's own document builder, under the body's depth limit.
+    bool begin_subtree(json& target, bool object) {
+        subtree_.emplace(target, max_json_depth - depth_);
+        return nest(object ? subtree_->start_object(static_cast<std::size_t>(-1))
+                           : subtree_->start_array(static_cast<std::size_t>(-1)));
+    }
+    bool nest(bool ok) {
+        ++subtree_depth_;
+        return ok;
+    }
+    bool unnest(bool ok) {
+        if (--subtree_depth_ == 0) subtree_.reset();
+        return ok;
+    }
+
+    Rec* one_;
+    Page<Rec>* page_;
+    Rec* record_ = nullptr;
+    Level levels_[3] = {};
+    std::size_t depth_ = 0;
+    std::string key_;
+    Member member_ = Member::none;
+    std::string Rec::*string_field_ = nullptr;
+    std::optional<DepthLimitedBuilder<>> subtree_;
+    std::size_t subtree_depth_ = 0;
+    json discarded_;
+    int records_ = 0;
+    bool saw_data_ = false;
+};
+
+template <class J>
+struct TextDecoder<BasicRecord<J>, std::enable_if_t<std::is_same_v<J, nlohmann::json>>> {
+    static constexpr bool (*read)(std::string_view, BasicRecord<J>&) = &RecordTextReader<J>::read_one;
+};
+template <class J>
+struct TextDecoder<Page<BasicRecord<J>>, std::enable_if_t<std::is_same_v<J, nlohmann::json>>> {
+    static constexpr bool (*read)(std::string_view, Page<BasicRecord<J>>&) = &RecordTextReader<J>::read_page;
 };
 }  // namespace detail
 

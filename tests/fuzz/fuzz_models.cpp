@@ -20,6 +20,7 @@
 #include <cstdint>
 #include <exception>
 #include <string>
+#include <string_view>
 
 using centrali_fuzz::check;
 using nlohmann::json;
@@ -72,6 +73,43 @@ void neutralise_huge_floats(json& j) {
     }
 }
 
+bool same_record(const centrali::Record& a, const centrali::Record& b) {
+    return a.id == b.id && a.data == b.data && a.record_slug == b.record_slug && a.workspace_slug == b.workspace_slug &&
+           a.status == b.status && a.version == b.version && a.created_at == b.created_at &&
+           a.updated_at == b.updated_at && a.created_by == b.created_by && a.updated_by == b.updated_by && a.raw == b.raw;
+}
+
+void compare_text_reader(std::string_view text) {
+    using Reader = centrali::detail::RecordTextReader<json>;
+    const std::string shown(text.substr(0, 300));
+    centrali::Record fast;
+    if (Reader::read_one(text, fast)) {
+        json body = centrali::detail::parse_body(text);
+        check(!body.is_discarded(), "models_record_text_accepts_bad_json", shown);
+        try {
+            const auto slow = centrali::detail::Decoder<centrali::Record>::decode(
+                std::move(centrali::detail::unwrap_object(body, "record")), "record");
+            check(same_record(fast, slow), "models_record_text_differs", shown);
+        } catch (const centrali::Error&) {
+            check(false, "models_record_text_accepts_what_json_refuses", shown);
+        }
+    }
+    centrali::Page<centrali::Record> page;
+    if (Reader::read_page(text, page)) {
+        json body = centrali::detail::parse_body(text);
+        check(!body.is_discarded(), "models_page_text_accepts_bad_json", shown);
+        try {
+            const auto slow = centrali::detail::decode_page<centrali::Record>(std::move(body), "records");
+            bool same = page.items.size() == slow.items.size() && page.raw == slow.raw && page.meta.raw == slow.meta.raw &&
+                        page.meta.total == slow.meta.total;
+            for (std::size_t i = 0; same && i < page.items.size(); ++i) same = same_record(page.items[i], slow.items[i]);
+            check(same, "models_page_text_differs", shown);
+        } catch (const centrali::Error&) {
+            check(false, "models_page_text_accepts_what_json_refuses", shown);
+        }
+    }
+}
+
 }  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* bytes, std::size_t size) {
@@ -92,6 +130,11 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* bytes, std::size_t siz
     decode_one<centrali::OrchestrationRun>(j, "OrchestrationRun");
     decode_one<centrali::OrchestrationStepRun>(j, "OrchestrationStepRun");
     decode_one<centrali::RealtimeRecordEvent>(j, "RealtimeRecordEvent");
+
+    // The record text reader must agree with the JSON decoder whenever it takes a body on
+    // (tests/unit/record_text_test.cpp does the same for a fixed list of bodies).
+    const std::string_view text(reinterpret_cast<const char*>(bytes), size);
+    guarded("Record text", [&] { compare_text_reader(text); });
 
     // Record-specific: `raw` never holds the field map, which is in `data`.
     guarded("Record raw", [&] {

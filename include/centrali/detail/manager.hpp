@@ -20,17 +20,27 @@
 CENTRALI_NAMESPACE_BEGIN
 namespace detail {
 
+/// Decodes a response straight from its text, skipping the JSON document for what it reads
+/// into typed fields. Returns false to leave the response to the JSON decoder (for a shape or a
+/// value it does not handle), which then gives the result, or the error, of the usual rules.
+/// Specialised next to the models that have one (records); the rest decode through JSON only.
+template <class T, class = void>
+struct TextDecoder {
+    static constexpr std::nullptr_t read = nullptr;  // a specialisation: bool (*)(std::string_view, T&)
+};
+
 /// One call, described once: run() sends it and waits, submit() hands it to the Client's event
 /// loop and returns a future. Every manager method is an Op and its two ways of running.
 template <class T>
 class Op {
 public:
     using Decode = std::function<T(nlohmann::json&&)>;
+    using ReadText = std::remove_const_t<decltype(TextDecoder<T>::read)>;
 
     /// An empty `decode` means the response body is not used (deletes): then a 2xx whose body
-    /// is empty, cut or not JSON is still a success.
-    Op(std::shared_ptr<Core> core, Call call, Decode decode)
-        : core_(std::move(core)), call_(std::move(call)), decode_(std::move(decode)) {}
+    /// is empty, cut or not JSON is still a success. `read_text`, when set, is tried first.
+    Op(std::shared_ptr<Core> core, Call call, Decode decode, ReadText read_text = nullptr)
+        : core_(std::move(core)), call_(std::move(call)), decode_(std::move(decode)), read_text_(read_text) {}
 
     T run(const CallOptions& options) const { return finish(core_->execute(call_, options)); }
 
@@ -41,10 +51,12 @@ public:
         return Op<U>(core_, call_, [decode = decode_, next](nlohmann::json&& body) { return next(decode(std::move(body))); });
     }
 
-    std::future<T> submit(const CallOptions& options) const& { return start(*core_, call_, decode_, options); }
+    std::future<T> submit(const CallOptions& options) const& {
+        return start(*core_, call_, Decoding{decode_, read_text_}, options);
+    }
     /// Every `…_async` method submits a temporary Op: its call and decoder move, not copy.
     std::future<T> submit(const CallOptions& options) && {
-        return start(*core_, std::move(call_), std::move(decode_), options);
+        return start(*core_, std::move(call_), Decoding{std::move(decode_), read_text_}, options);
     }
 
     /// The callback form, for composite calls (the async waits). Exactly one callback runs, on
@@ -57,13 +69,13 @@ public:
         Core* core = core_.get();
         core->engine().submit(
             call_, options,
-            [core, call = call_, decode = decode_, on_value, on_error](HttpResponse&& response) {
+            [core, call = call_, decoding = Decoding{decode_, read_text_}, on_value, on_error](HttpResponse&& response) {
                 try {
                     if constexpr (std::is_void_v<T>) {
-                        if (decode) decode(core->parse_json(response, call));
+                        decoding(*core, call, response);
                         on_value(nullptr);
                     } else {
-                        on_value(decode(core->parse_json(response, call)));
+                        on_value(decoding(*core, call, response));
                     }
                 } catch (...) {
                     on_error(std::current_exception());
@@ -73,20 +85,38 @@ public:
     }
 
 private:
+    /// How a 2xx response becomes a T: its text reader first, when there is one, else JSON.
+    struct Decoding {
+        Decode decode;
+        ReadText read_text;
+
+        T operator()(const Core& core, const Call& call, const HttpResponse& response) const {
+            if constexpr (std::is_void_v<T>) {
+                if (decode) decode(core.parse_json(response, call));
+            } else {
+                if constexpr (!std::is_same_v<ReadText, std::nullptr_t>) {
+                    T value;
+                    if (read_text(response.body, value)) return value;
+                }
+                return decode(core.parse_json(response, call));
+            }
+        }
+    };
+
     /// Delivers the outcome into the future's promise: one allocation per async call.
     class PromiseCall final : public AsyncCall {
     public:
-        PromiseCall(Core& core, Call call, CallOptions options, Decode decode)
-            : AsyncCall(std::move(call), std::move(options)), core_(core), decode_(std::move(decode)) {}
+        PromiseCall(Core& core, Call call, CallOptions options, Decoding decoding)
+            : AsyncCall(std::move(call), std::move(options)), core_(core), decoding_(std::move(decoding)) {}
         std::future<T> future() { return promise_.get_future(); }
 
         void succeed(HttpResponse&& response) noexcept override {
             try {
                 if constexpr (std::is_void_v<T>) {
-                    if (decode_) decode_(core_.parse_json(response, call()));
+                    decoding_(core_, call(), response);
                     promise_.set_value();
                 } else {
-                    promise_.set_value(decode_(core_.parse_json(response, call())));
+                    promise_.set_value(decoding_(core_, call(), response));
                 }
             } catch (...) {
                 promise_.set_exception(std::current_exception());
@@ -96,28 +126,23 @@ private:
 
     private:
         Core& core_;  // owns the engine that owns this call
-        Decode decode_;
+        Decoding decoding_;
         std::promise<T> promise_;
     };
 
-    static std::future<T> start(Core& core, Call call, Decode decode, const CallOptions& options) {
-        auto job = std::make_unique<PromiseCall>(core, std::move(call), options, std::move(decode));
+    static std::future<T> start(Core& core, Call call, Decoding decoding, const CallOptions& options) {
+        auto job = std::make_unique<PromiseCall>(core, std::move(call), options, std::move(decoding));
         std::future<T> future = job->future();
         core.engine().submit(std::move(job));
         return future;
     }
 
-    T finish(const HttpResponse& response) const {
-        if constexpr (std::is_void_v<T>) {
-            if (decode_) decode_(core_->parse_json(response, call_));
-        } else {
-            return decode_(core_->parse_json(response, call_));
-        }
-    }
+    T finish(const HttpResponse& response) const { return Decoding{decode_, read_text_}(*core_, call_, response); }
 
     std::shared_ptr<Core> core_;
     Call call_;
     Decode decode_;
+    ReadText read_text_ = nullptr;
 };
 
 /// A non-owning handle to Core, for work queued on Core's own event loop: an owning one there
@@ -138,9 +163,10 @@ protected:
     template <class T>
     Op<T> one(const Route& route, std::initializer_list<std::string_view> args, const Query& query,
               const nlohmann::json* body, const char* what, std::vector<std::string> secrets = {}) const {
-        return Op<T>(core_, core_->make_call(route, args, query, body, std::move(secrets)), [what](nlohmann::json&& r) {
-            return Decoder<T>::decode(std::move(unwrap_object(r, what)), what);
-        });
+        return Op<T>(
+            core_, core_->make_call(route, args, query, body, std::move(secrets)),
+            [what](nlohmann::json&& r) { return Decoder<T>::decode(std::move(unwrap_object(r, what)), what); },
+            TextDecoder<T>::read);
     }
 
     template <class T>
@@ -159,7 +185,8 @@ protected:
     Op<Page<T>> page(const Route& route, std::initializer_list<std::string_view> args, const Query& query,
                      const char* what, const nlohmann::json* body = nullptr) const {
         return Op<Page<T>>(core_, core_->make_call(route, args, query, body, {}),
-                           [what](nlohmann::json&& r) { return decode_page<T>(std::move(r), what); });
+                           [what](nlohmann::json&& r) { return decode_page<T>(std::move(r), what); },
+                           TextDecoder<Page<T>>::read);
     }
 
     /// A call whose response body is not used (deletes).
