@@ -216,6 +216,30 @@ TEST_CASE("a 50 MB upload streams with monotonic progress that ends at the total
     CHECK(monotonic);
 }
 
+// The event loop's handles leave libcurl's progress callback off unless a request reports
+// upload progress: an async upload must still report it, and a plain async call after it on the
+// same handle must not.
+TEST_CASE("an async upload reports progress; the next async call on its handle reports none",
+          "[integration][admin][files][async]") {
+    LiveEmulator emu;
+    auto options = emu.token_options();
+    options.async_max_connections = 1;  // one handle: the upload's is the next call's
+    centrali::Client client(options);
+    const std::string payload(4u << 20, 'x');
+    std::vector<std::uint64_t> sent;
+    centrali::UploadOptions upload;
+    upload.folder = "/root/shared/reports";
+    upload.file_name = "async.bin";
+    upload.on_progress = [&sent](std::uint64_t bytes, std::uint64_t) { sent.push_back(bytes); };
+    const auto uploaded = client.files().upload_bytes_async(payload, upload).get();
+    CHECK(emu.server.uploaded_bytes(uploaded.id) == payload);
+    REQUIRE_FALSE(sent.empty());
+    CHECK(sent.back() >= payload.size());
+    const std::size_t reports = sent.size();
+    CHECK(client.files().list_folders_async().get().size() >= 1);
+    CHECK(sent.size() == reports);
+}
+
 TEST_CASE("an upload from a file on disk, public, and folders", "[integration][admin][files]") {
     LiveEmulator emu;
     auto client = emu.client();

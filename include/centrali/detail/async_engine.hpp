@@ -368,7 +368,7 @@ private:
     }
 
     std::unique_ptr<CurlTransport::EasyHandle> acquire() {
-        if (idle_.empty()) return std::make_unique<CurlTransport::EasyHandle>(*curl_);
+        if (idle_.empty()) return std::make_unique<CurlTransport::EasyHandle>(*curl_, /*cancel_in_callback=*/false);
         std::unique_ptr<CurlTransport::EasyHandle> handle = std::move(idle_.back());
         idle_.pop_back();
         return handle;

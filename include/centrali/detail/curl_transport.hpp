@@ -224,7 +224,12 @@ private:
     /// changes: every curl_easy_setopt is a call through a large switch.
     class EasyHandle {
     public:
-        explicit EasyHandle(const BasicCurlTransport& owner) : curl_(curl_easy_init()) {
+        /// `cancel_in_callback`: libcurl's progress callback watches the cancel token (blocking
+        /// transfers). The event loop watches tokens itself, so its handles call the progress
+        /// callback only for a request that reports upload progress: libcurl calls it on every
+        /// turn of the loop for every transfer.
+        explicit EasyHandle(const BasicCurlTransport& owner, bool cancel_in_callback = true)
+            : curl_(curl_easy_init()), cancel_in_callback_(cancel_in_callback) {
             if (curl_ == nullptr) throw TransportError("centrali: curl_easy_init failed", 0, false, false);
             owner.configure_handle(curl_);
             owner.bind_exchange(curl_, exchange_);  // the exchange lives as long as the handle
@@ -240,6 +245,9 @@ private:
         Exchange& prepare(const HttpRequest& request, std::size_t max_response_bytes) {
             exchange_.reset(request, max_response_bytes);
             set_request_options(curl_, request, headers_for(request), &applied_);
+            const bool progress = cancel_in_callback_ || static_cast<bool>(request.upload_progress);
+            if (progress != progress_) curl_easy_setopt(curl_, CURLOPT_NOPROGRESS, progress ? 0L : 1L);
+            progress_ = progress;
             return exchange_;
         }
 
@@ -258,6 +266,8 @@ private:
         }
 
         CURL* curl_;
+        const bool cancel_in_callback_;
+        bool progress_ = true;  // configure_handle turns the progress callback on
         Exchange exchange_{nullptr, 0, {}, false};
         AppliedOptions applied_;
         // Start as the list of no headers and no body (empty), so the first request needs no
