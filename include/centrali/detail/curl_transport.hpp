@@ -355,6 +355,7 @@ private:
     static bool header_api_built_in() {
 #if LIBCURL_VERSION_NUM >= 0x075300
         static const bool built_in = [] {
+            ensure_curl_global_init();  // before the first easy handle, as everywhere else
             CURL* probe = curl_easy_init();
             if (probe == nullptr) return false;
             curl_header* header = nullptr;

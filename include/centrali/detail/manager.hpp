@@ -95,8 +95,8 @@ private:
                 if (decode) decode(core.parse_json(response, call));
             } else {
                 if constexpr (!std::is_same_v<ReadText, std::nullptr_t>) {
-                    T value;
-                    if (read_text(response.body, value)) return value;
+                    T value;  // an Op built without a reader (then_value, custom) has none
+                    if (read_text != nullptr && read_text(response.body, value)) return value;
                 }
                 return decode(core.parse_json(response, call));
             }
