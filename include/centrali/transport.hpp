@@ -56,7 +56,9 @@ struct HttpRequest {
 
 struct HttpResponse {
     int status = 0;
-    HttpHeaders headers;  ///< names in lower case
+    /// Names in lower case. The libcurl transport keeps only x-request-id from a 2xx response
+    /// (the one header the SDK reads there) and every header from an error response.
+    HttpHeaders headers;
     std::string body;
 
     /// The first header with this (case-insensitive) name, or an empty view.

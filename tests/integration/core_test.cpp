@@ -384,12 +384,22 @@ TEST_CASE("one pooled handle switches methods, bodies and timeouts between calls
     CHECK(client.records().get("orders", record.id).data["n"] == 2);
     client.records().remove("orders", record.id);
     CHECK(client.records().query("orders").empty());
+    // A multipart upload, then a plain GET on the same handle: no body, no multipart left over.
+    centrali::UploadOptions upload;
+    upload.folder = "/root/shared";
+    upload.file_name = "small.txt";
+    CHECK(client.files().upload_bytes("hello", upload).size == 5);
+    CHECK(client.records().query("orders").empty());
 
     const auto seen = emu.server.requests();
     std::vector<std::string> methods;
     for (const auto& request : seen) methods.push_back(request.method);
     // The timed-out GET is retried (idempotent) until its attempts run out: 3 GETs.
-    CHECK(methods == std::vector<std::string>{"POST", "GET", "PATCH", "GET", "GET", "GET", "GET", "DELETE", "GET"});
+    CHECK(methods ==
+          std::vector<std::string>{"POST", "GET", "PATCH", "GET", "GET", "GET", "GET", "DELETE", "GET", "POST", "GET"});
     for (const auto& request : seen)
-        if (request.method == "GET" || request.method == "DELETE") CHECK(request.body.empty());
+        if (request.method == "GET" || request.method == "DELETE") {
+            CHECK(request.body.empty());
+            CHECK(request.headers.count("content-type") == 0);
+        }
 }
