@@ -3,6 +3,7 @@
 #include "fake_transport.hpp"
 
 #include <atomic>
+#include <cmath>
 #include <set>
 #include <thread>
 
@@ -709,4 +710,24 @@ TEST_CASE("fuzz: an unclosed placeholder in a route template fails instead of lo
     unit.options.orchestration_base_path = "orch/{ws";
     auto client = unit.make();
     CHECK_THROWS_AS(client.orchestrations().get("o1"), centrali::ConfigurationError);
+}
+
+// The default jitter source: uniform enough on [0, 1), and not the same sequence on every thread.
+TEST_CASE("the default clock's random numbers spread over [0, 1) and differ between threads", "[unit][retry]") {
+    const centrali::Clock clock = centrali::detail::complete_clock(centrali::Clock{});
+    std::vector<double> draws;
+    for (int i = 0; i < 4000; ++i) draws.push_back(clock.random());
+    int buckets[10] = {};
+    double sum = 0;
+    for (const double d : draws) {
+        REQUIRE(d >= 0.0);
+        REQUIRE(d < 1.0);
+        ++buckets[static_cast<int>(d * 10)];
+        sum += d;
+    }
+    for (const int count : buckets) CHECK((count > 300 && count < 500));  // 400 expected in each tenth
+    CHECK(std::abs(sum / static_cast<double>(draws.size()) - 0.5) < 0.03);
+    double other = -1;
+    std::thread([&] { other = clock.random(); }).join();
+    CHECK(other != draws.front());
 }
