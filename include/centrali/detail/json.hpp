@@ -7,12 +7,10 @@
 #include <nlohmann/json.hpp>
 
 #include <cmath>
-#include <cstddef>
 #include <cstdint>
 #include <limits>
 #include <optional>
 #include <string>
-#include <string_view>
 #include <type_traits>
 
 CENTRALI_NAMESPACE_BEGIN
@@ -64,28 +62,6 @@ void read_member(const nlohmann::json& object, const char* key, T& target) {
     if (!object.is_object()) return;
     const auto it = object.find(key);
     if (it != object.end()) read_value(*it, key, target);
-}
-
-/// A member to read with read_members(). The key is a string literal, so `key.data()` is also
-/// the NUL-terminated name that error messages use.
-template <class T>
-struct Member {
-    std::string_view key;
-    T& target;
-};
-template <class T, std::size_t N>
-Member<T> member(const char (&key)[N], T& target) {
-    return {std::string_view(key, N - 1), target};
-}
-
-/// Reads several members in one walk over `object`. For models decoded on every call (records,
-/// many per page) this beats a map lookup per member: most keys differ in length, so a member
-/// is matched after a few integer compares.
-template <class... T>
-void read_members(const nlohmann::json& object, Member<T>... members) {
-    if (!object.is_object()) return;
-    for (const auto& [key, value] : object.template get_ref<const nlohmann::json::object_t&>())
-        (void)((key == members.key ? (read_value(value, members.key.data(), members.target), true) : false) || ...);
 }
 
 /// Request bodies send only the members the caller set (the JS SDK's truthy rule). Templates,
