@@ -40,7 +40,7 @@ public:
     /// An empty `decode` means the response body is not used (deletes): then a 2xx whose body
     /// is empty, cut or not JSON is still a success. `read_text`, when set, is tried first.
     Op(std::shared_ptr<Core> core, Call call, Decode decode, ReadText read_text = nullptr)
-        : core_(std::move(core)), call_(std::move(call)), decode_(std::move(decode)), read_text_(read_text) {}
+        : core_(std::move(core)), call_(std::move(call)), decoding_{std::move(decode), read_text} {}
 
     T run(const CallOptions& options) const { return finish(core_->execute(call_, options)); }
 
@@ -48,15 +48,14 @@ public:
     template <class F>
     auto then_value(F next) const -> Op<std::invoke_result_t<F, T>> {
         using U = std::invoke_result_t<F, T>;
-        return Op<U>(core_, call_, [decode = decode_, next](nlohmann::json&& body) { return next(decode(std::move(body))); });
+        return Op<U>(core_, call_,
+                     [decode = decoding_.decode, next](nlohmann::json&& body) { return next(decode(std::move(body))); });
     }
 
-    std::future<T> submit(const CallOptions& options) const& {
-        return start(*core_, call_, Decoding{decode_, read_text_}, options);
-    }
+    std::future<T> submit(const CallOptions& options) const& { return start(*core_, call_, decoding_, options); }
     /// Every `…_async` method submits a temporary Op: its call and decoder move, not copy.
     std::future<T> submit(const CallOptions& options) && {
-        return start(*core_, std::move(call_), Decoding{std::move(decode_), read_text_}, options);
+        return start(*core_, std::move(call_), std::move(decoding_), options);
     }
 
     /// The callback form, for composite calls (the async waits). Exactly one callback runs, on
@@ -69,7 +68,7 @@ public:
         Core* core = core_.get();
         core->engine().submit(
             call_, options,
-            [core, call = call_, decoding = Decoding{decode_, read_text_}, on_value, on_error](HttpResponse&& response) {
+            [core, call = call_, decoding = decoding_, on_value, on_error](HttpResponse&& response) {
                 try {
                     if constexpr (std::is_void_v<T>) {
                         decoding(*core, call, response);
@@ -137,12 +136,11 @@ private:
         return future;
     }
 
-    T finish(const HttpResponse& response) const { return Decoding{decode_, read_text_}(*core_, call_, response); }
+    T finish(const HttpResponse& response) const { return decoding_(*core_, call_, response); }
 
     std::shared_ptr<Core> core_;
     Call call_;
-    Decode decode_;
-    ReadText read_text_ = nullptr;
+    Decoding decoding_;
 };
 
 /// A non-owning handle to Core, for work queued on Core's own event loop: an owning one there
