@@ -3,6 +3,7 @@
 // connection cache across curl_easy_reset, so returning handles to the pool is what makes
 // sequential calls reuse one keep-alive connection, and lets N threads use N connections.
 
+#include <centrali/detail/url.hpp>
 #include <centrali/errors.hpp>
 #include <centrali/transport.hpp>
 
@@ -115,7 +116,8 @@ private:
         }
     };
 
-    /// The per-request options a pooled handle last set; -1 / nullptr: not set yet.
+    /// The per-request options a handle last set. The defaults are a new handle's: no header
+    /// list (libcurl's own default), timeouts and method not set yet.
     struct AppliedOptions {
         curl_slist* headers = nullptr;
         long connect_timeout_ms = -1;
@@ -244,7 +246,7 @@ private:
         /// Readies the handle for `request` (which must outlive the transfer).
         Exchange& prepare(const HttpRequest& request, std::size_t max_response_bytes) {
             exchange_.reset(request, max_response_bytes);
-            set_request_options(curl_, request, headers_for(request), &applied_);
+            set_request_options(curl_, request, headers_for(request), applied_);
             const bool progress = cancel_in_callback_ || static_cast<bool>(request.upload_progress);
             if (progress != progress_) curl_easy_setopt(curl_, CURLOPT_NOPROGRESS, progress ? 0L : 1L);
             progress_ = progress;
@@ -343,11 +345,8 @@ private:
 
 #if LIBCURL_VERSION_NUM >= 0x075300
     static void read_all_headers(CURL* curl, HttpHeaders& headers) {
-        for (curl_header* header = nullptr; (header = curl_easy_nextheader(curl, CURLH_HEADER, -1, header)) != nullptr;) {
-            std::string& name = headers.emplace_back(header->name, header->value).first;
-            for (char& c : name)
-                if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-        }
+        for (curl_header* header = nullptr; (header = curl_easy_nextheader(curl, CURLH_HEADER, -1, header)) != nullptr;)
+            headers.emplace_back(ascii_lower(header->name), header->value);
     }
 #endif
 
@@ -384,9 +383,7 @@ private:
         if (colon == std::string_view::npos) return bytes;
         std::string_view value = line.substr(colon + 1);
         while (!value.empty() && (value.front() == ' ' || value.front() == '\t')) value.remove_prefix(1);
-        std::string& name = headers.emplace_back(line.substr(0, colon), value).first;
-        for (char& c : name)
-            if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+        headers.emplace_back(ascii_lower(line.substr(0, colon)), value);
         return bytes;
     }
 
@@ -452,14 +449,11 @@ private:
 #endif
     }
 
-    /// Everything that may differ between requests. With `applied`, an option is set only when
-    /// it differs from that handle's last request; without, all are set.
-    static void set_request_options(CURL* curl, const HttpRequest& request, curl_slist* headers,
-                                    AppliedOptions* applied) {
-        AppliedOptions fresh;
-        AppliedOptions& last = applied != nullptr ? *applied : fresh;
+    /// Everything that may differ between requests; an option is set only when it differs from
+    /// `last`, what this handle was last told (a fresh AppliedOptions for a new handle).
+    static void set_request_options(CURL* curl, const HttpRequest& request, curl_slist* headers, AppliedOptions& last) {
         curl_easy_setopt(curl, CURLOPT_URL, request.url.c_str());
-        if (headers != last.headers || headers == nullptr) curl_easy_setopt(curl, CURLOPT_HTTPHEADER, headers);
+        if (headers != last.headers) curl_easy_setopt(curl, CURLOPT_HTTPHEADER, headers);
         last.headers = headers;
 #if LIBCURL_VERSION_NUM < 0x075000
         // No way to see libcurl's transparent resend: never reuse a connection for such a request.
@@ -521,7 +515,8 @@ private:
             owner.configure_handle(easy_);
             exchange_.request = &request_;
             owner.bind_exchange(easy_, exchange_);
-            set_request_options(easy_, request_, headers_.get(), nullptr);
+            AppliedOptions fresh;  // a new handle: libcurl's defaults
+            set_request_options(easy_, request_, headers_.get(), fresh);
             curl_easy_setopt(easy_, CURLOPT_TIMEOUT_MS, 0L);  // no total timeout; the idle watchdog instead
             curl_easy_setopt(easy_, CURLOPT_WRITEFUNCTION, &Streaming::on_bytes);
             curl_easy_setopt(easy_, CURLOPT_WRITEDATA, this);
