@@ -2,18 +2,19 @@
 // client.anomaly_insights(): AI anomaly detection over a collection (outliers, spikes, missing
 // data, broken references), on a schedule or on demand.
 
-#include <centrali/detail/first_use.hpp>
+#include <centrali/async.hpp>
 #include <centrali/detail/manager.hpp>
+#include <centrali/options.hpp>
 #include <centrali/page.hpp>
 #include <centrali/string_enum.hpp>
 
 #include <nlohmann/json.hpp>
 
-#include <future>
 #include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 CENTRALI_NAMESPACE_BEGIN
 
@@ -49,19 +50,7 @@ struct AnomalyInsight {
     nlohmann::json raw;
 };
 
-template <class T, detail::only<T, AnomalyInsight> = 0>
-void from_json(const nlohmann::json& j, T& i) {
-    detail::read_member(j, "id", i.id);
-    detail::read_member(j, "recordSlug", i.record_slug);
-    detail::read_member(j, "type", i.type);
-    detail::read_member(j, "severity", i.severity);
-    detail::read_member(j, "status", i.status);
-    detail::read_member(j, "title", i.title);
-    detail::read_member(j, "description", i.description);
-    detail::read_member(j, "details", i.details);
-    detail::read_member(j, "detectedAt", i.detected_at);
-    i.raw = j;
-}
+void from_json(const nlohmann::json& j, AnomalyInsight& i);
 
 struct InsightSummary {
     long long total = 0;
@@ -70,13 +59,7 @@ struct InsightSummary {
     nlohmann::json raw;
 };
 
-template <class T, detail::only<T, InsightSummary> = 0>
-void from_json(const nlohmann::json& j, T& s) {
-    detail::read_member(j, "total", s.total);
-    detail::read_member(j, "bySeverity", s.by_severity);
-    detail::read_member(j, "byType", s.by_type);
-    s.raw = j;
-}
+void from_json(const nlohmann::json& j, InsightSummary& s);
 
 struct ListInsightsOptions {
     std::string record_slug;
@@ -87,74 +70,57 @@ struct ListInsightsOptions {
     long long limit = 0;
 };
 
-namespace detail {
-/// Every call has an `_async` twin that runs on the Client's event loop and returns a future.
-/// A template only so that it compiles on first use (see ManagerBase): name it AnomalyInsightsManager.
-template <class Unused = void>
-class BasicAnomalyInsightsManager : private ManagerBase {
+/// Every call has an `_async` twin (see async.hpp for its completion token).
+class AnomalyInsightsManager : private detail::ManagerBase {
 public:
-    explicit BasicAnomalyInsightsManager(std::shared_ptr<Core> core) : ManagerBase(std::move(core)) {}
+    explicit AnomalyInsightsManager(std::shared_ptr<detail::Core> core) : ManagerBase(std::move(core)) {}
 
-    Page<AnomalyInsight> list(const ListInsightsOptions& options = {}, const CallOptions& call = {}) {
-        return list_op(options).run(call);
+    Page<AnomalyInsight> list(const ListInsightsOptions& options = {}, const CallOptions& call = {});
+    template <class Token = UseFuture>
+    auto list_async(const ListInsightsOptions& options = {}, const CallOptions& call = {}, Token&& token = {}) {
+        return list_op(options, call).launch(std::forward<Token>(token));
     }
-    std::future<Page<AnomalyInsight>> list_async(const ListInsightsOptions& options = {}, const CallOptions& call = {}) {
-        return list_op(options).submit(call);
+
+    AnomalyInsight get(std::string_view id, const CallOptions& call = {});
+    template <class Token = UseFuture>
+    auto get_async(std::string_view id, const CallOptions& call = {}, Token&& token = {}) {
+        return by_id(detail::routes::insights_get, id, call).launch(std::forward<Token>(token));
     }
-    AnomalyInsight get(std::string_view id, const CallOptions& call = {}) { return by_id(detail::routes::insights_get, id).run(call); }
-    std::future<AnomalyInsight> get_async(std::string_view id, const CallOptions& call = {}) {
-        return by_id(detail::routes::insights_get, id).submit(call);
+
+    AnomalyInsight acknowledge(std::string_view id, const CallOptions& call = {});
+    template <class Token = UseFuture>
+    auto acknowledge_async(std::string_view id, const CallOptions& call = {}, Token&& token = {}) {
+        return by_id(detail::routes::insights_acknowledge, id, call).launch(std::forward<Token>(token));
     }
-    AnomalyInsight acknowledge(std::string_view id, const CallOptions& call = {}) {
-        return by_id(detail::routes::insights_acknowledge, id).run(call);
+
+    AnomalyInsight dismiss(std::string_view id, const CallOptions& call = {});
+    template <class Token = UseFuture>
+    auto dismiss_async(std::string_view id, const CallOptions& call = {}, Token&& token = {}) {
+        return by_id(detail::routes::insights_dismiss, id, call).launch(std::forward<Token>(token));
     }
-    std::future<AnomalyInsight> acknowledge_async(std::string_view id, const CallOptions& call = {}) {
-        return by_id(detail::routes::insights_acknowledge, id).submit(call);
-    }
-    AnomalyInsight dismiss(std::string_view id, const CallOptions& call = {}) {
-        return by_id(detail::routes::insights_dismiss, id).run(call);
-    }
-    std::future<AnomalyInsight> dismiss_async(std::string_view id, const CallOptions& call = {}) {
-        return by_id(detail::routes::insights_dismiss, id).submit(call);
-    }
+
     /// Runs an analysis of one collection now; returns the insights it found.
-    Page<AnomalyInsight> analyze(std::string_view record_slug, const CallOptions& call = {}) {
-        return analyze_op(record_slug).run(call);
+    Page<AnomalyInsight> analyze(std::string_view record_slug, const CallOptions& call = {});
+    template <class Token = UseFuture>
+    auto analyze_async(std::string_view record_slug, const CallOptions& call = {}, Token&& token = {}) {
+        return analyze_op(record_slug, call).launch(std::forward<Token>(token));
     }
-    std::future<Page<AnomalyInsight>> analyze_async(std::string_view record_slug, const CallOptions& call = {}) {
-        return analyze_op(record_slug).submit(call);
-    }
-    InsightSummary summary(std::string_view record_slug = {}, const CallOptions& call = {}) {
-        return summary_op(record_slug).run(call);
-    }
-    std::future<InsightSummary> summary_async(std::string_view record_slug = {}, const CallOptions& call = {}) {
-        return summary_op(record_slug).submit(call);
+
+    InsightSummary summary(std::string_view record_slug = {}, const CallOptions& call = {});
+    template <class Token = UseFuture>
+    auto summary_async(std::string_view record_slug = {}, const CallOptions& call = {}, Token&& token = {}) {
+        return summary_op(record_slug, call).launch(std::forward<Token>(token));
     }
 
 private:
-    detail::Op<Page<AnomalyInsight>> list_op(const ListInsightsOptions& options) const {
-        detail::Query query = paging(options.page, options.limit);
-        if (!options.record_slug.empty()) query.add("recordSlug", options.record_slug);
-        if (options.severity && !options.severity->empty()) query.add("severity", options.severity->str());
-        if (options.status && !options.status->empty()) query.add("status", options.status->str());
-        if (!options.type.empty()) query.add("type", options.type);
-        return page<AnomalyInsight>(detail::routes::insights_list, {}, query, "insights");
-    }
-    detail::Op<AnomalyInsight> by_id(const detail::Route& route, std::string_view id) const {
-        return one<AnomalyInsight>(route, {id}, {}, nullptr, "insight");
-    }
-    detail::Op<Page<AnomalyInsight>> analyze_op(std::string_view record_slug) const {
-        const nlohmann::json body = {{"recordSlug", record_slug}};
-        return page<AnomalyInsight>(detail::routes::insights_analyze, {}, {}, "insights", &body);
-    }
-    detail::Op<InsightSummary> summary_op(std::string_view record_slug) const {
-        detail::Query query;
-        if (!record_slug.empty()) query.add("recordSlug", std::string(record_slug));
-        return one<InsightSummary>(detail::routes::insights_summary, {}, query, nullptr, "insight summary");
-    }
+    detail::Op<Page<AnomalyInsight>> list_op(const ListInsightsOptions& options, const CallOptions& call) const;
+    detail::Op<AnomalyInsight> by_id(const detail::Route& route, std::string_view id, const CallOptions& call) const;
+    detail::Op<Page<AnomalyInsight>> analyze_op(std::string_view record_slug, const CallOptions& call) const;
+    detail::Op<InsightSummary> summary_op(std::string_view record_slug, const CallOptions& call) const;
 };
-}  // namespace detail
-
-using AnomalyInsightsManager = detail::BasicAnomalyInsightsManager<>;
 
 CENTRALI_NAMESPACE_END
+
+#if CENTRALI_HEADER_ONLY
+#include <centrali/impl/anomaly_insights.ipp>
+#endif

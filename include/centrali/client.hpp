@@ -1,15 +1,19 @@
 #pragma once
 // The umbrella header: #include <centrali/client.hpp> gives the whole SDK.
 //
-// A Client is cheap to build (no I/O), movable, and safe to share between threads: every call
-// takes its own libcurl handle from the Client's pool. Managers (client.records(), …) are
-// created on first use and live as long as the Client.
+// A Client is cheap to build (no I/O), movable, and safe to share between threads: every
+// blocking call runs on its caller's thread with a libcurl handle from the Client's pool, and
+// every `_async` call on the Client's one event loop thread. Managers (client.records(), …) are
+// created on first use and live as long as the Client. Destroying the Client ends every
+// `_async` call still in flight (with Cancelled) and every subscription.
 
 #include <centrali/allowed_domains.hpp>
 #include <centrali/anomaly_insights.hpp>
+#include <centrali/async.hpp>
 #include <centrali/errors.hpp>
 #include <centrali/files.hpp>
 #include <centrali/functions.hpp>
+#include <centrali/fwd.hpp>
 #include <centrali/options.hpp>
 #include <centrali/orchestrations.hpp>
 #include <centrali/page.hpp>
@@ -25,113 +29,57 @@
 #include <centrali/validation.hpp>
 #include <centrali/version.hpp>
 
-#include <centrali/detail/core.hpp>
-
 #include <memory>
-#include <mutex>
 #include <optional>
 #include <string>
 
 CENTRALI_NAMESPACE_BEGIN
 
-namespace detail {
-/// The part of Lazy that does not depend on the manager: one std::call_once instantiation
-/// for all fourteen managers instead of one each (see ManagerBase on what each costs).
-class LazyBase {
-protected:
-    using Create = void (*)(LazyBase&, const std::shared_ptr<Core>&);
-    void create_once(Create create, const std::shared_ptr<Core>& core) { std::call_once(once_, create, *this, core); }
-
-private:
-    std::once_flag once_;
-};
-
-/// A manager built on first use, exactly once even when threads race for it.
-template <class Manager>
-class Lazy : private LazyBase {
-public:
-    Manager& get(const std::shared_ptr<Core>& core) {
-        create_once(&create, core);
-        return *manager_;
-    }
-
-private:
-    static void create(LazyBase& self, const std::shared_ptr<Core>& core) {
-        static_cast<Lazy&>(self).manager_ = std::make_unique<Manager>(core);
-    }
-
-    std::unique_ptr<Manager> manager_;
-};
-
-/// A template for the same reason as the managers (see ManagerBase): building or destroying a
-/// manager needs its class, and a plain Client would instantiate all fourteen in every TU that
-/// includes this header. Name it Client.
-template <class Unused = void>
-class BasicClient {
+class Client {
 public:
     /// Validates the base URL's form but does no I/O. An empty workspace or base URL is
     /// accepted here and reported by the first call that needs it.
-    explicit BasicClient(ClientOptions options)
-        : core_(std::make_shared<Core>(std::move(options))), managers_(std::make_unique<Managers>()) {}
+    explicit Client(ClientOptions options);
+    Client(Client&&) noexcept;
+    Client& operator=(Client&&) noexcept;
+    Client(const Client&) = delete;
+    Client& operator=(const Client&) = delete;
+    ~Client();
 
-    BasicClient(BasicClient&&) noexcept = default;
-    BasicClient& operator=(BasicClient&&) noexcept = default;
-    BasicClient(const BasicClient&) = delete;
-    BasicClient& operator=(const BasicClient&) = delete;
-    ~BasicClient() = default;
-
-    RecordsManager& records() { return managers_->records.get(core_); }
-    FunctionsManager& functions() { return managers_->functions.get(core_); }
-    TriggersManager& triggers() { return managers_->triggers.get(core_); }
-    RunsManager& runs() { return managers_->runs.get(core_); }
-    OrchestrationsManager& orchestrations() { return managers_->orchestrations.get(core_); }
-    RealtimeManager& realtime() { return managers_->realtime.get(core_); }
-    CollectionsManager& collections() { return managers_->collections.get(core_); }
-    StructuresManager& structures() { return managers_->structures.get(core_); }
-    SmartQueriesManager& smart_queries() { return managers_->smart_queries.get(core_); }
-    ValidationManager& validation() { return managers_->validation.get(core_); }
-    AnomalyInsightsManager& anomaly_insights() { return managers_->anomaly_insights.get(core_); }
-    AllowedDomainsManager& allowed_domains() { return managers_->allowed_domains.get(core_); }
-    SearchManager& search() { return managers_->search.get(core_); }
-    FilesManager& files() { return managers_->files.get(core_); }
+    RecordsManager& records();
+    FunctionsManager& functions();
+    TriggersManager& triggers();
+    RunsManager& runs();
+    OrchestrationsManager& orchestrations();
+    RealtimeManager& realtime();
+    CollectionsManager& collections();
+    StructuresManager& structures();
+    SmartQueriesManager& smart_queries();
+    ValidationManager& validation();
+    AnomalyInsightsManager& anomaly_insights();
+    AllowedDomainsManager& allowed_domains();
+    SearchManager& search();
+    FilesManager& files();
 
     /// Replaces the bearer token used by later requests (the JS SDK's setToken).
-    void set_token(std::string token) { core_->auth().set_token(std::move(token)); }
+    void set_token(std::string token);
     /// The bearer token currently held, if any (a service-account token once fetched).
-    std::optional<std::string> token() const { return core_->auth().token(); }
-    /// Fetches a service-account token with the client credentials now, stores it for later
-    /// requests and returns it.
-    std::string fetch_service_account_token(const CallOptions& call = {}) {
-        return core_->auth().fetch_service_account_token(call.cancel);
-    }
+    std::optional<std::string> token() const;
+    /// Fetches a service-account token with the client credentials now (sharing a fetch in
+    /// flight), stores it for later requests and returns it. `call`'s timeout and cancel
+    /// bound this caller's wait.
+    std::string fetch_service_account_token(const CallOptions& call = {});
 
-    const ClientOptions& options() const noexcept { return core_->options(); }
+    const ClientOptions& options() const noexcept;
 
 private:
-    // Of the templates, not the aliases: a non-dependent Lazy<RecordsManager> here would be
-    // instantiated with this definition, in every TU, used or not.
-    struct Managers {
-        Lazy<BasicRecordsManager<Unused>> records;
-        Lazy<BasicFunctionsManager<Unused>> functions;
-        Lazy<BasicTriggersManager<Unused>> triggers;
-        Lazy<BasicRunsManager<Unused>> runs;
-        Lazy<BasicOrchestrationsManager<Unused>> orchestrations;
-        Lazy<BasicRealtimeManager<Unused>> realtime;
-        Lazy<BasicCollectionsManager<Unused>> collections;
-        Lazy<BasicStructuresManager<Unused>> structures;
-        Lazy<BasicSmartQueriesManager<Unused>> smart_queries;
-        Lazy<BasicValidationManager<Unused>> validation;
-        Lazy<BasicAnomalyInsightsManager<Unused>> anomaly_insights;
-        Lazy<BasicAllowedDomainsManager<Unused>> allowed_domains;
-        Lazy<BasicSearchManager<Unused>> search;
-        Lazy<BasicFilesManager<Unused>> files;
-    };
-
-    std::shared_ptr<Core> core_;
+    struct Managers;
+    std::shared_ptr<detail::Core> core_;
     std::unique_ptr<Managers> managers_;
 };
-}  // namespace detail
-
-using Client = detail::BasicClient<>;
 
 CENTRALI_NAMESPACE_END
+
+#if CENTRALI_HEADER_ONLY
+#include <centrali/impl/client.ipp>
+#endif

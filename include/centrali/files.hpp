@@ -2,15 +2,15 @@
 // client.files(): uploads to Centrali storage (streamed, with progress and cancellation) and
 // folders.
 
-#include <centrali/detail/first_use.hpp>
+#include <centrali/async.hpp>
 #include <centrali/detail/manager.hpp>
+#include <centrali/options.hpp>
 #include <centrali/page.hpp>
+#include <centrali/transport.hpp>
 
 #include <nlohmann/json.hpp>
 
 #include <cstdint>
-#include <cstdio>
-#include <future>
 #include <memory>
 #include <optional>
 #include <string>
@@ -30,19 +30,7 @@ struct UploadedFile {
     nlohmann::json raw;
 };
 
-template <class T, detail::only<T, UploadedFile> = 0>
-void from_json(const nlohmann::json& j, T& f) {
-    detail::read_member(j, "id", f.id);
-    detail::read_member(j, "renderId", f.render_id);
-    detail::read_member(j, "url", f.url);
-    detail::read_member(j, "path", f.path);
-    detail::read_member(j, "name", f.name);
-    detail::read_member(j, "size", f.size);
-    detail::read_member(j, "contentType", f.content_type);
-    if (f.content_type.empty()) detail::read_member(j, "mimeType", f.content_type);
-    detail::read_member(j, "isPublic", f.is_public);
-    f.raw = j;
-}
+void from_json(const nlohmann::json& j, UploadedFile& f);
 
 struct Folder {
     std::string id;
@@ -52,14 +40,7 @@ struct Folder {
     nlohmann::json raw;
 };
 
-template <class T, detail::only<T, Folder> = 0>
-void from_json(const nlohmann::json& j, T& f) {
-    detail::read_member(j, "id", f.id);
-    detail::read_member(j, "name", f.name);
-    detail::read_member(j, "path", f.path);
-    detail::read_member(j, "parentPath", f.parent_path);
-    f.raw = j;
-}
+void from_json(const nlohmann::json& j, Folder& f);
 
 struct UploadOptions {
     /// Absolute folder path under /root; empty: the server's default, /root/shared.
@@ -71,107 +52,57 @@ struct UploadOptions {
     ProgressCallback on_progress;
 };
 
-namespace detail {
-/// Every call has an `_async` twin that runs on the Client's event loop and returns a future.
-/// A template only so that it compiles on first use (see ManagerBase): name it FilesManager.
-template <class Unused = void>
-class BasicFilesManager : private ManagerBase {
+/// Every call has an `_async` twin (see async.hpp for its completion token).
+class FilesManager : private detail::ManagerBase {
 public:
-    explicit BasicFilesManager(std::shared_ptr<Core> core) : ManagerBase(std::move(core)) {}
+    explicit FilesManager(std::shared_ptr<detail::Core> core) : ManagerBase(std::move(core)) {}
 
     /// Streams the file at `path` from disk.
-    UploadedFile upload_file(const std::string& path, const UploadOptions& options = {}, const CallOptions& call = {}) {
-        return upload_op(file_part(path, options), options).run(call);
-    }
-    std::future<UploadedFile> upload_file_async(const std::string& path, const UploadOptions& options = {},
-                                                const CallOptions& call = {}) {
-        return upload_op(file_part(path, options), options).submit(call);
+    UploadedFile upload_file(const std::string& path, const UploadOptions& options = {}, const CallOptions& call = {});
+    template <class Token = UseFuture>
+    auto upload_file_async(const std::string& path, const UploadOptions& options = {}, const CallOptions& call = {}, Token&& token = {}) {
+        return upload_op(file_part(path, options), options, call).launch(std::forward<Token>(token));
     }
 
     /// Streams `bytes` from your memory, which must stay alive until the call completes;
     /// nothing is copied.
-    UploadedFile upload_bytes(std::string_view bytes, const UploadOptions& options = {}, const CallOptions& call = {}) {
-        return upload_op(memory_part(bytes, options), options).run(call);
-    }
-    std::future<UploadedFile> upload_bytes_async(std::string_view bytes, const UploadOptions& options = {},
-                                                 const CallOptions& call = {}) {
-        return upload_op(memory_part(bytes, options), options).submit(call);
+    UploadedFile upload_bytes(std::string_view bytes, const UploadOptions& options = {}, const CallOptions& call = {});
+    template <class Token = UseFuture>
+    auto upload_bytes_async(std::string_view bytes, const UploadOptions& options = {}, const CallOptions& call = {}, Token&& token = {}) {
+        return upload_op(memory_part(bytes, options), options, call).launch(std::forward<Token>(token));
     }
 
-    Page<Folder> list_folders(const CallOptions& call = {}) { return list_folders_op().run(call); }
-    std::future<Page<Folder>> list_folders_async(const CallOptions& call = {}) { return list_folders_op().submit(call); }
+    Page<Folder> list_folders(const CallOptions& call = {});
+    template <class Token = UseFuture>
+    auto list_folders_async(const CallOptions& call = {}, Token&& token = {}) {
+        return list_folders_op(call).launch(std::forward<Token>(token));
+    }
 
     /// Creates `name` inside `parent_path` (default /root/shared).
-    Folder create_folder(std::string_view name, std::string_view parent_path = "/root/shared", const CallOptions& call = {}) {
-        return create_folder_op(name, parent_path).run(call);
-    }
-    std::future<Folder> create_folder_async(std::string_view name, std::string_view parent_path = "/root/shared",
-                                            const CallOptions& call = {}) {
-        return create_folder_op(name, parent_path).submit(call);
+    Folder create_folder(std::string_view name, std::string_view parent_path = "/root/shared", const CallOptions& call = {});
+    template <class Token = UseFuture>
+    auto create_folder_async(std::string_view name, std::string_view parent_path = "/root/shared", const CallOptions& call = {}, Token&& token = {}) {
+        return create_folder_op(name, parent_path, call).launch(std::forward<Token>(token));
     }
 
-    Folder create_subfolder(std::string_view parent_folder_id, std::string_view name, const CallOptions& call = {}) {
-        return create_subfolder_op(parent_folder_id, name).run(call);
-    }
-    std::future<Folder> create_subfolder_async(std::string_view parent_folder_id, std::string_view name,
-                                               const CallOptions& call = {}) {
-        return create_subfolder_op(parent_folder_id, name).submit(call);
+    Folder create_subfolder(std::string_view parent_folder_id, std::string_view name, const CallOptions& call = {});
+    template <class Token = UseFuture>
+    auto create_subfolder_async(std::string_view parent_folder_id, std::string_view name, const CallOptions& call = {}, Token&& token = {}) {
+        return create_subfolder_op(parent_folder_id, name, call).launch(std::forward<Token>(token));
     }
 
 private:
-    static std::string base_name(const std::string& path) {
-        const auto slash = path.find_last_of("/\\");
-        return slash == std::string::npos ? path : path.substr(slash + 1);
-    }
-
-    static MultipartPart file_part(const std::string& path, const UploadOptions& options) {
-        if (std::FILE* file = std::fopen(path.c_str(), "rb")) std::fclose(file);
-        else throw InvalidArgument("cannot open the file to upload: " + path);
-        MultipartPart part;
-        part.file_path = path;
-        part.filename = options.file_name.empty() ? base_name(path) : options.file_name;
-        return part;
-    }
-
-    static MultipartPart memory_part(std::string_view bytes, const UploadOptions& options) {
-        MultipartPart part;
-        part.borrowed = bytes;
-        part.filename = options.file_name.empty() ? std::string("upload.bin") : options.file_name;
-        return part;
-    }
-
-    /// Multipart fields (UNCONFIRMED names): `file`, `location`, `isPublic`.
-    detail::Op<UploadedFile> upload_op(MultipartPart file, const UploadOptions& options) const {
-        file.name = "file";
-        file.content_type = options.content_type.empty() ? "application/octet-stream" : options.content_type;
-        std::vector<MultipartPart> parts;
-        parts.push_back(std::move(file));
-        if (!options.folder.empty()) parts.push_back(MultipartPart{"location", options.folder, {}, {}, {}, {}});
-        parts.push_back(MultipartPart{"isPublic", options.is_public ? "true" : "false", {}, {}, {}, {}});
-        return detail::Op<UploadedFile>(core_,
-                                        core_->make_multipart_call(detail::routes::files_upload, {}, std::move(parts),
-                                                                   options.on_progress),
-                                        [](nlohmann::json&& response) {
-                                            return detail::Decoder<UploadedFile>::decode(
-                                                std::move(detail::unwrap_object(response, "uploaded file")), "uploaded file");
-                                        });
-    }
-    detail::Op<Page<Folder>> list_folders_op() const {
-        return page<Folder>(detail::routes::folders_list, {}, {}, "folders");
-    }
-    detail::Op<Folder> create_folder_op(std::string_view name, std::string_view parent_path) const {
-        if (name.empty()) throw InvalidArgument("a folder needs a name");
-        const nlohmann::json body = {{"name", name}, {"parentPath", parent_path}};
-        return one<Folder>(detail::routes::folders_create, {}, {}, &body, "folder");
-    }
-    detail::Op<Folder> create_subfolder_op(std::string_view parent_folder_id, std::string_view name) const {
-        if (name.empty()) throw InvalidArgument("a folder needs a name");
-        const nlohmann::json body = {{"name", name}};
-        return one<Folder>(detail::routes::folders_create_sub, {parent_folder_id}, {}, &body, "folder");
-    }
+    static MultipartPart file_part(const std::string& path, const UploadOptions& options);
+    static MultipartPart memory_part(std::string_view bytes, const UploadOptions& options);
+    detail::Op<UploadedFile> upload_op(MultipartPart file, const UploadOptions& options, const CallOptions& call) const;
+    detail::Op<Page<Folder>> list_folders_op(const CallOptions& call) const;
+    detail::Op<Folder> create_folder_op(std::string_view name, std::string_view parent_path, const CallOptions& call) const;
+    detail::Op<Folder> create_subfolder_op(std::string_view parent_folder_id, std::string_view name,
+                                           const CallOptions& call) const;
 };
-}  // namespace detail
-
-using FilesManager = detail::BasicFilesManager<>;
 
 CENTRALI_NAMESPACE_END
+
+#if CENTRALI_HEADER_ONLY
+#include <centrali/impl/files.ipp>
+#endif

@@ -2,33 +2,93 @@
 // Everything a Client can be configured with, in one value type. Nothing here does I/O, and the
 // constructor of Client never reads the environment: ClientOptions::from_env() does, on request.
 
+#include <centrali/detail/function.hpp>
 #include <centrali/version.hpp>
 
 #include <atomic>
 #include <chrono>
 #include <cstddef>
-#include <cstdlib>
+#include <cstdint>
 #include <functional>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
+#include <vector>
 
 CENTRALI_NAMESPACE_BEGIN
 
 class Transport;
 
-/// A shared flag that cancels the calls it is passed to, including a retry back-off sleep and a
-/// transfer in progress (checked from libcurl's progress callback). Copies share the flag.
-class CancelToken {
+namespace detail {
+/// The flag behind a CancelToken and the wake-ups registered on it. A wake-up may run after its
+/// registration ended (cancel() runs them outside its lock), so it must hold what it touches
+/// (they hold weak or shared pointers).
+class CancelState {
 public:
-    CancelToken() : flag_(std::make_shared<std::atomic<bool>>(false)) {}
-    void cancel() const noexcept { flag_->store(true, std::memory_order_release); }
-    bool is_cancelled() const noexcept { return flag_->load(std::memory_order_acquire); }
+    bool cancelled() const noexcept { return flag_.load(std::memory_order_acquire); }
+    void cancel();
+    /// Registers `wake`; runs it at once (and returns 0) when already cancelled.
+    std::uint64_t subscribe(UniqueFunction<void()> wake);
+    void unsubscribe(std::uint64_t id) noexcept;
 
 private:
-    std::shared_ptr<std::atomic<bool>> flag_;
+    std::atomic<bool> flag_{false};
+    std::mutex mutex_;
+    std::uint64_t next_id_ = 0;
+    std::vector<std::pair<std::uint64_t, UniqueFunction<void()>>> wakes_;
 };
+class CancelRegistration;
+}  // namespace detail
+
+/// A shared flag that cancels the calls it is passed to, wherever they are: a transfer in
+/// progress, a retry back-off, a wait for a token, a poll interval. Copies share the flag.
+class CancelToken {
+public:
+    CancelToken() : state_(std::make_shared<detail::CancelState>()) {}
+    void cancel() const { state_->cancel(); }
+    bool is_cancelled() const noexcept { return state_->cancelled(); }
+
+private:
+    friend class detail::CancelRegistration;
+    std::shared_ptr<detail::CancelState> state_;
+};
+
+namespace detail {
+/// Runs a wake-up when a token is cancelled, for as long as the registration lives.
+class CancelRegistration {
+public:
+    CancelRegistration() = default;
+    template <class F>
+    CancelRegistration(const CancelToken& token, F&& wake)
+        : state_(token.state_), id_(state_->subscribe(detail::UniqueFunction<void()>(std::forward<F>(wake)))) {}
+    CancelRegistration(CancelRegistration&& other) noexcept
+        : state_(std::move(other.state_)), id_(std::exchange(other.id_, 0)) {}
+    CancelRegistration& operator=(CancelRegistration&& other) noexcept {
+        if (this != &other) {
+            reset();
+            state_ = std::move(other.state_);
+            id_ = std::exchange(other.id_, 0);
+        }
+        return *this;
+    }
+    CancelRegistration(const CancelRegistration&) = delete;
+    CancelRegistration& operator=(const CancelRegistration&) = delete;
+    ~CancelRegistration() { reset(); }
+
+    void reset() noexcept {
+        if (state_ && id_ != 0) state_->unsubscribe(id_);
+        state_.reset();
+        id_ = 0;
+    }
+
+private:
+    std::shared_ptr<detail::CancelState> state_;
+    std::uint64_t id_ = 0;
+};
+}  // namespace detail
 
 /// Retries with exponential back-off and full jitter. The n-th retry waits a random time in
 /// [0, min(max_delay, initial_delay * multiplier^n)], or exactly the server's Retry-After.
@@ -38,7 +98,7 @@ struct RetryOptions {
     std::chrono::milliseconds max_delay{10'000};
     double multiplier = 2.0;
     /// A Retry-After longer than this is not waited for: the error is raised at once, with
-    /// retry_after() set, so that a blocking call never stalls for minutes on a server's word.
+    /// retry_after() set, so that a call never stalls for minutes on a server's word.
     std::chrono::milliseconds max_retry_after{30'000};
 };
 
@@ -64,14 +124,21 @@ inline const char* to_string(LogLevel level) noexcept {
 }
 
 /// Receives the SDK's log lines. Credentials never reach it. The SDK never writes to
-/// stdout/stderr itself. May be called from any thread that makes a call.
+/// stdout/stderr itself. May be called from any thread that makes a call, and from the event
+/// loop's thread.
 using Logger = std::function<void(LogLevel, std::string_view)>;
 
-/// Time, sleep and randomness, replaceable so that tests of retries and token expiry are exact.
+/// Time, sleep and randomness, replaceable so that tests of retries, waits and token expiry are
+/// exact. Every hook left empty is the real one. They drive the blocking calls; the event loop of
+/// the `_async` calls keeps real time (its waits are timers among live transfers).
 struct Clock {
+    /// Wall-clock time: only for Retry-After given as an HTTP date.
     std::function<std::chrono::system_clock::time_point()> now;
-    /// Must return early (it may return at any time) once `cancel` fires.
-    std::function<void(std::chrono::milliseconds, const CancelToken& cancel)> sleep;
+    /// Monotonic time: deadlines, back-off, poll intervals, token expiry.
+    std::function<std::chrono::steady_clock::time_point()> steady_now;
+    /// Waits `duration` (of steady_now's time), or less: it must return early once `cancel`
+    /// fires. Empty: a real wait that also wakes for cancellation and for a shared token fetch.
+    std::function<void(std::chrono::milliseconds duration, const CancelToken& cancel)> sleep;
     /// A uniformly distributed number in [0, 1).
     std::function<double()> random;
 };
@@ -87,7 +154,9 @@ struct ClientOptions {
     // Credentials. When several are set, the first in this order wins:
     // publishable_key → token_provider → token → client_id + client_secret.
     std::string publishable_key;                  ///< sent as `x-api-key`, never as a bearer
-    std::function<std::string()> token_provider;  ///< BYOT: asked for a bearer before each request
+    /// BYOT: asked for a bearer before each request, on the thread making it (the event loop's
+    /// for `_async` calls), so it should return a cached token quickly.
+    std::function<std::string()> token_provider;
     std::string token;                            ///< a static bearer token
     std::string client_id;                        ///< service account (client credentials)
     std::string client_secret;
@@ -101,21 +170,28 @@ struct ClientOptions {
     /// A service-account token is renewed this long before it expires.
     std::chrono::seconds token_refresh_margin{60};
 
+    /// The limit for establishing a connection, per attempt.
     std::chrono::milliseconds connect_timeout{10'000};
+    /// The limit for one attempt (one HTTP exchange); an idempotent call that hits it is tried
+    /// again like any other transient failure.
     std::chrono::milliseconds request_timeout{60'000};
+    /// The limit for a whole call: every attempt, the back-off between them and the wait for a
+    /// service-account token included. CallOptions::timeout sets it for one call. Unset: a call
+    /// is bounded by its attempts (retry.max_attempts × request_timeout, plus back-off). The
+    /// token fetch itself runs under request_timeout and the retry policy, not under any one
+    /// caller's limit, so a caller with a short limit does not cut it short for the others.
+    std::optional<std::chrono::milliseconds> call_timeout;
     RetryOptions retry;
     TlsOptions tls;
     /// A proxy URL for every request. Empty: libcurl's environment proxies apply
     /// (http_proxy, https_proxy, no_proxy).
     std::string proxy;
     /// The User-Agent header, e.g. `std::string(centrali::default_user_agent) + " my-service/2.1"`.
-    /// Empty (the default): none is sent. The JS SDK sends no SDK-specific one either, and
-    /// libcurl 7.88 formats header lines byte by byte: this 30-byte line cost 2.5 % of a GET's
-    /// client CPU (docs/benchmarks.md).
+    /// Empty (the default): none is sent. The JS SDK sends no SDK-specific one either.
     std::string user_agent;
     /// A response body larger than this fails with TransportError instead of exhausting memory.
     std::size_t max_response_bytes = std::size_t{128} << 20;
-    /// The most connections the asynchronous calls (…_async) open at once; more calls queue.
+    /// The most connections the asynchronous calls (`_async`) open at once; more calls queue.
     std::size_t async_max_connections = 64;
     /// Credentials are refused over plain http to anything but loopback unless this is set.
     bool allow_insecure_http = false;
@@ -127,26 +203,13 @@ struct ClientOptions {
 
     /// Reads CENTRALI_URL, CENTRALI_WORKSPACE, CENTRALI_CLIENT_ID, CENTRALI_CLIENT_SECRET,
     /// CENTRALI_TOKEN and CENTRALI_PUBLISHABLE_KEY; unset variables leave defaults untouched.
-    static ClientOptions from_env() {
-        ClientOptions options;
-        auto read = [](const char* name, std::string& target) {
-            if (const char* value = std::getenv(name); value != nullptr && *value != '\0')
-                target = value;
-        };
-        read("CENTRALI_URL", options.base_url);
-        read("CENTRALI_WORKSPACE", options.workspace);
-        read("CENTRALI_CLIENT_ID", options.client_id);
-        read("CENTRALI_CLIENT_SECRET", options.client_secret);
-        read("CENTRALI_TOKEN", options.token);
-        read("CENTRALI_PUBLISHABLE_KEY", options.publishable_key);
-        return options;
-    }
+    static ClientOptions from_env();
 };
 
 /// How a wait for a run polls: the first poll at once, then after `initial_interval`, growing
-/// by `multiplier` up to `max_interval`, and never past `deadline` (counted from the start of
-/// the wait). When the deadline is reached the wait throws DeadlineExceeded without another
-/// request; when `cancel` fires it throws Cancelled, also without another request.
+/// by `multiplier` up to `max_interval`, and never past `deadline` (counted on the steady clock
+/// from the start of the wait). When the deadline is reached the wait throws DeadlineExceeded
+/// without another request; when `cancel` fires it throws Cancelled, also without another one.
 struct WaitOptions {
     std::chrono::milliseconds deadline{300'000};  ///< Centrali stops functions after 5 minutes
     std::chrono::milliseconds initial_interval{250};
@@ -157,7 +220,10 @@ struct WaitOptions {
 
 /// Per-call settings; every manager method takes one as its last, defaulted argument.
 struct CallOptions {
-    std::optional<std::chrono::milliseconds> timeout;  ///< overrides request_timeout
+    /// The limit for this whole call (see ClientOptions::call_timeout): every attempt, back-off
+    /// and token wait included. Reaching it ends the call with TransportError (timed_out()), or
+    /// with the last error when it came between attempts.
+    std::optional<std::chrono::milliseconds> timeout;
     CancelToken cancel;
     /// Lets a POST or PATCH be retried like an idempotent call. Set it only when sending the
     /// request twice cannot apply it twice.
@@ -165,3 +231,7 @@ struct CallOptions {
 };
 
 CENTRALI_NAMESPACE_END
+
+#if CENTRALI_HEADER_ONLY
+#include <centrali/impl/options.ipp>
+#endif

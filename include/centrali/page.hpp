@@ -1,7 +1,6 @@
 #pragma once
 // One page of a list result, and a lazy range over all pages.
 
-#include <centrali/detail/first_use.hpp>
 #include <centrali/detail/json.hpp>
 
 #include <nlohmann/json.hpp>
@@ -24,13 +23,7 @@ struct PageMeta {
     nlohmann::json raw;  ///< the whole meta object, for members the SDK does not know
 };
 
-template <class T, detail::only<T, PageMeta> = 0>
-void from_json(const nlohmann::json& j, T& meta) {
-    detail::read_member(j, "total", meta.total);
-    detail::read_member(j, "page", meta.page);
-    detail::read_member(j, "pageSize", meta.page_size);
-    meta.raw = j;
-}
+void from_json(const nlohmann::json& j, PageMeta& meta);
 
 /// Paging for list calls. Like the JS SDK, zero means "not sent" (the server's default).
 struct ListOptions {
@@ -51,7 +44,7 @@ struct Page {
 };
 
 namespace detail {
-/// Decodes `{"data": [...], "meta": {...}}` (or a bare array) with T's from_json.
+/// Decodes `{"data": [...], "meta": {...}}` (or a bare array) with T's decoder.
 template <class T>
 Page<T> decode_page(nlohmann::json body, const char* what) {
     Page<T> page;
@@ -150,3 +143,7 @@ private:
 };
 
 CENTRALI_NAMESPACE_END
+
+#if CENTRALI_HEADER_ONLY
+#include <centrali/impl/page.ipp>
+#endif

@@ -1,14 +1,17 @@
 #pragma once
-// client.records(): records of a collection (structure), addressed by its slug.
+// client.records(): records of a collection (structure), addressed by its slug. The record type
+// is a template where it is real: BasicRecord<T> carries your own type of field map (with its
+// from_json); Record (nlohmann::json fields) is the default, decoded by compiled code.
 
+#include <centrali/async.hpp>
 #include <centrali/detail/manager.hpp>
+#include <centrali/options.hpp>
 #include <centrali/page.hpp>
 
 #include <nlohmann/json.hpp>
 
 #include <cstddef>
-#include <future>
-#include <limits>
+#include <initializer_list>
 #include <memory>
 #include <optional>
 #include <string>
@@ -103,208 +106,6 @@ struct Decoder<BasicRecord<T>> {
         read_record(std::move(j), record);
         return record;
     }
-};
-
-/// Decodes records straight from the response text, in one pass and without a JSON document for
-/// the members that have fields (most of a record): {"data": {record}} for one record, and
-/// {"data": [records], "meta": …} for a page. Anything else (a bare record, a member of another
-/// type than its field's, a version out of range, invalid or too deeply nested JSON) makes it
-/// give up, and the caller decodes through the JSON document instead; so the rules and the
-/// errors stay read_record's, and this path is only ever faster. For Record (J = nlohmann::json).
-template <class J>
-class RecordTextReader {
-public:
-    using json = nlohmann::json;
-    using Rec = BasicRecord<J>;
-
-    static bool read_one(std::string_view body, Rec& record) {
-        RecordTextReader reader(&record, nullptr);
-        return reader.parse(body) && reader.records_ == 1;
-    }
-
-    static bool read_page(std::string_view body, Page<Rec>& page) {
-        RecordTextReader reader(nullptr, &page);
-        if (!reader.parse(body) || !reader.saw_data_) return false;
-        page.raw["data"] = json::array();  // as decode_page leaves it: the body without the items
-        if (auto meta = page.raw.find("meta"); meta != page.raw.end() && meta->is_object())
-            page.meta = decode_as<PageMeta>(*meta, "meta");
-        return true;
-    }
-
-    // nlohmann's SAX interface; returning false stops the parse (and gives up).
-    bool null() {
-        if (subtree_) return subtree_->null();
-        // A null leaves a field, or `data`, at its default, as read_record does; resetting it
-        // also keeps "the last of duplicate members wins", as in a JSON document.
-        switch (member_) {
-        case Member::string: return (record_->*string_field_).clear(), true;
-        case Member::version: return record_->version.reset(), true;
-        case Member::data: return record_->data = J(), true;
-        default: return scalar(json(nullptr));
-        }
-    }
-    bool boolean(bool v) { return subtree_ ? subtree_->boolean(v) : scalar(json(v)); }
-    bool number_integer(json::number_integer_t v) {
-        if (subtree_) return subtree_->number_integer(v);
-        if (member_ == Member::version) return record_->version = v, true;
-        return scalar(json(v));
-    }
-    bool number_unsigned(json::number_unsigned_t v) {
-        if (subtree_) return subtree_->number_unsigned(v);
-        if (member_ == Member::version) {
-            if (v > static_cast<json::number_unsigned_t>((std::numeric_limits<long long>::max)())) return false;
-            return record_->version = static_cast<long long>(v), true;
-        }
-        return scalar(json(v));
-    }
-    bool number_float(json::number_float_t v, const json::string_t& text) {
-        return subtree_ ? subtree_->number_float(v, text) : scalar(json(v));
-    }
-    bool string(json::string_t& v) {
-        if (subtree_) return subtree_->string(v);
-        if (member_ == Member::string) return record_->*string_field_ = v, true;
-        return scalar(json(std::move(v)));
-    }
-    bool binary(json::binary_t& v) { return subtree_ && subtree_->binary(v); }
-    bool key(json::string_t& k) {
-        if (subtree_) return subtree_->key(k);
-        key_ = k;
-        member_ = place();
-        return true;
-    }
-    bool start_object(std::size_t n) { return subtree_ ? nest(subtree_->start_object(n)) : open(true); }
-    bool start_array(std::size_t n) { return subtree_ ? nest(subtree_->start_array(n)) : open(false); }
-    bool end_object() { return subtree_ ? unnest(subtree_->end_object()) : close(); }
-    bool end_array() { return subtree_ ? unnest(subtree_->end_array()) : close(); }
-    template <class Exception>
-    bool parse_error(std::size_t, const std::string&, const Exception&) {
-        return false;
-    }
-
-private:
-    /// The containers this reader walks itself; everything deeper is a subtree.
-    enum class Level { envelope, data_array, record };
-    /// What the value after key_ is.
-    enum class Member { none, envelope, string, version, data, other };
-
-    RecordTextReader(Rec* one, Page<Rec>* page) : one_(one), page_(page) {}
-
-    bool parse(std::string_view body) {
-        return json::sax_parse(body, this, json::input_format_t::json, /*strict=*/true) && depth_ == 0 &&
-               !subtree_;
-    }
-
-    Member place() {
-        if (depth_ == 0) return Member::none;
-        switch (levels_[depth_ - 1]) {
-        case Level::envelope: return Member::envelope;
-        case Level::data_array: return Member::none;
-        case Level::record:
-            if ((string_field_ = RecordStrings<J>::field(key_)) != nullptr) return Member::string;
-            if (key_ == "version") return Member::version;
-            if (key_ == "data") return Member::data;
-            return Member::other;
-        }
-        return Member::none;
-    }
-
-    /// A number, string, boolean or null outside a subtree.
-    bool scalar(json v) {
-        switch (member_) {
-        case Member::other: return record_->raw[key_] = std::move(v), true;
-        case Member::data: return record_->data = std::move(v), true;
-        case Member::envelope:
-            if (key_ == "data" || (one_ != nullptr && key_ == "id")) return false;  // not the usual shape
-            if (page_ != nullptr) page_->raw[key_] = std::move(v);
-            return true;
-        default: return false;  // where a field of another type, or a record, belongs
-        }
-    }
-
-    /// A `{` or `[` outside a subtree.
-    bool open(bool object) {
-        if (depth_ == 0) return object && push(Level::envelope);
-        switch (levels_[depth_ - 1]) {
-        case Level::envelope:
-            if (key_ == "data") {
-                if (saw_data_) return false;
-                saw_data_ = true;
-                if (one_ != nullptr && object) return begin_record(*one_);
-                if (page_ != nullptr && !object) return push(Level::data_array);
-                return false;
-            }
-            if (one_ != nullptr) return key_ != "id" && begin_subtree(discarded_, object);  // not part of the record
-            return begin_subtree(page_->raw[key_], object);
-        case Level::data_array:
-            if (!object) return false;
-            page_->items.emplace_back();
-            return begin_record(page_->items.back());
-        case Level::record:
-            if (member_ == Member::data) return begin_subtree(record_->data, object);
-            if (member_ == Member::other) return begin_subtree(record_->raw[key_], object);
-            return false;  // a container where a string or a number belongs
-        }
-        return false;
-    }
-
-    bool close() {
-        if (depth_ == 0) return false;
-        --depth_;
-        member_ = Member::none;
-        return true;
-    }
-
-    bool push(Level level) {
-        if (depth_ == 3) return false;
-        levels_[depth_++] = level;
-        member_ = Member::none;
-        return true;
-    }
-
-    bool begin_record(Rec& record) {
-        record_ = &record;
-        record.raw = json::object();
-        ++records_;
-        return push(Level::record);
-    }
-
-    /// A nested value goes through nlohmann's own document builder, under the body's depth limit.
-    bool begin_subtree(json& target, bool object) {
-        subtree_.emplace(target, max_json_depth - depth_);
-        return nest(object ? subtree_->start_object(static_cast<std::size_t>(-1))
-                           : subtree_->start_array(static_cast<std::size_t>(-1)));
-    }
-    bool nest(bool ok) {
-        ++subtree_depth_;
-        return ok;
-    }
-    bool unnest(bool ok) {
-        if (--subtree_depth_ == 0) subtree_.reset();
-        return ok;
-    }
-
-    Rec* one_;
-    Page<Rec>* page_;
-    Rec* record_ = nullptr;
-    Level levels_[3] = {};
-    std::size_t depth_ = 0;
-    std::string key_;
-    Member member_ = Member::none;
-    std::string Rec::*string_field_ = nullptr;
-    std::optional<DepthLimitedBuilder<>> subtree_;
-    std::size_t subtree_depth_ = 0;
-    json discarded_;
-    int records_ = 0;
-    bool saw_data_ = false;
-};
-
-template <class J>
-struct TextDecoder<BasicRecord<J>, std::enable_if_t<std::is_same_v<J, nlohmann::json>>> {
-    static constexpr bool (*read)(std::string_view, BasicRecord<J>&) = &RecordTextReader<J>::read_one;
-};
-template <class J>
-struct TextDecoder<Page<BasicRecord<J>>, std::enable_if_t<std::is_same_v<J, nlohmann::json>>> {
-    static constexpr bool (*read)(std::string_view, Page<BasicRecord<J>>&) = &RecordTextReader<J>::read_page;
 };
 }  // namespace detail
 
@@ -410,24 +211,7 @@ public:
 
     /// The query string parameters, in a fixed order. Like the JS SDK, unset or false options
     /// are not sent at all.
-    std::vector<std::pair<std::string, std::string>> to_params() const {
-        std::vector<std::pair<std::string, std::string>> out(filters_.begin(), filters_.end());
-        auto add = [&out](const char* key, std::string value) { out.emplace_back(key, std::move(value)); };
-        // Parameter names: DOC (query cheatsheet) except includeTotal (APP, seen in a vendor
-        // template) and includeArchived (DOC, SDK README). The docs say `searchFields`, one
-        // vendor template sends `searchField`; UNCONFIRMED which one 4.4.5 sends.
-        if (!search_.empty()) add("search", search_);
-        if (!search_fields_.empty()) add("searchFields", detail::join(search_fields_));
-        if (!sort_.empty()) add("sort", sort_);
-        if (page_ && *page_ > 0) add("page", std::to_string(*page_));
-        if (page_size_ && *page_size_ > 0) add("pageSize", std::to_string(*page_size_));
-        if (include_total_) add("includeTotal", "true");
-        if (!fields_.empty()) add("fields", detail::join(fields_));
-        if (!expand_.empty()) add("expand", detail::join(expand_));
-        if (include_archived_) add("includeArchived", "true");
-        out.insert(out.end(), extra_.begin(), extra_.end());
-        return out;
-    }
+    std::vector<std::pair<std::string, std::string>> to_params() const;
 
 private:
     std::vector<std::pair<std::string, std::string>> filters_;
@@ -469,46 +253,105 @@ struct RecordUpdate {
 };
 
 namespace detail {
-/// Every call but query_all has an `_async` twin that runs on the Client's event loop and
-/// returns a future. `T` is the type of the records' field maps (see BasicRecord).
-/// A template only so that it compiles on first use (see ManagerBase): name it RecordsManager.
-template <class Unused = void>
-class BasicRecordsManager : private ManagerBase {
+
+// Record decoding, compiled once: straight from the response text where its shape allows.
+Record decode_record(const Core& core, HttpResponse& response, const Call& call);
+Page<Record> decode_record_page(const Core& core, HttpResponse& response, const Call& call);
+std::vector<Record> decode_record_list(const Core& core, HttpResponse& response, const Call& call);
+UpsertResult<> decode_upsert(const Core& core, HttpResponse& response, const Call& call);
+
+/// A Record with its field map converted to T by T's from_json.
+template <class T>
+BasicRecord<T> to_typed(Record&& record) {
+    if constexpr (std::is_same_v<T, nlohmann::json>) {
+        return std::move(record);
+    } else {
+        BasicRecord<T> typed;
+        typed.id = std::move(record.id);
+        if (!record.data.is_null()) typed.data = decode_as<T>(record.data, "record data");
+        typed.record_slug = std::move(record.record_slug);
+        typed.workspace_slug = std::move(record.workspace_slug);
+        typed.status = std::move(record.status);
+        typed.version = record.version;
+        typed.created_at = std::move(record.created_at);
+        typed.updated_at = std::move(record.updated_at);
+        typed.created_by = std::move(record.created_by);
+        typed.updated_by = std::move(record.updated_by);
+        typed.raw = std::move(record.raw);
+        return typed;
+    }
+}
+template <class T>
+std::vector<BasicRecord<T>> to_typed(std::vector<Record>&& records) {
+    std::vector<BasicRecord<T>> typed;
+    typed.reserve(records.size());
+    for (auto& record : records) typed.push_back(to_typed<T>(std::move(record)));
+    return typed;
+}
+template <class T>
+Page<BasicRecord<T>> to_typed(Page<Record>&& page) {
+    Page<BasicRecord<T>> typed;
+    typed.items = to_typed<T>(std::move(page.items));
+    typed.meta = std::move(page.meta);
+    typed.raw = std::move(page.raw);
+    return typed;
+}
+template <class T>
+UpsertResult<T> to_typed(UpsertResult<>&& result) {
+    return UpsertResult<T>{to_typed<T>(std::move(result.record)), result.created};
+}
+
+/// An Op whose answer is decoded by `decode` (one of the above), then given records of T.
+template <class T, class Typed, class Decoded>
+Op<Typed> record_op(const std::shared_ptr<Core>& core, Call call, const CallOptions& options,
+                    Decoded (*decode)(const Core&, HttpResponse&, const Call&)) {
+    return http_op<Typed>(core, std::move(call), options,
+                          [decode](const Core& owner, HttpResponse& response, const Call& sent) -> Typed {
+                              if constexpr (std::is_same_v<T, nlohmann::json>) return decode(owner, response, sent);
+                              else return to_typed<T>(decode(owner, response, sent));
+                          });
+}
+
+}  // namespace detail
+
+/// Every call but query_all has an `_async` twin (see async.hpp for its completion token).
+/// `T` is the type of the records' field maps (see BasicRecord).
+class RecordsManager : private detail::ManagerBase {
 public:
-    explicit BasicRecordsManager(std::shared_ptr<Core> core) : ManagerBase(std::move(core)) {}
+    explicit RecordsManager(std::shared_ptr<detail::Core> core) : ManagerBase(std::move(core)) {}
 
     /// Creates a record from a field map (any type with a to_json converts implicitly).
     template <class T = nlohmann::json>
     BasicRecord<T> create(std::string_view slug, const nlohmann::json& fields, const CreateRecordOptions& options = {},
                           const CallOptions& call = {}) {
-        return create_op<T>(slug, fields, options).run(call);
+        return one<T>(create_call(slug, fields, options), call).run();
     }
-    template <class T = nlohmann::json>
-    std::future<BasicRecord<T>> create_async(std::string_view slug, const nlohmann::json& fields,
-                                             const CreateRecordOptions& options = {}, const CallOptions& call = {}) {
-        return create_op<T>(slug, fields, options).submit(call);
+    template <class T = nlohmann::json, class Token = UseFuture>
+    auto create_async(std::string_view slug, const nlohmann::json& fields, const CreateRecordOptions& options = {},
+                      const CallOptions& call = {}, Token&& token = {}) {
+        return one<T>(create_call(slug, fields, options), call).launch(std::forward<Token>(token));
     }
 
     template <class T = nlohmann::json>
     BasicRecord<T> get(std::string_view slug, std::string_view id, const GetRecordOptions& options = {},
                        const CallOptions& call = {}) {
-        return get_op<T>(slug, id, options).run(call);
+        return one<T>(get_call(slug, id, options), call).run();
     }
-    template <class T = nlohmann::json>
-    std::future<BasicRecord<T>> get_async(std::string_view slug, std::string_view id, const GetRecordOptions& options = {},
-                                          const CallOptions& call = {}) {
-        return get_op<T>(slug, id, options).submit(call);
+    template <class T = nlohmann::json, class Token = UseFuture>
+    auto get_async(std::string_view slug, std::string_view id, const GetRecordOptions& options = {},
+                   const CallOptions& call = {}, Token&& token = {}) {
+        return one<T>(get_call(slug, id, options), call).launch(std::forward<Token>(token));
     }
 
     /// One page of records matching `query`.
     template <class T = nlohmann::json>
     Page<BasicRecord<T>> query(std::string_view slug, const RecordQuery& query = {}, const CallOptions& call = {}) {
-        return query_op<T>(slug, query).run(call);
+        return page_of<T>(query_call(slug, query), call).run();
     }
-    template <class T = nlohmann::json>
-    std::future<Page<BasicRecord<T>>> query_async(std::string_view slug, const RecordQuery& query = {},
-                                                  const CallOptions& call = {}) {
-        return query_op<T>(slug, query).submit(call);
+    template <class T = nlohmann::json, class Token = UseFuture>
+    auto query_async(std::string_view slug, const RecordQuery& query = {}, const CallOptions& call = {},
+                     Token&& token = {}) {
+        return page_of<T>(query_call(slug, query), call).launch(std::forward<Token>(token));
     }
 
     /// Every matching record, page by page as iteration needs them (starting at query.page()
@@ -530,159 +373,110 @@ public:
     template <class T = nlohmann::json>
     BasicRecord<T> update(std::string_view slug, std::string_view id, const nlohmann::json& fields,
                           const CallOptions& call = {}) {
-        return update_op<T>(slug, id, fields).run(call);
+        return one<T>(update_call(slug, id, fields), call).run();
     }
-    template <class T = nlohmann::json>
-    std::future<BasicRecord<T>> update_async(std::string_view slug, std::string_view id, const nlohmann::json& fields,
-                                             const CallOptions& call = {}) {
-        return update_op<T>(slug, id, fields).submit(call);
+    template <class T = nlohmann::json, class Token = UseFuture>
+    auto update_async(std::string_view slug, std::string_view id, const nlohmann::json& fields,
+                      const CallOptions& call = {}, Token&& token = {}) {
+        return one<T>(update_call(slug, id, fields), call).launch(std::forward<Token>(token));
     }
 
     /// Archives the record (restorable), or deletes it for good with options.hard.
     void remove(std::string_view slug, std::string_view id, const DeleteRecordOptions& options = {},
-                const CallOptions& call = {}) {
-        remove_op(slug, id, options).run(call);
-    }
-    std::future<void> remove_async(std::string_view slug, std::string_view id, const DeleteRecordOptions& options = {},
-                                   const CallOptions& call = {}) {
-        return remove_op(slug, id, options).submit(call);
+                const CallOptions& call = {});
+    template <class Token = UseFuture>
+    auto remove_async(std::string_view slug, std::string_view id, const DeleteRecordOptions& options = {},
+                      const CallOptions& call = {}, Token&& token = {}) {
+        return remove_op(slug, id, options, call).launch(std::forward<Token>(token));
     }
 
     template <class T = nlohmann::json>
     BasicRecord<T> restore(std::string_view slug, std::string_view id, const CallOptions& call = {}) {
-        return restore_op<T>(slug, id).run(call);
+        return one<T>(restore_call(slug, id), call).run();
     }
-    template <class T = nlohmann::json>
-    std::future<BasicRecord<T>> restore_async(std::string_view slug, std::string_view id, const CallOptions& call = {}) {
-        return restore_op<T>(slug, id).submit(call);
+    template <class T = nlohmann::json, class Token = UseFuture>
+    auto restore_async(std::string_view slug, std::string_view id, const CallOptions& call = {}, Token&& token = {}) {
+        return one<T>(restore_call(slug, id), call).launch(std::forward<Token>(token));
     }
 
     /// Updates the record whose fields equal `match`, or creates one from match + data.
     template <class T = nlohmann::json>
     UpsertResult<T> upsert(std::string_view slug, const nlohmann::json& match, const nlohmann::json& data,
                            const CallOptions& call = {}) {
-        return upsert_op<T>(slug, match, data).run(call);
+        return upsert_of<T>(upsert_call(slug, match, data), call).run();
     }
-    template <class T = nlohmann::json>
-    std::future<UpsertResult<T>> upsert_async(std::string_view slug, const nlohmann::json& match, const nlohmann::json& data,
-                                              const CallOptions& call = {}) {
-        return upsert_op<T>(slug, match, data).submit(call);
+    template <class T = nlohmann::json, class Token = UseFuture>
+    auto upsert_async(std::string_view slug, const nlohmann::json& match, const nlohmann::json& data,
+                      const CallOptions& call = {}, Token&& token = {}) {
+        return upsert_of<T>(upsert_call(slug, match, data), call).launch(std::forward<Token>(token));
     }
 
     /// Creates all records or none.
     template <class T = nlohmann::json>
     std::vector<BasicRecord<T>> bulk_create(std::string_view slug, const std::vector<nlohmann::json>& records,
                                             const CallOptions& call = {}) {
-        return bulk_create_op<T>(slug, records).run(call);
+        return list_of<T>(bulk_create_call(slug, records), call).run();
     }
-    template <class T = nlohmann::json>
-    std::future<std::vector<BasicRecord<T>>> bulk_create_async(std::string_view slug, const std::vector<nlohmann::json>& records,
-                                                               const CallOptions& call = {}) {
-        return bulk_create_op<T>(slug, records).submit(call);
+    template <class T = nlohmann::json, class Token = UseFuture>
+    auto bulk_create_async(std::string_view slug, const std::vector<nlohmann::json>& records,
+                           const CallOptions& call = {}, Token&& token = {}) {
+        return list_of<T>(bulk_create_call(slug, records), call).launch(std::forward<Token>(token));
     }
 
     template <class T = nlohmann::json>
     std::vector<BasicRecord<T>> bulk_update(std::string_view slug, const std::vector<RecordUpdate>& updates,
                                             const CallOptions& call = {}) {
-        return bulk_update_op<T>(slug, updates).run(call);
+        return list_of<T>(bulk_update_call(slug, updates), call).run();
     }
-    template <class T = nlohmann::json>
-    std::future<std::vector<BasicRecord<T>>> bulk_update_async(std::string_view slug, const std::vector<RecordUpdate>& updates,
-                                                               const CallOptions& call = {}) {
-        return bulk_update_op<T>(slug, updates).submit(call);
+    template <class T = nlohmann::json, class Token = UseFuture>
+    auto bulk_update_async(std::string_view slug, const std::vector<RecordUpdate>& updates,
+                           const CallOptions& call = {}, Token&& token = {}) {
+        return list_of<T>(bulk_update_call(slug, updates), call).launch(std::forward<Token>(token));
     }
 
     /// Returns how many records the server deleted.
-    long long bulk_delete(std::string_view slug, const std::vector<std::string>& ids, const DeleteRecordOptions& options = {},
-                          const CallOptions& call = {}) {
-        return bulk_delete_op(slug, ids, options).run(call);
-    }
-    std::future<long long> bulk_delete_async(std::string_view slug, const std::vector<std::string>& ids,
-                                             const DeleteRecordOptions& options = {}, const CallOptions& call = {}) {
-        return bulk_delete_op(slug, ids, options).submit(call);
+    long long bulk_delete(std::string_view slug, const std::vector<std::string>& ids,
+                          const DeleteRecordOptions& options = {}, const CallOptions& call = {});
+    template <class Token = UseFuture>
+    auto bulk_delete_async(std::string_view slug, const std::vector<std::string>& ids,
+                           const DeleteRecordOptions& options = {}, const CallOptions& call = {}, Token&& token = {}) {
+        return bulk_delete_op(slug, ids, options, call).launch(std::forward<Token>(token));
     }
 
 private:
     template <class T>
-    detail::Op<BasicRecord<T>> create_op(std::string_view slug, const nlohmann::json& fields,
-                                         const CreateRecordOptions& options) const {
-        require_object(fields, "record fields");
-        detail::Query query;
-        if (options.ttl_seconds) query.add("ttlSeconds", std::to_string(*options.ttl_seconds));
-        if (!options.expires_at.empty()) query.add("expiresAt", options.expires_at);
-        return one<BasicRecord<T>>(detail::routes::records_create, {slug}, query, &fields, "record");
+    detail::Op<BasicRecord<T>> one(detail::Call call, const CallOptions& options) const {
+        return detail::record_op<T, BasicRecord<T>>(core_, std::move(call), options, &detail::decode_record);
     }
     template <class T>
-    detail::Op<BasicRecord<T>> get_op(std::string_view slug, std::string_view id, const GetRecordOptions& options) const {
-        detail::Query query;
-        if (!options.expand.empty()) query.add("expand", detail::join(options.expand));
-        if (options.include_archived) query.add("includeArchived", "true");
-        return one<BasicRecord<T>>(detail::routes::records_get, {slug, id}, query, nullptr, "record");
+    detail::Op<Page<BasicRecord<T>>> page_of(detail::Call call, const CallOptions& options) const {
+        return detail::record_op<T, Page<BasicRecord<T>>>(core_, std::move(call), options, &detail::decode_record_page);
     }
     template <class T>
-    detail::Op<Page<BasicRecord<T>>> query_op(std::string_view slug, const RecordQuery& query) const {
-        detail::Query params;
-        for (auto& [key, value] : query.to_params()) params.add(std::move(key), std::move(value));
-        return page<BasicRecord<T>>(detail::routes::records_query, {slug}, params, "records");
+    detail::Op<std::vector<BasicRecord<T>>> list_of(detail::Call call, const CallOptions& options) const {
+        return detail::record_op<T, std::vector<BasicRecord<T>>>(core_, std::move(call), options, &detail::decode_record_list);
     }
     template <class T>
-    detail::Op<BasicRecord<T>> update_op(std::string_view slug, std::string_view id, const nlohmann::json& fields) const {
-        require_object(fields, "record fields");
-        return one<BasicRecord<T>>(detail::routes::records_update, {slug, id}, {}, &fields, "record");
+    detail::Op<UpsertResult<T>> upsert_of(detail::Call call, const CallOptions& options) const {
+        return detail::record_op<T, UpsertResult<T>>(core_, std::move(call), options, &detail::decode_upsert);
     }
-    detail::Op<void> remove_op(std::string_view slug, std::string_view id, const DeleteRecordOptions& options) const {
-        detail::Query query;
-        if (options.hard) query.add("hard", "true");
-        return discard(detail::routes::records_delete, {slug, id}, query);
-    }
-    template <class T>
-    detail::Op<BasicRecord<T>> restore_op(std::string_view slug, std::string_view id) const {
-        return one<BasicRecord<T>>(detail::routes::records_restore, {slug, id}, {}, nullptr, "record");
-    }
-    template <class T>
-    detail::Op<UpsertResult<T>> upsert_op(std::string_view slug, const nlohmann::json& match, const nlohmann::json& data) const {
-        require_object(match, "upsert match");
-        require_object(data, "upsert data");
-        const nlohmann::json body = {{"match", match}, {"data", data}};
-        return custom<UpsertResult<T>>(detail::routes::records_upsert, {slug}, {}, &body, [](nlohmann::json&& response) {
-            UpsertResult<T> result;
-            if (response.is_object())
-                if (auto meta = response.find("meta"); meta != response.end())
-                    detail::read_member(*meta, "created", result.created);
-            detail::read_record(std::move(detail::unwrap_object(response, "record")), result.record);
-            return result;
-        });
-    }
-    template <class T>
-    detail::Op<std::vector<BasicRecord<T>>> bulk_create_op(std::string_view slug, const std::vector<nlohmann::json>& records) const {
-        for (const auto& fields : records) require_object(fields, "record fields");
-        const nlohmann::json body = {{"records", records}};
-        return many<BasicRecord<T>>(detail::routes::records_bulk_create, {slug}, {}, &body, "records");
-    }
-    template <class T>
-    detail::Op<std::vector<BasicRecord<T>>> bulk_update_op(std::string_view slug, const std::vector<RecordUpdate>& updates) const {
-        nlohmann::json items = nlohmann::json::array();
-        for (const auto& update : updates) {
-            if (update.id.empty()) throw InvalidArgument("bulk_update: every update needs an id");
-            require_object(update.data, "record fields");
-            items.push_back({{"id", update.id}, {"data", update.data}});
-        }
-        const nlohmann::json body = {{"records", std::move(items)}};
-        return many<BasicRecord<T>>(detail::routes::records_bulk_update, {slug}, {}, &body, "records");
-    }
-    detail::Op<long long> bulk_delete_op(std::string_view slug, const std::vector<std::string>& ids,
-                                         const DeleteRecordOptions& options) const {
-        const nlohmann::json body = {{"ids", ids}, {"hard", options.hard}};
-        return custom<long long>(detail::routes::records_bulk_delete, {slug}, {}, &body, [](nlohmann::json&& response) {
-            long long deleted = 0;
-            if (response.is_object())
-                if (auto data = response.find("data"); data != response.end()) detail::read_member(*data, "deleted", deleted);
-            return deleted;
-        });
-    }
-};
-}  // namespace detail
 
-using RecordsManager = detail::BasicRecordsManager<>;
+    detail::Call create_call(std::string_view slug, const nlohmann::json& fields, const CreateRecordOptions& options) const;
+    detail::Call get_call(std::string_view slug, std::string_view id, const GetRecordOptions& options) const;
+    detail::Call query_call(std::string_view slug, const RecordQuery& query) const;
+    detail::Call update_call(std::string_view slug, std::string_view id, const nlohmann::json& fields) const;
+    detail::Call restore_call(std::string_view slug, std::string_view id) const;
+    detail::Call upsert_call(std::string_view slug, const nlohmann::json& match, const nlohmann::json& data) const;
+    detail::Call bulk_create_call(std::string_view slug, const std::vector<nlohmann::json>& records) const;
+    detail::Call bulk_update_call(std::string_view slug, const std::vector<RecordUpdate>& updates) const;
+    detail::Op<void> remove_op(std::string_view slug, std::string_view id, const DeleteRecordOptions& options,
+                               const CallOptions& call) const;
+    detail::Op<long long> bulk_delete_op(std::string_view slug, const std::vector<std::string>& ids,
+                                         const DeleteRecordOptions& options, const CallOptions& call) const;
+};
 
 CENTRALI_NAMESPACE_END
+
+#if CENTRALI_HEADER_ONLY
+#include <centrali/impl/records.ipp>
+#endif

@@ -1,12 +1,13 @@
 #pragma once
 // client.search(): full-text search across collections (the search service).
 
-#include <centrali/detail/first_use.hpp>
+#include <centrali/async.hpp>
 #include <centrali/detail/manager.hpp>
+#include <centrali/options.hpp>
+#include <centrali/page.hpp>
 
 #include <nlohmann/json.hpp>
 
-#include <future>
 #include <memory>
 #include <optional>
 #include <string>
@@ -24,17 +25,7 @@ struct SearchHit {
     nlohmann::json raw;
 };
 
-template <class T, detail::only<T, SearchHit> = 0>
-void from_json(const nlohmann::json& j, T& h) {
-    detail::read_member(j, "id", h.id);
-    if (h.id.empty()) detail::read_member(j, "recordId", h.id);
-    detail::read_member(j, "recordSlug", h.record_slug);
-    detail::read_member(j, "score", h.score);
-    if (auto doc = j.find("document"); doc != j.end()) h.document = *doc;
-    else h.document = j;
-    detail::read_member(j, "_formatted", h.formatted);
-    h.raw = j;
-}
+void from_json(const nlohmann::json& j, SearchHit& h);
 
 struct SearchResult {
     long long total_hits = 0;  ///< `totalHits` (or the older `estimatedTotalHits`)
@@ -43,14 +34,7 @@ struct SearchResult {
     nlohmann::json raw;
 };
 
-template <class T, detail::only<T, SearchResult> = 0>
-void from_json(const nlohmann::json& j, T& r) {
-    detail::read_member(j, "totalHits", r.total_hits);
-    if (!j.contains("totalHits")) detail::read_member(j, "estimatedTotalHits", r.total_hits);
-    detail::read_member(j, "hits", r.hits);
-    detail::read_member(j, "processingTimeMs", r.processing_time_ms);
-    r.raw = j;
-}
+void from_json(const nlohmann::json& j, SearchResult& r);
 
 struct SearchOptions {
     std::vector<std::string> structures;  ///< collection slugs; empty: all
@@ -59,35 +43,24 @@ struct SearchOptions {
     std::string filter;                   ///< passed through as given
 };
 
-namespace detail {
-/// A template only so that it compiles on first use (see ManagerBase): name it SearchManager.
-template <class Unused = void>
-class BasicSearchManager : private ManagerBase {
+/// Every call has an `_async` twin (see async.hpp for its completion token).
+class SearchManager : private detail::ManagerBase {
 public:
-    explicit BasicSearchManager(std::shared_ptr<Core> core) : ManagerBase(std::move(core)) {}
+    explicit SearchManager(std::shared_ptr<detail::Core> core) : ManagerBase(std::move(core)) {}
 
     /// The JS SDK's centrali.search(query, options). Parameter names are UNCONFIRMED.
-    SearchResult query(std::string_view text, const SearchOptions& options = {}, const CallOptions& call = {}) {
-        return query_op(text, options).run(call);
-    }
-    std::future<SearchResult> query_async(std::string_view text, const SearchOptions& options = {},
-                                          const CallOptions& call = {}) {
-        return query_op(text, options).submit(call);
+    SearchResult query(std::string_view text, const SearchOptions& options = {}, const CallOptions& call = {});
+    template <class Token = UseFuture>
+    auto query_async(std::string_view text, const SearchOptions& options = {}, const CallOptions& call = {}, Token&& token = {}) {
+        return query_op(text, options, call).launch(std::forward<Token>(token));
     }
 
 private:
-    detail::Op<SearchResult> query_op(std::string_view text, const SearchOptions& options) const {
-        detail::Query query;
-        query.add("q", std::string(text));
-        if (!options.structures.empty()) query.add("structures", detail::join(options.structures));
-        if (options.limit > 0) query.add("limit", std::to_string(options.limit));
-        if (options.offset > 0) query.add("offset", std::to_string(options.offset));
-        if (!options.filter.empty()) query.add("filter", options.filter);
-        return one<SearchResult>(detail::routes::search_query, {}, query, nullptr, "search result");
-    }
+    detail::Op<SearchResult> query_op(std::string_view text, const SearchOptions& options, const CallOptions& call) const;
 };
-}  // namespace detail
-
-using SearchManager = detail::BasicSearchManager<>;
 
 CENTRALI_NAMESPACE_END
+
+#if CENTRALI_HEADER_ONLY
+#include <centrali/impl/search.ipp>
+#endif

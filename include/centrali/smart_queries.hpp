@@ -2,14 +2,14 @@
 // client.smart_queries(): named, reusable queries stored per collection and executed with
 // runtime variables ({{name}} in the definition).
 
-#include <centrali/detail/first_use.hpp>
+#include <centrali/async.hpp>
 #include <centrali/detail/manager.hpp>
+#include <centrali/options.hpp>
 #include <centrali/page.hpp>
 #include <centrali/records.hpp>
 
 #include <nlohmann/json.hpp>
 
-#include <future>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -28,17 +28,7 @@ struct SmartQuery {
     nlohmann::json raw;
 };
 
-template <class T, detail::only<T, SmartQuery> = 0>
-void from_json(const nlohmann::json& j, T& q) {
-    detail::read_member(j, "id", q.id);
-    detail::read_member(j, "name", q.name);
-    detail::read_member(j, "description", q.description);
-    detail::read_member(j, "recordSlug", q.record_slug);
-    detail::read_member(j, "query", q.query);
-    detail::read_member(j, "createdAt", q.created_at);
-    detail::read_member(j, "updatedAt", q.updated_at);
-    q.raw = j;
-}
+void from_json(const nlohmann::json& j, SmartQuery& q);
 
 struct SmartQueryInput {
     std::string name;
@@ -46,58 +36,42 @@ struct SmartQueryInput {
     nlohmann::json query = nlohmann::json::object();
 };
 
-template <class T, detail::only<T, SmartQueryInput> = 0>
-void to_json(nlohmann::json& j, const T& input) {
-    j = {{"name", input.name}, {"query", input.query}};
-    detail::write_member(j, "description", input.description);
-}
+void to_json(nlohmann::json& j, const SmartQueryInput& input);
 
-namespace detail {
-/// Every call has an `_async` twin that runs on the Client's event loop and returns a future.
-/// A template only so that it compiles on first use (see ManagerBase): name it SmartQueriesManager.
-template <class Unused = void>
-class BasicSmartQueriesManager : private ManagerBase {
+/// Every call has an `_async` twin (see async.hpp for its completion token).
+class SmartQueriesManager : private detail::ManagerBase {
 public:
-    explicit BasicSmartQueriesManager(std::shared_ptr<Core> core) : ManagerBase(std::move(core)) {}
+    explicit SmartQueriesManager(std::shared_ptr<detail::Core> core) : ManagerBase(std::move(core)) {}
 
     /// All smart queries of the workspace, or of one collection.
-    Page<SmartQuery> list(std::string_view record_slug = {}, const ListOptions& options = {}, const CallOptions& call = {}) {
-        return list_op(record_slug, options).run(call);
-    }
-    std::future<Page<SmartQuery>> list_async(std::string_view record_slug = {}, const ListOptions& options = {},
-                                             const CallOptions& call = {}) {
-        return list_op(record_slug, options).submit(call);
+    Page<SmartQuery> list(std::string_view record_slug = {}, const ListOptions& options = {}, const CallOptions& call = {});
+    template <class Token = UseFuture>
+    auto list_async(std::string_view record_slug = {}, const ListOptions& options = {}, const CallOptions& call = {}, Token&& token = {}) {
+        return list_op(record_slug, options, call).launch(std::forward<Token>(token));
     }
 
-    SmartQuery get(std::string_view record_slug, std::string_view query_id, const CallOptions& call = {}) {
-        return get_op(record_slug, query_id).run(call);
-    }
-    std::future<SmartQuery> get_async(std::string_view record_slug, std::string_view query_id, const CallOptions& call = {}) {
-        return get_op(record_slug, query_id).submit(call);
-    }
-
-    SmartQuery create(std::string_view record_slug, const SmartQueryInput& input, const CallOptions& call = {}) {
-        return create_op(record_slug, input).run(call);
-    }
-    std::future<SmartQuery> create_async(std::string_view record_slug, const SmartQueryInput& input,
-                                         const CallOptions& call = {}) {
-        return create_op(record_slug, input).submit(call);
+    SmartQuery get(std::string_view record_slug, std::string_view query_id, const CallOptions& call = {});
+    template <class Token = UseFuture>
+    auto get_async(std::string_view record_slug, std::string_view query_id, const CallOptions& call = {}, Token&& token = {}) {
+        return get_op(record_slug, query_id, call).launch(std::forward<Token>(token));
     }
 
-    SmartQuery update(std::string_view record_slug, std::string_view query_id, const SmartQueryInput& input,
-                      const CallOptions& call = {}) {
-        return update_op(record_slug, query_id, input).run(call);
-    }
-    std::future<SmartQuery> update_async(std::string_view record_slug, std::string_view query_id,
-                                         const SmartQueryInput& input, const CallOptions& call = {}) {
-        return update_op(record_slug, query_id, input).submit(call);
+    SmartQuery create(std::string_view record_slug, const SmartQueryInput& input, const CallOptions& call = {});
+    template <class Token = UseFuture>
+    auto create_async(std::string_view record_slug, const SmartQueryInput& input, const CallOptions& call = {}, Token&& token = {}) {
+        return create_op(record_slug, input, call).launch(std::forward<Token>(token));
     }
 
-    void remove(std::string_view record_slug, std::string_view query_id, const CallOptions& call = {}) {
-        remove_op(record_slug, query_id).run(call);
+    SmartQuery update(std::string_view record_slug, std::string_view query_id, const SmartQueryInput& input, const CallOptions& call = {});
+    template <class Token = UseFuture>
+    auto update_async(std::string_view record_slug, std::string_view query_id, const SmartQueryInput& input, const CallOptions& call = {}, Token&& token = {}) {
+        return update_op(record_slug, query_id, input, call).launch(std::forward<Token>(token));
     }
-    std::future<void> remove_async(std::string_view record_slug, std::string_view query_id, const CallOptions& call = {}) {
-        return remove_op(record_slug, query_id).submit(call);
+
+    void remove(std::string_view record_slug, std::string_view query_id, const CallOptions& call = {});
+    template <class Token = UseFuture>
+    auto remove_async(std::string_view record_slug, std::string_view query_id, const CallOptions& call = {}, Token&& token = {}) {
+        return remove_op(record_slug, query_id, call).launch(std::forward<Token>(token));
     }
 
     /// Runs a stored query with `variables`; rows come back as records (joined data under
@@ -105,68 +79,45 @@ public:
     template <class T = nlohmann::json>
     Page<BasicRecord<T>> execute(std::string_view record_slug, std::string_view query_id,
                                  const nlohmann::json& variables = nlohmann::json::object(), const CallOptions& call = {}) {
-        return execute_op<T>(record_slug, query_id, variables).run(call);
+        return rows<T>(execute_call(record_slug, query_id, variables), call).run();
     }
-    template <class T = nlohmann::json>
-    std::future<Page<BasicRecord<T>>> execute_async(std::string_view record_slug, std::string_view query_id,
-                                                    const nlohmann::json& variables = nlohmann::json::object(),
-                                                    const CallOptions& call = {}) {
-        return execute_op<T>(record_slug, query_id, variables).submit(call);
+    template <class T = nlohmann::json, class Token = UseFuture>
+    auto execute_async(std::string_view record_slug, std::string_view query_id,
+                       const nlohmann::json& variables = nlohmann::json::object(), const CallOptions& call = {},
+                       Token&& token = {}) {
+        return rows<T>(execute_call(record_slug, query_id, variables), call).launch(std::forward<Token>(token));
     }
 
     /// Runs a definition without saving it.
     template <class T = nlohmann::json>
     Page<BasicRecord<T>> test(std::string_view record_slug, const nlohmann::json& query,
                               const nlohmann::json& variables = nlohmann::json::object(), const CallOptions& call = {}) {
-        return test_op<T>(record_slug, query, variables).run(call);
+        return rows<T>(test_call(record_slug, query, variables), call).run();
     }
-    template <class T = nlohmann::json>
-    std::future<Page<BasicRecord<T>>> test_async(std::string_view record_slug, const nlohmann::json& query,
-                                                 const nlohmann::json& variables = nlohmann::json::object(),
-                                                 const CallOptions& call = {}) {
-        return test_op<T>(record_slug, query, variables).submit(call);
+    template <class T = nlohmann::json, class Token = UseFuture>
+    auto test_async(std::string_view record_slug, const nlohmann::json& query,
+                    const nlohmann::json& variables = nlohmann::json::object(), const CallOptions& call = {},
+                    Token&& token = {}) {
+        return rows<T>(test_call(record_slug, query, variables), call).launch(std::forward<Token>(token));
     }
 
 private:
-    static nlohmann::json variables_or_empty(const nlohmann::json& variables) {
-        return variables.is_null() ? nlohmann::json::object() : variables;
-    }
-    detail::Op<Page<SmartQuery>> list_op(std::string_view record_slug, const ListOptions& options) const {
-        const detail::Query query = paging(options.page, options.limit);
-        if (record_slug.empty()) return page<SmartQuery>(detail::routes::smart_queries_list_all, {}, query, "smart queries");
-        return page<SmartQuery>(detail::routes::smart_queries_list, {record_slug}, query, "smart queries");
-    }
-    detail::Op<SmartQuery> get_op(std::string_view record_slug, std::string_view query_id) const {
-        return one<SmartQuery>(detail::routes::smart_queries_get, {record_slug, query_id}, {}, nullptr, "smart query");
-    }
-    detail::Op<SmartQuery> create_op(std::string_view record_slug, const SmartQueryInput& input) const {
-        if (input.name.empty()) throw InvalidArgument("a smart query needs a name");
-        const nlohmann::json body = input;
-        return one<SmartQuery>(detail::routes::smart_queries_create, {record_slug}, {}, &body, "smart query");
-    }
-    detail::Op<SmartQuery> update_op(std::string_view record_slug, std::string_view query_id, const SmartQueryInput& input) const {
-        const nlohmann::json body = input;
-        return one<SmartQuery>(detail::routes::smart_queries_update, {record_slug, query_id}, {}, &body, "smart query");
-    }
-    detail::Op<void> remove_op(std::string_view record_slug, std::string_view query_id) const {
-        return discard(detail::routes::smart_queries_delete, {record_slug, query_id});
-    }
     template <class T>
-    detail::Op<Page<BasicRecord<T>>> execute_op(std::string_view record_slug, std::string_view query_id,
-                                                const nlohmann::json& variables) const {
-        const nlohmann::json body = {{"variables", variables_or_empty(variables)}};
-        return page<BasicRecord<T>>(detail::routes::smart_queries_execute, {record_slug, query_id}, {}, "smart query rows",
-                                    &body);
+    detail::Op<Page<BasicRecord<T>>> rows(detail::Call call, const CallOptions& options) const {
+        return detail::record_op<T, Page<BasicRecord<T>>>(core_, std::move(call), options, &detail::decode_record_page);
     }
-    template <class T>
-    detail::Op<Page<BasicRecord<T>>> test_op(std::string_view record_slug, const nlohmann::json& query,
-                                             const nlohmann::json& variables) const {
-        const nlohmann::json body = {{"query", query}, {"variables", variables_or_empty(variables)}};
-        return page<BasicRecord<T>>(detail::routes::smart_queries_test, {record_slug}, {}, "smart query rows", &body);
-    }
+    detail::Call execute_call(std::string_view record_slug, std::string_view query_id, const nlohmann::json& variables) const;
+    detail::Call test_call(std::string_view record_slug, const nlohmann::json& query, const nlohmann::json& variables) const;
+    detail::Op<Page<SmartQuery>> list_op(std::string_view record_slug, const ListOptions& options, const CallOptions& call) const;
+    detail::Op<SmartQuery> get_op(std::string_view record_slug, std::string_view query_id, const CallOptions& call) const;
+    detail::Op<SmartQuery> create_op(std::string_view record_slug, const SmartQueryInput& input, const CallOptions& call) const;
+    detail::Op<SmartQuery> update_op(std::string_view record_slug, std::string_view query_id, const SmartQueryInput& input,
+                                     const CallOptions& call) const;
+    detail::Op<void> remove_op(std::string_view record_slug, std::string_view query_id, const CallOptions& call) const;
 };
-}  // namespace detail
-
-using SmartQueriesManager = detail::BasicSmartQueriesManager<>;
 
 CENTRALI_NAMESPACE_END
+
+#if CENTRALI_HEADER_ONLY
+#include <centrali/impl/smart_queries.ipp>
+#endif

@@ -1,16 +1,19 @@
 #pragma once
-// The seam between the SDK and the network. The default is detail::CurlTransport; tests and
-// users with their own HTTP stack inject another through ClientOptions::transport.
+// The seam between the SDK and the network. The default is the libcurl transport
+// (detail::CurlTransport); tests and users with their own HTTP stack inject another through
+// ClientOptions::transport. The SDK's Core prepares every request and interprets every answer;
+// a transport only moves bytes.
 
+#include <centrali/async.hpp>
+#include <centrali/detail/function.hpp>
 #include <centrali/errors.hpp>
 #include <centrali/options.hpp>
 
-#include <algorithm>
 #include <atomic>
-#include <cctype>
 #include <chrono>
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <mutex>
 #include <string>
 #include <string_view>
@@ -20,6 +23,19 @@
 CENTRALI_NAMESPACE_BEGIN
 
 using HttpHeaders = std::vector<std::pair<std::string, std::string>>;
+
+namespace detail {
+inline bool equals_ignoring_case(std::string_view a, std::string_view b) noexcept {
+    if (a.size() != b.size()) return false;
+    for (std::size_t i = 0; i < a.size(); ++i) {
+        char x = a[i], y = b[i];
+        if (x >= 'A' && x <= 'Z') x = static_cast<char>(x - 'A' + 'a');
+        if (y >= 'A' && y <= 'Z') y = static_cast<char>(y - 'A' + 'a');
+        if (x != y) return false;
+    }
+    return true;
+}
+}  // namespace detail
 
 /// One part of a multipart/form-data body. Exactly one source is used: `file_path` (streamed
 /// from disk), else `borrowed` (streamed from the caller's memory, which must outlive the
@@ -39,10 +55,14 @@ using ProgressCallback = std::function<void(std::uint64_t sent, std::uint64_t to
 struct HttpRequest {
     std::string method;  ///< GET, POST, PUT, PATCH, DELETE
     std::string url;     ///< absolute, already percent-encoded
+    /// Every value has been checked by the Core: no CR, LF or other control character.
     HttpHeaders headers;
     std::string body;
     std::chrono::milliseconds connect_timeout{10'000};
+    /// What is left of the call's time limit: the transfer must end within it.
     std::chrono::milliseconds timeout{60'000};
+    /// Fires when the call is cancelled or the Client shuts down; a blocking send() should
+    /// return promptly (throwing Cancelled) once it does.
     CancelToken cancel;
     /// False for a request that must not reach the server twice (a POST that is not marked
     /// idempotent). A transport must then never resend it on its own, not even on a fresh
@@ -54,32 +74,26 @@ struct HttpRequest {
     ProgressCallback upload_progress;
 };
 
+/// The response headers the SDK reads, by name. A transport fills `headers` with at least
+/// these (names in lower case); it may keep others.
+inline constexpr std::string_view response_headers_read[] = {"x-request-id", "retry-after", "content-type"};
+
 struct HttpResponse {
     int status = 0;
-    /// Names in lower case. The libcurl transport keeps only x-request-id from a 2xx response
-    /// (the one header the SDK reads there) and every header from an error response.
+    /// Names in lower case. The libcurl transport keeps only response_headers_read.
     HttpHeaders headers;
     std::string body;
 
     /// The first header with this (case-insensitive) name, or an empty view.
-    std::string_view header(std::string_view name) const {
-        for (const auto& [key, value] : headers) {
-            if (key.size() == name.size() &&
-                std::equal(key.begin(), key.end(), name.begin(), [](char a, char b) {
-                    return std::tolower(static_cast<unsigned char>(a)) ==
-                           std::tolower(static_cast<unsigned char>(b));
-                }))
-                return value;
-        }
-        return {};
-    }
+    std::string_view header(std::string_view name) const noexcept;
 };
 
 /// Receives a streamed response (Server-Sent Events) as it arrives.
 class StreamHandler {
 public:
     virtual ~StreamHandler() = default;
-    /// The status line and headers; return false to stop before any body is read.
+    /// The status and the response headers (at least response_headers_read); return false to
+    /// stop before any body is read.
     virtual bool on_open(int status, const HttpHeaders& headers) = 0;
     /// The next bytes of the body, in arbitrary chunks; return false to stop.
     virtual bool on_data(std::string_view bytes) = 0;
@@ -89,18 +103,10 @@ public:
 /// so stop() interrupts even a stream that is waiting for bytes.
 class StreamControl {
 public:
-    void stop() {
-        stopped_.store(true, std::memory_order_release);
-        std::lock_guard<std::mutex> lock(mutex_);
-        if (waker_) waker_();
-    }
+    void stop();
     bool stopped() const noexcept { return stopped_.load(std::memory_order_acquire); }
-
     /// For transports: `wake` must be safe to call from any thread until it is cleared.
-    void set_waker(std::function<void()> wake) {
-        std::lock_guard<std::mutex> lock(mutex_);
-        waker_ = std::move(wake);
-    }
+    void set_waker(std::function<void()> wake);
 
 private:
     std::atomic<bool> stopped_{false};
@@ -108,22 +114,51 @@ private:
     std::function<void()> waker_;
 };
 
-/// Sends one HTTP request and returns the response, whatever its status. Failures that leave
+/// The asynchronous side of a transport, driven by the Client's event loop: start() and
+/// abort() are called on the loop's thread, and run() delivers completions on it.
+class AsyncTransport {
+public:
+    using Id = std::uint64_t;
+    using Completion = detail::UniqueFunction<void(Result<HttpResponse>)>;
+
+    virtual ~AsyncTransport() = default;
+    /// Starts `request` (valid until its completion runs or it is aborted). The completion gets
+    /// the response, whatever its status, or a TransportError; it runs from run() or shutdown().
+    virtual void start(Id id, const HttpRequest& request, Completion done) = 0;
+    /// Ends transfer `id` at once, without running its completion (its caller gave up on it).
+    virtual void abort(Id id) = 0;
+    /// Waits at most `timeout` for progress (or wake()), then runs the completions of every
+    /// transfer that finished.
+    virtual void run(std::chrono::milliseconds timeout) = 0;
+    /// Makes a run() in progress return soon. Any thread.
+    virtual void wake() = 0;
+    /// Ends every transfer, running each completion with Cancelled. The loop is stopping.
+    virtual void shutdown() = 0;
+};
+
+/// Sends HTTP requests and returns the responses, whatever their status. Failures that leave
 /// no response throw TransportError (or Cancelled). Must be safe to call from many threads.
 class Transport {
 public:
     virtual ~Transport() = default;
     virtual HttpResponse send(const HttpRequest& request) = 0;
 
+    /// The asynchronous side, made once per Client when it first needs one. The default runs
+    /// send() on up to `max_concurrency` threads of its own, so every transport gets working
+    /// `_async` calls; override it with a native implementation (the libcurl transport drives
+    /// a curl multi handle on the loop's own thread).
+    virtual std::unique_ptr<AsyncTransport> make_async(std::size_t max_concurrency);
+
     /// Streams a response into `handler` until the server closes it (returns normally), the
     /// handler or `control` stops it (returns normally), or the connection fails or stays idle
     /// longer than `idle_timeout` (throws TransportError; timed_out() for idle). There is no
-    /// total timeout. Transports that cannot stream keep this default.
+    /// total timeout. Transports that cannot stream keep this default, which throws.
     virtual void stream(const HttpRequest& request, StreamHandler& handler, StreamControl& control,
-                        std::chrono::milliseconds idle_timeout) {
-        (void)request, (void)handler, (void)control, (void)idle_timeout;
-        throw TransportError("centrali: this transport does not support streaming", 0, false, false);
-    }
+                        std::chrono::milliseconds idle_timeout);
 };
 
 CENTRALI_NAMESPACE_END
+
+#if CENTRALI_HEADER_ONLY
+#include <centrali/impl/transport.ipp>
+#endif

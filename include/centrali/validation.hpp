@@ -2,18 +2,19 @@
 // client.validation(): AI data validation. Centrali flags format, typo, duplicate and semantic
 // issues in records and suggests fixes, which you accept or reject.
 
-#include <centrali/detail/first_use.hpp>
+#include <centrali/async.hpp>
 #include <centrali/detail/manager.hpp>
+#include <centrali/options.hpp>
 #include <centrali/page.hpp>
 #include <centrali/string_enum.hpp>
 
 #include <nlohmann/json.hpp>
 
-#include <future>
 #include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 CENTRALI_NAMESPACE_BEGIN
 
@@ -52,21 +53,7 @@ struct ValidationSuggestion {
     nlohmann::json raw;
 };
 
-template <class T, detail::only<T, ValidationSuggestion> = 0>
-void from_json(const nlohmann::json& j, T& s) {
-    detail::read_member(j, "id", s.id);
-    detail::read_member(j, "recordSlug", s.record_slug);
-    detail::read_member(j, "recordId", s.record_id);
-    detail::read_member(j, "field", s.field);
-    detail::read_member(j, "issueType", s.issue_type);
-    detail::read_member(j, "status", s.status);
-    detail::read_member(j, "currentValue", s.current_value);
-    detail::read_member(j, "suggestedValue", s.suggested_value);
-    detail::read_member(j, "confidence", s.confidence);
-    detail::read_member(j, "reason", s.reason);
-    detail::read_member(j, "createdAt", s.created_at);
-    s.raw = j;
-}
+void from_json(const nlohmann::json& j, ValidationSuggestion& s);
 
 struct ListSuggestionsOptions {
     std::string record_slug;
@@ -83,72 +70,53 @@ struct ValidationScan {
     nlohmann::json raw;
 };
 
-template <class T, detail::only<T, ValidationScan> = 0>
-void from_json(const nlohmann::json& j, T& s) {
-    detail::read_member(j, "id", s.id);
-    if (s.id.empty()) detail::read_member(j, "jobId", s.id);
-    detail::read_member(j, "status", s.status);
-    s.raw = j;
-}
+void from_json(const nlohmann::json& j, ValidationScan& s);
 
-namespace detail {
-/// Every call has an `_async` twin that runs on the Client's event loop and returns a future.
-/// A template only so that it compiles on first use (see ManagerBase): name it ValidationManager.
-template <class Unused = void>
-class BasicValidationManager : private ManagerBase {
+/// Every call has an `_async` twin (see async.hpp for its completion token).
+class ValidationManager : private detail::ManagerBase {
 public:
-    explicit BasicValidationManager(std::shared_ptr<Core> core) : ManagerBase(std::move(core)) {}
+    explicit ValidationManager(std::shared_ptr<detail::Core> core) : ManagerBase(std::move(core)) {}
 
-    Page<ValidationSuggestion> list_suggestions(const ListSuggestionsOptions& options = {}, const CallOptions& call = {}) {
-        return list_op(options).run(call);
+    Page<ValidationSuggestion> list_suggestions(const ListSuggestionsOptions& options = {}, const CallOptions& call = {});
+    template <class Token = UseFuture>
+    auto list_suggestions_async(const ListSuggestionsOptions& options = {}, const CallOptions& call = {}, Token&& token = {}) {
+        return list_op(options, call).launch(std::forward<Token>(token));
     }
-    std::future<Page<ValidationSuggestion>> list_suggestions_async(const ListSuggestionsOptions& options = {},
-                                                                   const CallOptions& call = {}) {
-        return list_op(options).submit(call);
+
+    ValidationSuggestion get_suggestion(std::string_view id, const CallOptions& call = {});
+    template <class Token = UseFuture>
+    auto get_suggestion_async(std::string_view id, const CallOptions& call = {}, Token&& token = {}) {
+        return by_id(detail::routes::validation_suggestion, id, call).launch(std::forward<Token>(token));
     }
-    ValidationSuggestion get_suggestion(std::string_view id, const CallOptions& call = {}) {
-        return by_id(detail::routes::validation_suggestion, id).run(call);
-    }
-    std::future<ValidationSuggestion> get_suggestion_async(std::string_view id, const CallOptions& call = {}) {
-        return by_id(detail::routes::validation_suggestion, id).submit(call);
-    }
+
     /// Applies the suggested value to the record.
-    ValidationSuggestion accept(std::string_view id, const CallOptions& call = {}) {
-        return by_id(detail::routes::validation_accept, id).run(call);
+    ValidationSuggestion accept(std::string_view id, const CallOptions& call = {});
+    template <class Token = UseFuture>
+    auto accept_async(std::string_view id, const CallOptions& call = {}, Token&& token = {}) {
+        return by_id(detail::routes::validation_accept, id, call).launch(std::forward<Token>(token));
     }
-    std::future<ValidationSuggestion> accept_async(std::string_view id, const CallOptions& call = {}) {
-        return by_id(detail::routes::validation_accept, id).submit(call);
+
+    ValidationSuggestion reject(std::string_view id, const CallOptions& call = {});
+    template <class Token = UseFuture>
+    auto reject_async(std::string_view id, const CallOptions& call = {}, Token&& token = {}) {
+        return by_id(detail::routes::validation_reject, id, call).launch(std::forward<Token>(token));
     }
-    ValidationSuggestion reject(std::string_view id, const CallOptions& call = {}) {
-        return by_id(detail::routes::validation_reject, id).run(call);
-    }
-    std::future<ValidationSuggestion> reject_async(std::string_view id, const CallOptions& call = {}) {
-        return by_id(detail::routes::validation_reject, id).submit(call);
-    }
+
     /// Starts a batch scan of a collection's existing records.
-    ValidationScan scan(std::string_view record_slug, const CallOptions& call = {}) { return scan_op(record_slug).run(call); }
-    std::future<ValidationScan> scan_async(std::string_view record_slug, const CallOptions& call = {}) {
-        return scan_op(record_slug).submit(call);
+    ValidationScan scan(std::string_view record_slug, const CallOptions& call = {});
+    template <class Token = UseFuture>
+    auto scan_async(std::string_view record_slug, const CallOptions& call = {}, Token&& token = {}) {
+        return scan_op(record_slug, call).launch(std::forward<Token>(token));
     }
 
 private:
-    detail::Op<Page<ValidationSuggestion>> list_op(const ListSuggestionsOptions& options) const {
-        detail::Query query = paging(options.page, options.limit);
-        if (!options.record_slug.empty()) query.add("recordSlug", options.record_slug);
-        if (options.status && !options.status->empty()) query.add("status", options.status->str());
-        if (options.issue_type && !options.issue_type->empty()) query.add("issueType", options.issue_type->str());
-        return page<ValidationSuggestion>(detail::routes::validation_suggestions, {}, query, "suggestions");
-    }
-    detail::Op<ValidationSuggestion> by_id(const detail::Route& route, std::string_view id) const {
-        return one<ValidationSuggestion>(route, {id}, {}, nullptr, "suggestion");
-    }
-    detail::Op<ValidationScan> scan_op(std::string_view record_slug) const {
-        const nlohmann::json body = {{"recordSlug", record_slug}};
-        return one<ValidationScan>(detail::routes::validation_scan, {}, {}, &body, "validation scan");
-    }
+    detail::Op<Page<ValidationSuggestion>> list_op(const ListSuggestionsOptions& options, const CallOptions& call) const;
+    detail::Op<ValidationSuggestion> by_id(const detail::Route& route, std::string_view id, const CallOptions& call) const;
+    detail::Op<ValidationScan> scan_op(std::string_view record_slug, const CallOptions& call) const;
 };
-}  // namespace detail
-
-using ValidationManager = detail::BasicValidationManager<>;
 
 CENTRALI_NAMESPACE_END
+
+#if CENTRALI_HEADER_ONLY
+#include <centrali/impl/validation.ipp>
+#endif

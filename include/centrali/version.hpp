@@ -1,7 +1,9 @@
 #pragma once
-// The one source of the version: CMakeLists.txt reads these three macros.
+// The one source of the version (CMakeLists.txt reads the three numbers), the versioned inline
+// namespace, and the switch between the two build modes.
+
 #define CENTRALI_VERSION_MAJOR 0
-#define CENTRALI_VERSION_MINOR 1
+#define CENTRALI_VERSION_MINOR 2
 #define CENTRALI_VERSION_PATCH 0
 
 #define CENTRALI_STRINGIFY_IMPL(x) #x
@@ -23,8 +25,19 @@
     }                                                                                              \
     }
 
-// A second copy of this header with other numbers redefines the macros above, which compilers
-// report; the inline namespace turns a mixed link into a link error.
+// Build modes, as Asio and spdlog have them:
+// - header-only (the default): every header includes its definitions (centrali/impl/*.ipp,
+//   centrali/detail/impl/*.ipp), marked inline;
+// - compiled (CENTRALI_SEPARATE_COMPILATION defined everywhere, which the CMake target
+//   centrali::compiled does): the headers declare only, and the definitions compile once, in
+//   the one translation unit that includes <centrali/impl/src.hpp>.
+#if defined(CENTRALI_SEPARATE_COMPILATION)
+#define CENTRALI_HEADER_ONLY 0
+#define CENTRALI_DECL
+#else
+#define CENTRALI_HEADER_ONLY 1
+#define CENTRALI_DECL inline
+#endif
 
 CENTRALI_NAMESPACE_BEGIN
 inline constexpr const char* version_string = CENTRALI_VERSION_STRING;

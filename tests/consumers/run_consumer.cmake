@@ -18,6 +18,7 @@ if(KIND STREQUAL "find_package")
   # Stage an install of the library alone, as a package manager would.
   run(${CMAKE_COMMAND} -S "${SOURCE_DIR}" -B "${WORK_DIR}/lib" ${extra} -DCENTRALI_BUILD_TESTS=OFF
       -DCENTRALI_BUILD_EXAMPLES=OFF -DCENTRALI_INSTALL=ON)
+  run(${CMAKE_COMMAND} --build "${WORK_DIR}/lib")
   run(${CMAKE_COMMAND} --install "${WORK_DIR}/lib" --prefix "${WORK_DIR}/stage")
   list(APPEND extra "-DCMAKE_PREFIX_PATH=${WORK_DIR}/stage")
 endif()

@@ -104,8 +104,7 @@ const std::vector<Operation> kOperations = {
 /// Runs one operation; returns the outcome class. Never lets anything but centrali::Error out.
 Outcome run(centrali::Client& client, const Operation& op, const std::string& record_id, const std::string& function_id,
             std::vector<std::string>& messages) {
-    centrali::CallOptions call;
-    call.timeout = milliseconds(400);
+    centrali::CallOptions call;  // attempts are limited by the Client's request_timeout
     try {
         if (op.name == "GET records.get") client.records().get("orders", record_id, {}, call);
         else if (op.name == "POST records.create") client.records().create("orders", {{"n", 1}}, {}, call);
@@ -149,6 +148,7 @@ TEST_CASE("fault matrix: typed errors, retries only where safe, no duplicate wri
             LiveEmulator emu;
             auto options = emu.service_account_options();
             options.retry.max_attempts = 3;
+            options.request_timeout = milliseconds(400);  // per attempt: the delay case times out once, then succeeds
             options.max_response_bytes = 8u << 20;  // the huge body is 64 MiB
             std::vector<std::string> log_lines;
             std::mutex log_mutex;

@@ -3,6 +3,8 @@
 
 #include <centrali/client.hpp>
 
+#include <curl/curl.h>
+
 #include <httplib.h>
 
 #include <atomic>

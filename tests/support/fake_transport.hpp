@@ -24,7 +24,7 @@ struct StreamScript {
     int status = 200;
     std::vector<std::string> chunks;
     enum class End { close, fail, hang } end = End::close;  ///< after the chunks
-    centrali::HttpHeaders headers;
+    centrali::HttpHeaders headers = {{"content-type", "text/event-stream"}};
 };
 
 inline centrali::HttpResponse json_response(int status, const nlohmann::json& body,
@@ -152,11 +152,14 @@ inline bool has_header(const centrali::HttpRequest& request, const std::string& 
     return false;
 }
 
-/// A clock whose sleeps are recorded instead of slept, and whose time only moves when told.
+/// A clock whose sleeps are recorded instead of slept, and whose time (wall and steady alike)
+/// only moves when told or slept.
 struct FakeClock {
     std::shared_ptr<std::mutex> mutex = std::make_shared<std::mutex>();
     std::shared_ptr<std::chrono::system_clock::time_point> now =
         std::make_shared<std::chrono::system_clock::time_point>(std::chrono::seconds(1'700'000'000));
+    std::shared_ptr<std::chrono::steady_clock::time_point> steady =
+        std::make_shared<std::chrono::steady_clock::time_point>(std::chrono::hours(1000));
     std::shared_ptr<std::vector<std::chrono::milliseconds>> sleeps =
         std::make_shared<std::vector<std::chrono::milliseconds>>();
     double random_value = 1.0;  // full jitter at its upper bound: delays are exactly the caps
@@ -166,15 +169,21 @@ struct FakeClock {
         auto m = mutex;
         auto t = now;
         auto s = sleeps;
+        auto st = steady;
         double r = random_value;
         c.now = [m, t] {
             std::lock_guard<std::mutex> lock(*m);
             return *t;
         };
-        c.sleep = [m, t, s](std::chrono::milliseconds d, const centrali::CancelToken&) {
+        c.steady_now = [m, st] {
+            std::lock_guard<std::mutex> lock(*m);
+            return *st;
+        };
+        c.sleep = [m, t, st, s](std::chrono::milliseconds d, const centrali::CancelToken&) {
             std::lock_guard<std::mutex> lock(*m);
             s->push_back(d);
             *t += d;
+            *st += d;
         };
         c.random = [r] { return r; };
         return c;
@@ -182,6 +191,7 @@ struct FakeClock {
     void advance(std::chrono::seconds by) {
         std::lock_guard<std::mutex> lock(*mutex);
         *now += by;
+        *steady += by;
     }
     std::vector<std::chrono::milliseconds> slept() const {
         std::lock_guard<std::mutex> lock(*mutex);

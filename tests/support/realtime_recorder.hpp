@@ -27,6 +27,7 @@ struct RealtimeRecorder {
     centrali::SubscribeOptions options() {
         centrali::SubscribeOptions o;
         o.initial_reconnect_delay = first_delay;
+        o.min_reconnect_delay = (std::min)(first_delay, std::chrono::milliseconds(1));
         o.max_reconnect_delay = max_delay;
         o.on_event = [this](const centrali::RealtimeRecordEvent& e) { note([&] { events.push_back(e); }); };
         o.on_error = [this](const centrali::RealtimeError& e) { note([&] { errors.push_back(e); }); };

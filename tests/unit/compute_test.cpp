@@ -306,7 +306,7 @@ TEST_CASE("invoke_and_wait invokes once, finds the job's run, and returns it fin
     const auto requests = unit.transport->requests();
     REQUIRE(requests.size() == 5);
     CHECK(requests[0].url == kApi + "function-triggers/tr-1/execute");
-    CHECK(requests[1].url == kApi + "function-runs/trigger/tr-1?limit=20");
+    CHECK(requests[1].url == kApi + "function-runs/trigger/tr-1?page=1&limit=100");
     CHECK(requests[4].url == kApi + "function-runs/r9");
     int invokes = 0;
     for (const auto& r : requests) invokes += r.method == "POST";

@@ -2,6 +2,9 @@
 #include "catch.hpp"
 #include "fake_transport.hpp"
 
+#include <centrali/detail/redact.hpp>
+#include <centrali/detail/retry.hpp>
+
 #include <atomic>
 #include <cmath>
 #include <set>
@@ -650,12 +653,12 @@ TEST_CASE("fuzz: bodies nested 100,000 deep are refused, not a stack overflow", 
     CHECK_THROWS_AS(client.records().get("orders", "1"), centrali::BadRequest);
     unit.transport->then(raw_response(200, R"({"data":{"id":"f","x":)" + deep + "}}"));
     CHECK_THROWS_AS(client.functions().get("f"), centrali::DecodeError);
-    using centrali::detail::parse_body;
+    using centrali::detail::parse_json_text;
     const std::string limit(centrali::detail::max_json_depth, '['), close(centrali::detail::max_json_depth, ']');
-    CHECK_FALSE(parse_body(limit + close).is_discarded());       // exactly the limit is fine
-    CHECK(parse_body("[" + limit + close + "]").is_discarded());  // one more is refused
-    CHECK(parse_body(R"({"a":"[[[[[[[[[[[[[[["})") == json{{"a", "[[[[[[[[[[[[[[["}});  // brackets in strings do not count
-    CHECK(parse_body("{bad json").is_discarded());
+    CHECK_FALSE(parse_json_text(limit + close).is_discarded());       // exactly the limit is fine
+    CHECK(parse_json_text("[" + limit + close + "]").is_discarded());  // one more is refused
+    CHECK(parse_json_text(R"({"a":"[[[[[[[[[[[[[[["})") == json{{"a", "[[[[[[[[[[[[[[["}});  // brackets in strings do not count
+    CHECK(parse_json_text("{bad json").is_discarded());
 }
 
 TEST_CASE("fuzz: an out-of-range number in an integer field is a DecodeError", "[unit][fuzz-regression][errors]") {

@@ -1,6 +1,8 @@
 #pragma once
-// Tolerant JSON reading shared by every model: unknown members are ignored, absent or null
-// members leave the default, and a member of the wrong type is a DecodeError naming it.
+// JSON in and out, for every body the SDK reads or writes: one depth-limited parser (nlohmann's
+// public SAX interface with a document builder of our own), one serializer, and the tolerant
+// member readers every model uses (unknown members are ignored, absent or null members leave
+// the default, a member of the wrong type is a DecodeError naming it).
 
 #include <centrali/errors.hpp>
 
@@ -11,10 +13,21 @@
 #include <limits>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <type_traits>
 
 CENTRALI_NAMESPACE_BEGIN
 namespace detail {
+
+/// JSON nested deeper than this is refused while parsing: nlohmann copies and prints
+/// recursively, and a hostile body nested 200,000 deep would overflow the stack.
+inline constexpr std::size_t max_json_depth = 256;
+
+/// Parses `text`; a discarded value when it is not JSON or is nested deeper than `max_depth`.
+nlohmann::json parse_json_text(std::string_view text, std::size_t max_depth = max_json_depth);
+
+/// Compact JSON; invalid UTF-8 in strings is replaced rather than thrown on.
+std::string dump_json(const nlohmann::json& value);
 
 /// An integer member must be an integer in range: nlohmann would convert 1e300 into a long
 /// long by an undefined cast.
@@ -64,15 +77,12 @@ void read_member(const nlohmann::json& object, const char* key, T& target) {
     if (it != object.end()) read_value(*it, key, target);
 }
 
-/// Request bodies send only the members the caller set (the JS SDK's truthy rule). Templates,
-/// even where nothing is deduced, like every function here that instantiates nlohmann's
-/// members: an inline non-template would compile them in every TU that includes the SDK.
+/// Request bodies send only the members the caller set (the JS SDK's truthy rule).
 template <class T>
 void write_member(nlohmann::json& object, const char* key, const std::optional<T>& value) {
     if (value) object[key] = *value;
 }
-template <class = void>
-void write_member(nlohmann::json& object, const char* key, const std::string& value) {
+inline void write_member(nlohmann::json& object, const char* key, const std::string& value) {
     if (!value.empty()) object[key] = value;
 }
 
@@ -87,7 +97,7 @@ T decode_as(const nlohmann::json& value, const char* what) {
 }
 
 /// Decodes a value the SDK owns. The default converts through from_json; models whose decoding
-/// can steal from the JSON (records, pages) specialise it to move instead of copy.
+/// can steal from the JSON (records) specialise it to move instead of copy.
 template <class T, class = void>
 struct Decoder {
     static T decode(nlohmann::json&& value, const char* what) { return decode_as<T>(value, what); }
@@ -95,26 +105,12 @@ struct Decoder {
 
 /// Centrali wraps payloads as {"data": …}. Some documented responses are the bare object, which
 /// is recognised by a top-level "id" (a wrapped payload has none at the top).
-template <class = void>
-nlohmann::json& unwrap_object(nlohmann::json& body, const char* what) {
-    if (body.is_object()) {
-        const auto data = body.find("data");
-        if (body.contains("id") || data == body.end()) return body;
-        if (data->is_object()) return *data;
-    }
-    throw DecodeError(std::string("centrali: expected ") + what + " as a JSON object, got: " +
-                      body.dump().substr(0, 200));
-}
-
-template <class = void>
-nlohmann::json& unwrap_array(nlohmann::json& body, const char* what) {
-    if (body.is_array()) return body;
-    if (body.is_object()) {
-        const auto data = body.find("data");
-        if (data != body.end() && data->is_array()) return *data;
-    }
-    throw DecodeError(std::string("centrali: expected a list of ") + what + ", got: " + body.dump().substr(0, 200));
-}
+nlohmann::json& unwrap_object(nlohmann::json& body, const char* what);
+nlohmann::json& unwrap_array(nlohmann::json& body, const char* what);
 
 }  // namespace detail
 CENTRALI_NAMESPACE_END
+
+#if CENTRALI_HEADER_ONLY
+#include <centrali/detail/impl/json.ipp>
+#endif

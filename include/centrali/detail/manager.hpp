@@ -1,16 +1,21 @@
 #pragma once
-// What every manager needs, once: call a route through Core and decode the answer.
+// What every manager needs, once: a call described as an Op, run blocking or launched on the
+// event loop, decoded by a shared shape (one object, a list, a page, nothing), and the one wait
+// (a poll loop) that runs, polls and finishes the same way on both.
 
+#include <centrali/async.hpp>
 #include <centrali/detail/core.hpp>
+#include <centrali/detail/event_loop.hpp>
+#include <centrali/detail/executor.hpp>
 #include <centrali/detail/json.hpp>
 #include <centrali/page.hpp>
 
-#include <cstddef>
+#include <nlohmann/json.hpp>
+
 #include <exception>
-#include <functional>
-#include <future>
 #include <initializer_list>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <type_traits>
@@ -20,205 +25,201 @@
 CENTRALI_NAMESPACE_BEGIN
 namespace detail {
 
-/// Decodes a response straight from its text, skipping the JSON document for what it reads
-/// into typed fields. Returns false to leave the response to the JSON decoder (for a shape or a
-/// value it does not handle), which then gives the result, or the error, of the usual rules.
-/// Specialised next to the models that have one (records); the rest decode through JSON only.
-template <class T, class = void>
-struct TextDecoder {
-    static constexpr std::nullptr_t read = nullptr;  // a specialisation: bool (*)(std::string_view, T&)
-};
-
-/// One call, described once: run() sends it and waits, submit() hands it to the Client's event
-/// loop and returns a future. Every manager method is an Op and its two ways of running.
+/// A call described once, ready to run on any executor: run() blocks the calling thread,
+/// launch() starts it on the Client's event loop and reports through a completion token.
 template <class T>
 class Op {
 public:
-    using Decode = std::function<T(nlohmann::json&&)>;
-    using ReadText = std::remove_const_t<decltype(TextDecoder<T>::read)>;
+    using Start = UniqueFunction<void(const std::shared_ptr<Executor>&, Completion<T>)>;
 
-    /// An empty `decode` means the response body is not used (deletes): then a 2xx whose body
-    /// is empty, cut or not JSON is still a success. `read_text`, when set, is tried first.
-    Op(std::shared_ptr<Core> core, Call call, Decode decode, ReadText read_text = nullptr)
-        : core_(std::move(core)), call_(std::move(call)), decoding_{std::move(decode), read_text} {}
+    Op(std::shared_ptr<Core> core, CancelToken cancel, Start start)
+        : core_(std::move(core)), cancel_(std::move(cancel)), start_(std::move(start)) {}
 
-    T run(const CallOptions& options) const { return finish(core_->execute(call_, options)); }
-
-    /// The same call, with `next` applied to its decoded value.
-    template <class F>
-    auto then_value(F next) const -> Op<std::invoke_result_t<F, T>> {
-        using U = std::invoke_result_t<F, T>;
-        return Op<U>(core_, call_,
-                     [decode = decoding_.decode, next](nlohmann::json&& body) { return next(decode(std::move(body))); });
+    T run() && {
+        auto ex = core_->blocking_executor(cancel_);
+        std::optional<Result<T>> outcome;
+        start_(ex, [&outcome](Result<T> result) { outcome.emplace(std::move(result)); });
+        ex->run_until([&outcome] { return outcome.has_value(); });
+        ex->close();
+        if constexpr (std::is_void_v<T>) outcome->value();
+        else return std::move(*outcome).value();
     }
 
-    std::future<T> submit(const CallOptions& options) const& { return start(*core_, call_, decoding_, options); }
-    /// Every `…_async` method submits a temporary Op: its call and decoder move, not copy.
-    std::future<T> submit(const CallOptions& options) && {
-        return start(*core_, std::move(call_), std::move(decoding_), options);
+    template <class Token>
+    auto launch(Token&& token) && {
+        return start_async<T>(std::forward<Token>(token),
+                              [core = std::move(core_), start = std::move(start_)](Completion<T> done) mutable {
+                                  Core& owner = *core;
+                                  owner.launch([core = std::move(core), start = std::move(start),
+                                                done = std::move(done)](bool cancelled) mutable {
+                                      if (cancelled) return done(std::make_exception_ptr(Cancelled()));
+                                      start(core->loop(), std::move(done));
+                                  });
+                              });
     }
 
-    /// The callback form, for composite calls (the async waits). Exactly one callback runs, on
-    /// the event loop's thread.
-    using Result = std::conditional_t<std::is_void_v<T>, std::nullptr_t, T>;
-    void submit(const CallOptions& options, std::function<void(Result)> on_value,
-                std::function<void(std::exception_ptr)> on_error) const {
-        // The engine lives inside Core and dies first, so a raw pointer is safe here; a
-        // shared_ptr would keep Core (and the engine) alive from inside the engine.
-        Core* core = core_.get();
-        core->engine().submit(
-            call_, options,
-            [core, call = call_, decoding = decoding_, on_value, on_error](HttpResponse&& response) {
-                try {
-                    if constexpr (std::is_void_v<T>) {
-                        decoding(*core, call, response);
-                        on_value(nullptr);
-                    } else {
-                        on_value(decoding(*core, call, response));
-                    }
-                } catch (...) {
-                    on_error(std::current_exception());
-                }
-            },
-            on_error);
-    }
+    /// Runs it on `ex` as one step of a larger operation.
+    void start(const std::shared_ptr<Executor>& ex, Completion<T> done) && { start_(ex, std::move(done)); }
 
 private:
-    /// How a 2xx response becomes a T: its text reader first, when there is one, else JSON.
-    struct Decoding {
-        Decode decode;
-        ReadText read_text;
-
-        T operator()(const Core& core, const Call& call, const HttpResponse& response) const {
-            if constexpr (std::is_void_v<T>) {
-                if (decode) decode(core.parse_json(response, call));
-            } else {
-                if constexpr (!std::is_same_v<ReadText, std::nullptr_t>) {
-                    T value;  // an Op built without a reader (then_value, custom) has none
-                    if (read_text != nullptr && read_text(response.body, value)) return value;
-                }
-                return decode(core.parse_json(response, call));
-            }
-        }
-    };
-
-    /// Delivers the outcome into the future's promise: one allocation per async call.
-    class PromiseCall final : public AsyncCall {
-    public:
-        PromiseCall(Core& core, Call call, CallOptions options, Decoding decoding)
-            : AsyncCall(std::move(call), std::move(options)), core_(core), decoding_(std::move(decoding)) {}
-        std::future<T> future() { return promise_.get_future(); }
-
-        void succeed(HttpResponse&& response) noexcept override {
-            try {
-                if constexpr (std::is_void_v<T>) {
-                    decoding_(core_, call(), response);
-                    promise_.set_value();
-                } else {
-                    promise_.set_value(decoding_(core_, call(), response));
-                }
-            } catch (...) {
-                promise_.set_exception(std::current_exception());
-            }
-        }
-        void fail(std::exception_ptr error) noexcept override { promise_.set_exception(std::move(error)); }
-
-    private:
-        Core& core_;  // owns the engine that owns this call
-        Decoding decoding_;
-        std::promise<T> promise_;
-    };
-
-    static std::future<T> start(Core& core, Call call, Decoding decoding, const CallOptions& options) {
-        auto job = std::make_unique<PromiseCall>(core, std::move(call), options, std::move(decoding));
-        std::future<T> future = job->future();
-        core.engine().submit(std::move(job));
-        return future;
-    }
-
-    T finish(const HttpResponse& response) const { return decoding_(*core_, call_, response); }
-
     std::shared_ptr<Core> core_;
-    Call call_;
-    Decoding decoding_;
+    CancelToken cancel_;
+    Start start_;
 };
 
-/// A non-owning handle to Core, for work queued on Core's own event loop: an owning one there
-/// would keep Core (and with it the loop) alive from inside the loop.
-inline std::shared_ptr<Core> borrow(Core* core) { return std::shared_ptr<Core>(std::shared_ptr<Core>(), core); }
+/// Calls `produce` and delivers its value, or what it threw, to `done`: `done` runs outside
+/// the try, so that a callback that throws is never called twice.
+template <class T, class F>
+void deliver(Completion<T>& done, F&& produce) {
+    std::optional<Result<T>> outcome;
+    try {
+        if constexpr (std::is_void_v<T>) {
+            produce();
+            outcome.emplace();
+        } else {
+            outcome.emplace(produce());
+        }
+    } catch (...) {
+        outcome.emplace(std::current_exception());
+    }
+    done(std::move(*outcome));
+}
 
-/// The base of every manager. Each manager is a class template with an unused parameter, named
-/// through an alias (`template <class = void> class BasicRunsManager`, `using RunsManager =
-/// BasicRunsManager<>`): the body of a plain inline member compiles in every TU that includes
-/// it, with all it instantiates (Op<T>::submit, std::function, std::promise, the decoders); a
-/// member of a class template compiles only in the TUs that call it. That was most of the cost
-/// of #include <centrali/client.hpp> (tests/bench/header_cost.sh).
+/// An HTTP call whose 2xx response `decode(core, response, call)` turns into a T.
+template <class T, class Decode>
+Op<T> http_op(const std::shared_ptr<Core>& core, Call call, const CallOptions& options, Decode decode) {
+    return Op<T>(core, options.cancel,
+                 [core = core.get(), call = std::move(call), options, decode](const std::shared_ptr<Executor>& ex,
+                                                                              Completion<T> done) mutable {
+                     core->exchange(ex, std::move(call), std::move(options),
+                                    [core, decode = std::move(decode), done = std::move(done)](
+                                        Result<HttpResponse> result, const Call& sent) mutable {
+                                        if (!result) return done(result.error());
+                                        HttpResponse& response = result.value();
+                                        deliver<T>(done, [&] {
+                                            return core->decode(response, sent, [&] { return decode(*core, response, sent); });
+                                        });
+                                    });
+                 });
+}
+
+/// The response shapes, one decoder each.
+template <class T>
+struct AsObject {
+    const char* what;
+    T operator()(const Core& core, HttpResponse& response, const Call& call) const {
+        nlohmann::json body = core.parse_json(response, call);
+        return Decoder<T>::decode(std::move(unwrap_object(body, what)), what);
+    }
+};
+template <class T>
+struct AsList {
+    const char* what;
+    std::vector<T> operator()(const Core& core, HttpResponse& response, const Call& call) const {
+        nlohmann::json body = core.parse_json(response, call);
+        nlohmann::json& items = unwrap_array(body, what);
+        std::vector<T> out;
+        out.reserve(items.size());
+        for (auto& item : items) out.push_back(Decoder<T>::decode(std::move(item), what));
+        return out;
+    }
+};
+template <class T>
+struct AsPage {
+    const char* what;
+    Page<T> operator()(const Core& core, HttpResponse& response, const Call& call) const {
+        return decode_page<T>(core.parse_json(response, call), what);
+    }
+};
+/// The body is not used (deletes): a 2xx whose body is empty, cut or not JSON is a success.
+struct Ignored {
+    void operator()(const Core&, HttpResponse&, const Call&) const {}
+};
+
+/// The one wait: polls with `step` until it reports done, the first poll at once, then after
+/// intervals growing from WaitOptions::initial_interval; never past the deadline (on the
+/// executor's steady clock), never after `cancel`. Runs unchanged on either executor: sleeps
+/// for a blocking wait, timers for an `_async` one.
+class PollLoop final : public std::enable_shared_from_this<PollLoop> {
+public:
+    /// One poll: `call` carries the wait's cancel token and what is left of its deadline.
+    using Step = UniqueFunction<void(const std::shared_ptr<Executor>&, const CallOptions& call, Completion<bool> done)>;
+
+    PollLoop(Core& core, std::shared_ptr<Executor> ex, WaitOptions wait, std::string what, Step step,
+             Completion<void> done);
+    void start();
+
+private:
+    void poll();
+    void on_poll(Result<bool> done);
+    void finish(Result<void> outcome);
+    std::exception_ptr expired() const;
+
+    Core& core_;
+    std::shared_ptr<Executor> ex_;
+    const WaitOptions wait_;
+    const std::string what_;
+    Step step_;
+    Completion<void> done_;
+    Executor::Clock::time_point deadline_;
+    std::chrono::milliseconds interval_;
+    CancelRegistration cancel_wake_;
+    Executor::TimerId timer_ = 0;
+    bool finished_ = false;
+};
+
+/// A wait as an Op: polls with `step`, then `finish()` makes the result (or throws).
+template <class T>
+Op<T> wait_op(const std::shared_ptr<Core>& core, const WaitOptions& wait, std::string what, PollLoop::Step step,
+              UniqueFunction<T()> finish) {
+    return Op<T>(core, wait.cancel,
+                 [core = core.get(), wait, what = std::move(what), step = std::move(step),
+                  finish = std::move(finish)](const std::shared_ptr<Executor>& ex, Completion<T> done) mutable {
+                     auto loop = std::make_shared<PollLoop>(
+                         *core, ex, wait, std::move(what), std::move(step),
+                         [finish = std::move(finish), done = std::move(done)](Result<void> polled) mutable {
+                             if (!polled) return done(polled.error());
+                             deliver<T>(done, [&] { return finish(); });
+                         });
+                     loop->start();
+                 });
+}
+
+/// The base of every manager: the shared Core and the call shapes.
 class ManagerBase {
 protected:
     explicit ManagerBase(std::shared_ptr<Core> core) : core_(std::move(core)) {}
 
-    /// A single object, unwrapped from {"data": …}.
     template <class T>
     Op<T> one(const Route& route, std::initializer_list<std::string_view> args, const Query& query,
-              const nlohmann::json* body, const char* what, std::vector<std::string> secrets = {}) const {
-        return Op<T>(
-            core_, core_->make_call(route, args, query, body, std::move(secrets)),
-            [what](nlohmann::json&& r) { return Decoder<T>::decode(std::move(unwrap_object(r, what)), what); },
-            TextDecoder<T>::read);
+              const nlohmann::json* body, const char* what, const CallOptions& call,
+              std::vector<std::string> secrets = {}) const {
+        return http_op<T>(core_, core_->make_call(route, args, query, body, std::move(secrets)), call, AsObject<T>{what});
     }
-
     template <class T>
     Op<std::vector<T>> many(const Route& route, std::initializer_list<std::string_view> args, const Query& query,
-                            const nlohmann::json* body, const char* what) const {
-        return Op<std::vector<T>>(core_, core_->make_call(route, args, query, body, {}), [what](nlohmann::json&& r) {
-            nlohmann::json& items = unwrap_array(r, what);
-            std::vector<T> out;
-            out.reserve(items.size());
-            for (auto& item : items) out.push_back(Decoder<T>::decode(std::move(item), what));
-            return out;
-        });
+                            const nlohmann::json* body, const char* what, const CallOptions& call) const {
+        return http_op<std::vector<T>>(core_, core_->make_call(route, args, query, body), call, AsList<T>{what});
     }
-
     template <class T>
     Op<Page<T>> page(const Route& route, std::initializer_list<std::string_view> args, const Query& query,
-                     const char* what, const nlohmann::json* body = nullptr) const {
-        return Op<Page<T>>(core_, core_->make_call(route, args, query, body, {}),
-                           [what](nlohmann::json&& r) { return decode_page<T>(std::move(r), what); },
-                           TextDecoder<Page<T>>::read);
+                     const char* what, const CallOptions& call, const nlohmann::json* body = nullptr) const {
+        return http_op<Page<T>>(core_, core_->make_call(route, args, query, body), call, AsPage<T>{what});
     }
-
-    /// A call whose response body is not used (deletes).
-    /// A template only so that it compiles where used, like the rest of ManagerBase.
-    template <class Unused = void>
-    Op<void> discard(const Route& route, std::initializer_list<std::string_view> args, const Query& query = {},
-                     const nlohmann::json* body = nullptr) const {
-        return Op<void>(core_, core_->make_call(route, args, query, body, {}), nullptr);
-    }
-
-    /// Any other decoding of the response body.
-    template <class T>
-    Op<T> custom(const Route& route, std::initializer_list<std::string_view> args, const Query& query,
-                 const nlohmann::json* body, typename Op<T>::Decode decode) const {
-        return Op<T>(core_, core_->make_call(route, args, query, body, {}), std::move(decode));
-    }
+    Op<void> discard(const Route& route, std::initializer_list<std::string_view> args, const CallOptions& call,
+                     const Query& query = {}, const nlohmann::json* body = nullptr) const;
 
     /// `page` and the page size (`limit` for most services, `pageSize` for some), each only
     /// when positive: the JS SDK sends only truthy options.
-    static Query paging(long long page, long long size, const char* size_key = "limit") {
-        Query query;
-        if (page > 0) query.add("page", std::to_string(page));
-        if (size > 0) query.add(size_key, std::to_string(size));
-        return query;
-    }
-
-    const Clock& clock() const noexcept { return core_->clock(); }
-
-    static void require_object(const nlohmann::json& value, const char* what) {
-        if (!value.is_object()) throw InvalidArgument(std::string(what) + " must be a JSON object");
-    }
+    static Query paging(long long page, long long size, const char* size_key = "limit");
+    static void require_object(const nlohmann::json& value, const char* what);
 
     std::shared_ptr<Core> core_;
 };
 
 }  // namespace detail
 CENTRALI_NAMESPACE_END
+
+#if CENTRALI_HEADER_ONLY
+#include <centrali/detail/impl/manager.ipp>
+#endif

@@ -37,47 +37,12 @@ struct Route {
     Confidence confidence;
 };
 
-/// Substitutes the placeholders of `route.path`. Throws InvalidArgument for an empty value and
-/// std::logic_error when the argument count does not match (a bug in the SDK, not in the call).
 /// Appends `route`'s path to `out`, each placeholder replaced by one percent-encoded segment:
-/// `{ws}` by the workspace, the others by `args` in order.
-inline void append_route(std::string& out, const Route& route, std::string_view workspace,
-                         std::initializer_list<std::string_view> args) {
-    auto next_arg = args.begin();
-    std::string_view path = route.path;
-    while (!path.empty()) {
-        const auto open = path.find('{');
-        out.append(path.substr(0, open));
-        if (open == std::string_view::npos) break;
-        const auto close = path.find('}', open);
-        if (close == std::string_view::npos)
-            throw ConfigurationError("route template " + std::string(route.path) + " has an unclosed '{'");
-        const std::string_view name = path.substr(open + 1, close - open - 1);
-        const bool well_formed = !name.empty() && std::all_of(name.begin(), name.end(), [](char c) {
-            return (c >= 'a' && c <= 'z') || c == '_';
-        });
-        if (!well_formed)
-            throw ConfigurationError("route template " + std::string(route.path) + " has a malformed placeholder");
-        if (name == "ws") {
-            append_path_segment(out, workspace, "workspace");
-        } else {
-            if (next_arg == args.end())
-                throw std::logic_error("centrali: route " + std::string(route.name) + " needs more arguments");
-            append_path_segment(out, *next_arg++, name);
-        }
-        path.remove_prefix(close + 1);
-    }
-    if (next_arg != args.end())
-        throw std::logic_error("centrali: route " + std::string(route.name) + " got too many arguments");
-}
-
-inline std::string expand_route(const Route& route, std::string_view workspace,
-                                std::initializer_list<std::string_view> args) {
-    std::string out;
-    out.reserve(route.path.size() + 64);
-    append_route(out, route, workspace, args);
-    return out;
-}
+/// `{ws}` by the workspace, the others by `args` in order. Throws InvalidArgument for an empty
+/// value and std::logic_error when the argument count does not match (a bug in the SDK).
+void append_route(std::string& out, const Route& route, std::string_view workspace,
+                  std::initializer_list<std::string_view> args);
+std::string expand_route(const Route& route, std::string_view workspace, std::initializer_list<std::string_view> args);
 
 namespace routes {
 using C = Confidence;
@@ -235,3 +200,7 @@ inline constexpr Route all[] = {
 }  // namespace routes
 }  // namespace detail
 CENTRALI_NAMESPACE_END
+
+#if CENTRALI_HEADER_ONLY
+#include <centrali/detail/impl/routes.ipp>
+#endif

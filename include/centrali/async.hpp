@@ -1,0 +1,190 @@
+#pragma once
+// How an `_async` call reports its outcome. The core is callback-based; std::future and, in
+// C++20, `co_await` are adapters over it, chosen by the call's last argument (a completion
+// token, as in Asio):
+//
+//   auto future = client.records().get_async("orders", id);                       // std::future
+//   client.records().get_async("orders", id, {}, {}, [](centrali::Result<centrali::Record> r) {
+//       if (r) use(r.value()); else report(r.error());                            // a callback
+//   });
+//   centrali::Record order = co_await client.records().get_async("orders", id, {}, {},
+//                                                                centrali::use_awaitable);  // C++20
+//
+// Callbacks and coroutine resumptions run on the Client's event loop thread: keep them short,
+// and make further calls from there with `_async` (a blocking call from that thread throws
+// InvalidArgument instead of stalling every other call).
+
+#include <centrali/detail/function.hpp>
+#include <centrali/errors.hpp>
+
+#include <exception>
+#include <future>
+#include <optional>
+#include <type_traits>
+#include <utility>
+
+#if defined(__cpp_impl_coroutine) && __cpp_impl_coroutine >= 201902L && __has_include(<coroutine>)
+#include <atomic>
+#include <coroutine>
+#define CENTRALI_HAS_COROUTINES 1
+#else
+#define CENTRALI_HAS_COROUTINES 0
+#endif
+
+CENTRALI_NAMESPACE_BEGIN
+
+/// The outcome of an asynchronous call: its value, or the centrali::Error (as an
+/// exception_ptr) it failed with.
+template <class T>
+class Result {
+public:
+    Result(T value) : value_(std::move(value)) {}  // NOLINT: implicit, a value is a result
+    Result(std::exception_ptr error) : error_(std::move(error)) {}  // NOLINT
+
+    bool has_value() const noexcept { return !error_; }
+    explicit operator bool() const noexcept { return has_value(); }
+    /// The value; rethrows the error when there is none.
+    T& value() & {
+        if (error_) std::rethrow_exception(error_);
+        return *value_;
+    }
+    const T& value() const& {
+        if (error_) std::rethrow_exception(error_);
+        return *value_;
+    }
+    T&& value() && {
+        if (error_) std::rethrow_exception(error_);
+        return std::move(*value_);
+    }
+    const std::exception_ptr& error() const noexcept { return error_; }
+
+private:
+    std::optional<T> value_;
+    std::exception_ptr error_;
+};
+
+template <>
+class Result<void> {
+public:
+    Result() = default;
+    Result(std::exception_ptr error) : error_(std::move(error)) {}  // NOLINT
+
+    bool has_value() const noexcept { return !error_; }
+    explicit operator bool() const noexcept { return has_value(); }
+    void value() const {
+        if (error_) std::rethrow_exception(error_);
+    }
+    const std::exception_ptr& error() const noexcept { return error_; }
+
+private:
+    std::exception_ptr error_;
+};
+
+/// The default completion token: the call returns a std::future.
+struct UseFuture {};
+inline constexpr UseFuture use_future{};
+
+namespace detail {
+
+/// Receives an asynchronous outcome, exactly once.
+template <class T>
+using Completion = UniqueFunction<void(Result<T>)>;
+
+/// Starts a prepared asynchronous call with the completion it will report to.
+template <class T>
+using Initiation = UniqueFunction<void(Completion<T>)>;
+
+template <class T>
+void fulfil(std::promise<T>& promise, Result<T>&& result) {
+    if (!result) return promise.set_exception(result.error());
+    if constexpr (std::is_void_v<T>) promise.set_value();
+    else promise.set_value(std::move(result).value());
+}
+
+/// What a completion token turns an initiation into. Specialised per token kind.
+template <class Token, class T, class = void>
+struct AsyncAdapter {
+    static_assert(std::is_invocable_v<Token&, Result<T>>,
+                  "a completion token is centrali::use_future, centrali::use_awaitable (C++20) or a callable "
+                  "taking centrali::Result<T>");
+};
+
+template <class T>
+struct AsyncAdapter<UseFuture, T> {
+    static std::future<T> start(Initiation<T> initiation, UseFuture) {
+        std::promise<T> promise;
+        std::future<T> future = promise.get_future();
+        initiation(Completion<T>([promise = std::move(promise)](Result<T> result) mutable {
+            fulfil(promise, std::move(result));
+        }));
+        return future;
+    }
+};
+
+template <class Callback, class T>
+struct AsyncAdapter<Callback, T, std::enable_if_t<std::is_invocable_v<Callback&, Result<T>>>> {
+    template <class F>
+    static void start(Initiation<T> initiation, F&& callback) {
+        initiation(Completion<T>(std::forward<F>(callback)));
+    }
+};
+
+/// The one entry of every `_async` method: `initiation` has already checked the arguments
+/// (so that errors in them are thrown by the call itself) and starts the call when invoked.
+template <class T, class Token>
+auto start_async(Token&& token, Initiation<T> initiation) {
+    return AsyncAdapter<std::decay_t<Token>, T>::start(std::move(initiation), std::forward<Token>(token));
+}
+
+}  // namespace detail
+
+#if CENTRALI_HAS_COROUTINES
+/// The completion token for `co_await` (C++20): the call returns an Awaitable<T>.
+struct UseAwaitable {};
+inline constexpr UseAwaitable use_awaitable{};
+
+/// Starts its call when awaited and resumes the awaiting coroutine with the value (or throws
+/// the error) on the event loop's thread. Await it once.
+template <class T>
+class Awaitable {
+public:
+    explicit Awaitable(detail::Initiation<T> initiation) : initiation_(std::move(initiation)) {}
+    Awaitable(Awaitable&&) noexcept = default;
+    Awaitable& operator=(Awaitable&&) noexcept = default;
+
+    bool await_ready() const noexcept { return false; }
+    bool await_suspend(std::coroutine_handle<> awaiting) {
+        state_ = std::make_shared<State>();
+        state_->awaiting = awaiting;
+        initiation_(detail::Completion<T>([state = state_](Result<T> result) {
+            state->result.emplace(std::move(result));
+            // Whoever comes second resumes: the completion, or await_suspend when the call
+            // completed before it returned (then it does not suspend at all).
+            if (state->second.exchange(true, std::memory_order_acq_rel)) state->awaiting.resume();
+        }));
+        return !state_->second.exchange(true, std::memory_order_acq_rel);
+    }
+    T await_resume() {
+        if constexpr (std::is_void_v<T>) std::move(*state_->result).value();
+        else return std::move(*state_->result).value();
+    }
+
+private:
+    struct State {
+        std::coroutine_handle<> awaiting;
+        std::optional<Result<T>> result;
+        std::atomic<bool> second{false};
+    };
+    detail::Initiation<T> initiation_;
+    std::shared_ptr<State> state_;
+};
+
+namespace detail {
+template <class T>
+struct AsyncAdapter<UseAwaitable, T> {
+    static Awaitable<T> start(Initiation<T> initiation, UseAwaitable) { return Awaitable<T>(std::move(initiation)); }
+};
+}  // namespace detail
+#endif
+
+CENTRALI_NAMESPACE_END

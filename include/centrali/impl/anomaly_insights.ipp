@@ -1,0 +1,72 @@
+#pragma once
+
+#include <centrali/anomaly_insights.hpp>
+
+CENTRALI_NAMESPACE_BEGIN
+
+CENTRALI_DECL void from_json(const nlohmann::json& j, AnomalyInsight& i) {
+    detail::read_member(j, "id", i.id);
+    detail::read_member(j, "recordSlug", i.record_slug);
+    detail::read_member(j, "type", i.type);
+    detail::read_member(j, "severity", i.severity);
+    detail::read_member(j, "status", i.status);
+    detail::read_member(j, "title", i.title);
+    detail::read_member(j, "description", i.description);
+    detail::read_member(j, "details", i.details);
+    detail::read_member(j, "detectedAt", i.detected_at);
+    i.raw = j;
+}
+
+CENTRALI_DECL void from_json(const nlohmann::json& j, InsightSummary& s) {
+    detail::read_member(j, "total", s.total);
+    detail::read_member(j, "bySeverity", s.by_severity);
+    detail::read_member(j, "byType", s.by_type);
+    s.raw = j;
+}
+
+CENTRALI_DECL Page<AnomalyInsight> AnomalyInsightsManager::list(const ListInsightsOptions& options, const CallOptions& call) {
+    return list_op(options, call).run();
+}
+CENTRALI_DECL AnomalyInsight AnomalyInsightsManager::get(std::string_view id, const CallOptions& call) {
+    return by_id(detail::routes::insights_get, id, call).run();
+}
+CENTRALI_DECL AnomalyInsight AnomalyInsightsManager::acknowledge(std::string_view id, const CallOptions& call) {
+    return by_id(detail::routes::insights_acknowledge, id, call).run();
+}
+CENTRALI_DECL AnomalyInsight AnomalyInsightsManager::dismiss(std::string_view id, const CallOptions& call) {
+    return by_id(detail::routes::insights_dismiss, id, call).run();
+}
+CENTRALI_DECL Page<AnomalyInsight> AnomalyInsightsManager::analyze(std::string_view record_slug, const CallOptions& call) {
+    return analyze_op(record_slug, call).run();
+}
+CENTRALI_DECL InsightSummary AnomalyInsightsManager::summary(std::string_view record_slug, const CallOptions& call) {
+    return summary_op(record_slug, call).run();
+}
+
+CENTRALI_DECL detail::Op<Page<AnomalyInsight>> AnomalyInsightsManager::list_op(const ListInsightsOptions& options,
+                                                                               const CallOptions& call) const {
+    detail::Query query = paging(options.page, options.limit);
+    if (!options.record_slug.empty()) query.add("recordSlug", options.record_slug);
+    if (options.severity && !options.severity->empty()) query.add("severity", options.severity->str());
+    if (options.status && !options.status->empty()) query.add("status", options.status->str());
+    if (!options.type.empty()) query.add("type", options.type);
+    return page<AnomalyInsight>(detail::routes::insights_list, {}, query, "insights", call);
+}
+CENTRALI_DECL detail::Op<AnomalyInsight> AnomalyInsightsManager::by_id(const detail::Route& route, std::string_view id,
+                                                                       const CallOptions& call) const {
+    return one<AnomalyInsight>(route, {id}, {}, nullptr, "insight", call);
+}
+CENTRALI_DECL detail::Op<Page<AnomalyInsight>> AnomalyInsightsManager::analyze_op(std::string_view record_slug,
+                                                                                  const CallOptions& call) const {
+    nlohmann::json body = nlohmann::json::object();
+    body["recordSlug"] = record_slug;
+    return page<AnomalyInsight>(detail::routes::insights_analyze, {}, {}, "insights", call, &body);
+}
+CENTRALI_DECL detail::Op<InsightSummary> AnomalyInsightsManager::summary_op(std::string_view record_slug,
+                                                                            const CallOptions& call) const {
+    detail::Query query;
+    if (!record_slug.empty()) query.add("recordSlug", std::string(record_slug));
+    return one<InsightSummary>(detail::routes::insights_summary, {}, query, nullptr, "insight summary", call);
+}
+
+CENTRALI_NAMESPACE_END

@@ -1,0 +1,325 @@
+#pragma once
+
+#include <centrali/orchestrations.hpp>
+
+CENTRALI_NAMESPACE_BEGIN
+
+CENTRALI_DECL void to_json(nlohmann::json& j, const OrchestrationTrigger& t) {
+    j = t.extra.is_object() ? t.extra : nlohmann::json::object();
+    j["type"] = t.type;
+    detail::write_member(j, "eventType", t.event_type);
+    detail::write_member(j, "structureSlug", t.structure_slug);
+    detail::write_member(j, "scheduleType", t.schedule_type);
+    detail::write_member(j, "interval", t.interval);
+    detail::write_member(j, "cronExpression", t.cron_expression);
+    detail::write_member(j, "scheduledAt", t.scheduled_at);
+}
+
+CENTRALI_DECL void from_json(const nlohmann::json& j, OrchestrationTrigger& t) {
+    detail::read_member(j, "type", t.type);
+    detail::read_member(j, "eventType", t.event_type);
+    detail::read_member(j, "structureSlug", t.structure_slug);
+    detail::read_member(j, "scheduleType", t.schedule_type);
+    detail::read_member(j, "interval", t.interval);
+    detail::read_member(j, "cronExpression", t.cron_expression);
+    detail::read_member(j, "scheduledAt", t.scheduled_at);
+    t.extra = j;
+}
+
+CENTRALI_DECL void to_json(nlohmann::json& j, const DecisionCase& c) {
+    j = {{"condition", {{"field", c.field}, {"operator", c.op}, {"value", c.value}}}, {"nextStepId", c.next_step_id}};
+}
+
+CENTRALI_DECL void from_json(const nlohmann::json& j, DecisionCase& c) {
+    if (auto condition = j.find("condition"); condition != j.end()) {
+        detail::read_member(*condition, "field", c.field);
+        detail::read_member(*condition, "operator", c.op);
+        detail::read_member(*condition, "value", c.value);
+    }
+    detail::read_member(j, "nextStepId", c.next_step_id);
+}
+
+CENTRALI_DECL void to_json(nlohmann::json& j, const OrchestrationStep& s) {
+    j = s.extra.is_object() ? s.extra : nlohmann::json::object();
+    j["id"] = s.id;
+    j["type"] = s.type.str();
+    detail::write_member(j, "name", s.name);
+    detail::write_member(j, "nextStepId", s.next_step_id);
+    detail::write_member(j, "functionId", s.function_id);
+    detail::write_member(j, "timeoutMs", s.timeout_ms);
+    if (!s.encrypted_params.empty()) {
+        nlohmann::json params = nlohmann::json::object();
+        for (const auto& [name, value] : s.encrypted_params) params[name] = {{"value", value}, {"encrypt", true}};
+        j["encryptedParams"] = std::move(params);
+    }
+    if (!s.cases.empty()) j["cases"] = s.cases;
+    detail::write_member(j, "defaultNextStepId", s.default_next_step_id);
+    detail::write_member(j, "delayMs", s.delay_ms);
+}
+
+CENTRALI_DECL void from_json(const nlohmann::json& j, OrchestrationStep& s) {
+    detail::read_member(j, "id", s.id);
+    detail::read_member(j, "name", s.name);
+    detail::read_member(j, "type", s.type);
+    detail::read_member(j, "nextStepId", s.next_step_id);
+    detail::read_member(j, "functionId", s.function_id);
+    detail::read_member(j, "timeoutMs", s.timeout_ms);
+    if (auto params = j.find("encryptedParams"); params != j.end() && params->is_object())
+        for (const auto& item : params->items()) s.encrypted_param_names.push_back(item.key());
+    detail::read_member(j, "cases", s.cases);
+    detail::read_member(j, "defaultNextStepId", s.default_next_step_id);
+    detail::read_member(j, "delayMs", s.delay_ms);
+    s.extra = j;
+}
+
+CENTRALI_DECL void from_json(const nlohmann::json& j, Orchestration& o) {
+    detail::read_member(j, "id", o.id);
+    detail::read_member(j, "workspaceSlug", o.workspace_slug);
+    detail::read_member(j, "slug", o.slug);
+    detail::read_member(j, "name", o.name);
+    detail::read_member(j, "description", o.description);
+    detail::read_member(j, "version", o.version);
+    detail::read_member(j, "status", o.status);
+    if (o.status.empty()) {
+        std::optional<bool> active;
+        detail::read_member(j, "isActive", active);
+        if (active) o.status = *active ? OrchestrationStatus::active : OrchestrationStatus::paused;
+    }
+    detail::read_member(j, "trigger", o.trigger);
+    detail::read_member(j, "steps", o.steps);
+    detail::read_member(j, "createdAt", o.created_at);
+    detail::read_member(j, "updatedAt", o.updated_at);
+    detail::read_member(j, "createdBy", o.created_by);
+    detail::read_member(j, "updatedBy", o.updated_by);
+    o.raw = j;
+}
+
+CENTRALI_DECL void to_json(nlohmann::json& j, const CreateOrchestrationInput& input) {
+    j = {{"slug", input.slug}, {"name", input.name}, {"trigger", input.trigger}, {"steps", input.steps}};
+    detail::write_member(j, "description", input.description);
+    if (input.status) j["status"] = input.status->str();
+}
+
+CENTRALI_DECL void to_json(nlohmann::json& j, const UpdateOrchestrationInput& input) {
+    j = nlohmann::json::object();
+    detail::write_member(j, "name", input.name);
+    detail::write_member(j, "description", input.description);
+    if (input.trigger) j["trigger"] = *input.trigger;
+    if (input.steps) j["steps"] = *input.steps;
+    if (input.status) j["status"] = input.status->str();
+}
+
+CENTRALI_DECL void from_json(const nlohmann::json& j, OrchestrationStepRun& s) {
+    detail::read_member(j, "id", s.id);
+    detail::read_member(j, "stepId", s.step_id);
+    detail::read_member(j, "stepType", s.step_type);
+    detail::read_member(j, "status", s.status);
+    detail::read_member(j, "input", s.input);
+    detail::read_member(j, "output", s.output);
+    if (auto error = j.find("error"); error != j.end() && error->is_object()) {
+        detail::read_member(*error, "code", s.error_code);
+        detail::read_member(*error, "message", s.error_message);
+    } else {
+        detail::read_member(j, "error", s.error_message);
+    }
+    detail::read_member(j, "functionRunId", s.function_run_id);
+    detail::read_member(j, "startedAt", s.started_at);
+    detail::read_member(j, "completedAt", s.completed_at);
+    detail::read_member(j, "durationMs", s.duration_ms);
+    s.raw = j;
+}
+
+CENTRALI_DECL void from_json(const nlohmann::json& j, OrchestrationRun& r) {
+    detail::read_member(j, "id", r.id);
+    detail::read_member(j, "orchestrationId", r.orchestration_id);
+    detail::read_member(j, "status", r.status);
+    detail::read_member(j, "input", r.input);
+    detail::read_member(j, "context", r.context);
+    if (auto outputs = j.find("stepOutputs"); outputs != j.end() && outputs->is_object())
+        for (const auto& item : outputs->items()) r.step_outputs[item.key()] = item.value();
+    detail::read_member(j, "currentStepId", r.current_step_id);
+    if (auto error = j.find("error"); error != j.end() && error->is_object()) {
+        detail::read_member(*error, "code", r.error_code);
+        detail::read_member(*error, "message", r.error_message);
+    } else {
+        detail::read_member(j, "error", r.error_message);
+    }
+    detail::read_member(j, "startedAt", r.started_at);
+    detail::read_member(j, "completedAt", r.completed_at);
+    detail::read_member(j, "createdAt", r.created_at);
+    r.raw = j;
+}
+
+/// What one wait for an orchestration run knows between its polls.
+struct OrchestrationsManager::RunProgress {
+    std::string orchestration;
+    std::string run_id;
+    std::optional<nlohmann::json> input;  ///< set until the run is started
+    OrchestrationRun last;
+};
+
+namespace detail {
+inline std::vector<std::string> encrypted_values(const std::vector<OrchestrationStep>& steps) {
+    std::vector<std::string> values;
+    for (const auto& step : steps)
+        for (const auto& [name, value] : step.encrypted_params) values.push_back(value);
+    return values;
+}
+inline OrchestrationRun checked_run(OrchestrationRun run) {
+    if (run.status != OrchestrationRunStatus::completed) throw OrchestrationRunFailed(std::move(run));
+    return run;
+}
+}  // namespace detail
+
+CENTRALI_DECL Page<Orchestration> OrchestrationsManager::list(const ListOrchestrationsOptions& options,
+                                                              const CallOptions& call) {
+    return list_op(options, call).run();
+}
+CENTRALI_DECL Orchestration OrchestrationsManager::get(std::string_view orchestration_id, const CallOptions& call) {
+    return get_op(orchestration_id, call).run();
+}
+CENTRALI_DECL Orchestration OrchestrationsManager::create(const CreateOrchestrationInput& input, const CallOptions& call) {
+    return create_op(input, call).run();
+}
+CENTRALI_DECL Orchestration OrchestrationsManager::update(std::string_view orchestration_id,
+                                                          const UpdateOrchestrationInput& input,
+                                                          const CallOptions& call) {
+    return update_op(orchestration_id, input, call).run();
+}
+CENTRALI_DECL void OrchestrationsManager::remove(std::string_view orchestration_id, const CallOptions& call) {
+    remove_op(orchestration_id, call).run();
+}
+CENTRALI_DECL OrchestrationRun OrchestrationsManager::start(std::string_view orchestration_id,
+                                                            const nlohmann::json& input, const CallOptions& call) {
+    return start_op(orchestration_id, input, call).run();
+}
+CENTRALI_DECL Page<OrchestrationRun> OrchestrationsManager::list_runs(std::string_view orchestration_id,
+                                                                      const ListOrchestrationRunsOptions& options,
+                                                                      const CallOptions& call) {
+    return list_runs_op(orchestration_id, options, call).run();
+}
+CENTRALI_DECL OrchestrationRun OrchestrationsManager::get_run(std::string_view orchestration_id, std::string_view run_id,
+                                                              const CallOptions& call) {
+    return run_op(detail::routes::orchestration_runs_get, orchestration_id, run_id, call).run();
+}
+CENTRALI_DECL std::vector<OrchestrationStepRun> OrchestrationsManager::steps(std::string_view orchestration_id,
+                                                                             std::string_view run_id,
+                                                                             const CallOptions& call) {
+    return steps_op(orchestration_id, run_id, call).run();
+}
+CENTRALI_DECL OrchestrationRun OrchestrationsManager::cancel_run(std::string_view orchestration_id,
+                                                                 std::string_view run_id, const CallOptions& call) {
+    return run_op(detail::routes::orchestration_runs_cancel, orchestration_id, run_id, call).run();
+}
+CENTRALI_DECL OrchestrationRun OrchestrationsManager::wait_run(std::string_view orchestration_id,
+                                                               std::string_view run_id, const WaitOptions& wait) {
+    return wait_op(orchestration_id, run_id, nullptr, wait).run();
+}
+CENTRALI_DECL OrchestrationRun OrchestrationsManager::start_and_wait(std::string_view orchestration_id,
+                                                                     const nlohmann::json& input,
+                                                                     const WaitOptions& wait) {
+    return wait_op(orchestration_id, {}, &input, wait).run();
+}
+
+CENTRALI_DECL detail::Op<Page<Orchestration>> OrchestrationsManager::list_op(const ListOrchestrationsOptions& options,
+                                                                             const CallOptions& call) const {
+    detail::Query query = paging(options.page, options.page_size, "pageSize");
+    if (!options.sort.empty()) query.add("sort", options.sort);
+    if (!options.order.empty()) query.add("order", options.order);
+    return page<Orchestration>(detail::routes::orchestrations_list, {}, query, "orchestrations", call);
+}
+CENTRALI_DECL detail::Op<Orchestration> OrchestrationsManager::get_op(std::string_view orchestration_id,
+                                                                      const CallOptions& call) const {
+    return one<Orchestration>(detail::routes::orchestrations_get, {orchestration_id}, {}, nullptr, "orchestration", call);
+}
+CENTRALI_DECL detail::Op<Orchestration> OrchestrationsManager::create_op(const CreateOrchestrationInput& input,
+                                                                         const CallOptions& call) const {
+    if (input.slug.empty() || input.name.empty()) throw InvalidArgument("an orchestration needs a slug and a name");
+    const nlohmann::json body = input;
+    return one<Orchestration>(detail::routes::orchestrations_create, {}, {}, &body, "orchestration", call,
+                              detail::encrypted_values(input.steps));
+}
+CENTRALI_DECL detail::Op<Orchestration> OrchestrationsManager::update_op(std::string_view orchestration_id,
+                                                                         const UpdateOrchestrationInput& input,
+                                                                         const CallOptions& call) const {
+    const nlohmann::json body = input;
+    return one<Orchestration>(detail::routes::orchestrations_update, {orchestration_id}, {}, &body, "orchestration", call,
+                              input.steps ? detail::encrypted_values(*input.steps) : std::vector<std::string>{});
+}
+CENTRALI_DECL detail::Op<void> OrchestrationsManager::remove_op(std::string_view orchestration_id,
+                                                                const CallOptions& call) const {
+    return discard(detail::routes::orchestrations_delete, {orchestration_id}, call);
+}
+CENTRALI_DECL detail::Op<OrchestrationRun> OrchestrationsManager::start_op(std::string_view orchestration_id,
+                                                                           const nlohmann::json& input,
+                                                                           const CallOptions& call) const {
+    nlohmann::json body = nlohmann::json::object();
+    body["input"] = input.is_null() ? nlohmann::json::object() : input;
+    return one<OrchestrationRun>(detail::routes::orchestration_runs_start, {orchestration_id}, {}, &body,
+                                 "orchestration run", call);
+}
+CENTRALI_DECL detail::Op<Page<OrchestrationRun>> OrchestrationsManager::list_runs_op(
+    std::string_view orchestration_id, const ListOrchestrationRunsOptions& options, const CallOptions& call) const {
+    detail::Query query = paging(options.page, options.page_size, "pageSize");
+    if (options.status && !options.status->empty()) query.add("status", options.status->str());
+    return page<OrchestrationRun>(detail::routes::orchestration_runs_list, {orchestration_id}, query,
+                                  "orchestration runs", call);
+}
+CENTRALI_DECL detail::Op<OrchestrationRun> OrchestrationsManager::run_op(const detail::Route& route,
+                                                                         std::string_view orchestration_id,
+                                                                         std::string_view run_id,
+                                                                         const CallOptions& call) const {
+    return one<OrchestrationRun>(route, {orchestration_id, run_id}, {}, nullptr, "orchestration run", call);
+}
+CENTRALI_DECL detail::Op<std::vector<OrchestrationStepRun>> OrchestrationsManager::steps_op(
+    std::string_view orchestration_id, std::string_view run_id, const CallOptions& call) const {
+    return many<OrchestrationStepRun>(detail::routes::orchestration_runs_steps, {orchestration_id, run_id}, {}, nullptr,
+                                      "orchestration steps", call);
+}
+
+CENTRALI_DECL detail::Op<OrchestrationRun> OrchestrationsManager::wait_op(std::string_view orchestration_id,
+                                                                          std::string_view run_id,
+                                                                          const nlohmann::json* input,
+                                                                          const WaitOptions& wait) const {
+    if (orchestration_id.empty() || (input == nullptr && run_id.empty()))
+        throw InvalidArgument("orchestration id and run id must not be empty");
+    auto progress = std::make_shared<RunProgress>();
+    progress->orchestration = std::string(orchestration_id);
+    progress->run_id = std::string(run_id);
+    if (input != nullptr) progress->input = *input;
+    return detail::wait_op<OrchestrationRun>(
+        core_, wait, "orchestration run of " + progress->orchestration,
+        [self = *this, progress](const std::shared_ptr<detail::Executor>& ex, const CallOptions& call,
+                                 detail::Completion<bool> done) { self.poll_run(progress, ex, call, std::move(done)); },
+        [progress] { return detail::checked_run(std::move(progress->last)); });
+}
+
+CENTRALI_DECL void OrchestrationsManager::poll_run(const std::shared_ptr<RunProgress>& progress,
+                                                   const std::shared_ptr<detail::Executor>& ex, const CallOptions& call,
+                                                   detail::Completion<bool> done) const {
+    if (progress->input) {
+        const nlohmann::json input = std::move(*progress->input);
+        progress->input.reset();  // started once, whatever its outcome: a POST is never sent again
+        return start_op(progress->orchestration, input, call)
+            .start(ex, [progress, done = std::move(done)](Result<OrchestrationRun> run) mutable {
+                if (!run) return done(run.error());
+                progress->run_id = run.value().id;
+                done(false);
+            });
+    }
+    run_op(detail::routes::orchestration_runs_get, progress->orchestration, progress->run_id, call)
+        .start(ex, [self = *this, progress, ex, call, done = std::move(done)](Result<OrchestrationRun> run) mutable {
+            if (!run) return done(run.error());
+            progress->last = std::move(run).value();
+            if (!progress->last.status.is_terminal()) return done(false);
+            // Over: the same poll fetches its steps, and the wait ends with them.
+            self.steps_op(progress->orchestration, progress->run_id, call)
+                .start(ex, [progress, done = std::move(done)](Result<std::vector<OrchestrationStepRun>> steps) mutable {
+                    if (!steps) return done(steps.error());
+                    progress->last.steps = std::move(steps).value();
+                    done(true);
+                });
+        });
+}
+
+CENTRALI_NAMESPACE_END

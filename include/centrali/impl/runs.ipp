@@ -1,0 +1,191 @@
+#pragma once
+
+#include <centrali/runs.hpp>
+
+CENTRALI_NAMESPACE_BEGIN
+
+CENTRALI_DECL void from_json(const nlohmann::json& j, FunctionRun& run) {
+    using detail::read_member;
+    if (!j.is_object()) throw DecodeError("centrali: a function run must be a JSON object");
+    read_member(j, "id", run.id);
+    read_member(j, "createdBy", run.created_by);
+    read_member(j, "functionId", run.function_id);
+    read_member(j, "workspaceSlug", run.workspace_slug);
+    read_member(j, "jobId", run.job_id);
+    read_member(j, "status", run.status);
+    read_member(j, "runData", run.run_data);
+    read_member(j, "startedAt", run.started_at);
+    read_member(j, "endedAt", run.ended_at);
+    read_member(j, "createdAt", run.created_at);
+    read_member(j, "updatedAt", run.updated_at);
+    read_member(j, "executionId", run.execution_id);
+    read_member(j, "triggerId", run.trigger_id);
+    read_member(j, "triggerType", run.trigger_type);
+    read_member(j, "orchestrationRunId", run.orchestration_run_id);
+    read_member(j, "orchestrationStepId", run.orchestration_step_id);
+    read_member(j, "originalRunId", run.original_run_id);
+    read_member(j, "isRerun", run.is_rerun);
+    read_member(j, "rerunCount", run.rerun_count);
+    read_member(j, "rerunBy", run.rerun_by);
+    read_member(j, "rerunReason", run.rerun_reason);
+    read_member(j, "functionCodeHash", run.function_code_hash);
+    read_member(j, "functionVersion", run.function_version);
+    read_member(j, "executionSource", run.execution_source);
+    read_member(j, "memoryUsageBytes", run.memory_usage_bytes);
+    if (!run.memory_usage_bytes)
+        if (auto usage = j.find("memoryUsage"); usage != j.end()) read_member(*usage, "rss", run.memory_usage_bytes);
+    read_member(j, "cpuUsageSeconds", run.cpu_usage_seconds);
+    if (!run.cpu_usage_seconds) {
+        std::optional<double> user_microseconds;
+        if (auto usage = j.find("cpuUsage"); usage != j.end()) read_member(*usage, "user", user_microseconds);
+        if (user_microseconds) run.cpu_usage_seconds = *user_microseconds / 1e6;
+    }
+    read_member(j, "errorCode", run.error_code);
+    read_member(j, "errorMessage", run.error_message);
+    read_member(j, "dataStrippedAt", run.data_stripped_at);
+    read_member(j, "archiveStorageAddress", run.archive_storage_address);
+    read_member(j, "archivedAt", run.archived_at);
+    run.raw = j;
+}
+
+CENTRALI_DECL void from_json(const nlohmann::json& j, JobStatus& job) {
+    detail::read_member(j, "id", job.id);
+    detail::read_member(j, "state", job.state);
+    if (job.state.empty()) detail::read_member(j, "status", job.state);
+    detail::read_member(j, "returnValue", job.return_value);
+    job.outputs = job.return_value.is_object() && job.return_value.contains("outputs") ? job.return_value["outputs"]
+                                                                                       : job.return_value;
+    detail::read_member(j, "failedReason", job.failed_reason);
+    detail::read_member(j, "runId", job.run_id);
+    job.raw = j;
+}
+
+CENTRALI_DECL FunctionRun RunsManager::get(std::string_view run_id, const CallOptions& call) {
+    return get_op(run_id, call).run();
+}
+CENTRALI_DECL Page<FunctionRun> RunsManager::list_by_trigger(std::string_view trigger_id, const ListRunsOptions& options,
+                                                             const CallOptions& call) {
+    return list_op(detail::routes::runs_by_trigger, trigger_id, options, call).run();
+}
+CENTRALI_DECL Page<FunctionRun> RunsManager::list_by_function(std::string_view function_id,
+                                                              const ListRunsOptions& options, const CallOptions& call) {
+    return list_op(detail::routes::runs_by_function, function_id, options, call).run();
+}
+CENTRALI_DECL JobStatus RunsManager::get_job_status(std::string_view job_id, const CallOptions& call) {
+    return job_op(job_id, call).run();
+}
+CENTRALI_DECL FunctionRun RunsManager::wait(std::string_view run_id, const WaitOptions& wait) {
+    return wait_op(run_id, wait).run();
+}
+CENTRALI_DECL FunctionRun RunsManager::wait_for_job(std::string_view trigger_id, std::string_view job_id,
+                                                    const WaitOptions& wait) {
+    return wait_for_job_op(trigger_id, job_id, wait).run();
+}
+CENTRALI_DECL JobStatus RunsManager::wait_for_job_status(std::string_view job_id, const WaitOptions& wait) {
+    return wait_for_job_status_op(job_id, wait).run();
+}
+
+CENTRALI_DECL detail::Op<FunctionRun> RunsManager::get_op(std::string_view run_id, const CallOptions& call) const {
+    return one<FunctionRun>(detail::routes::runs_get, {run_id}, {}, nullptr, "function run", call);
+}
+
+CENTRALI_DECL detail::Op<Page<FunctionRun>> RunsManager::list_op(const detail::Route& route, std::string_view id,
+                                                                 const ListRunsOptions& options,
+                                                                 const CallOptions& call) const {
+    detail::Query query = paging(options.page, options.limit);
+    if (options.status && !options.status->empty()) query.add("status", options.status->str());
+    return page<FunctionRun>(route, {id}, query, "function runs", call);
+}
+
+CENTRALI_DECL detail::Op<JobStatus> RunsManager::job_op(std::string_view job_id, const CallOptions& call) const {
+    return one<JobStatus>(detail::routes::runs_job_status, {job_id}, {}, nullptr, "job status", call);
+}
+
+CENTRALI_DECL FunctionRun RunsManager::finished(FunctionRun run) {
+    if (run.status != RunStatus::completed) throw FunctionRunFailed(std::move(run));
+    return run;
+}
+
+CENTRALI_DECL detail::Op<FunctionRun> RunsManager::wait_op(std::string_view run_id, const WaitOptions& wait) const {
+    if (run_id.empty()) throw InvalidArgument("run id must not be empty");
+    auto last = std::make_shared<FunctionRun>();
+    return detail::wait_op<FunctionRun>(
+        core_, wait, "function run " + std::string(run_id),
+        [self = *this, id = std::string(run_id), last](const std::shared_ptr<detail::Executor>& ex,
+                                                      const CallOptions& call, detail::Completion<bool> done) {
+            self.get_op(id, call).start(ex, [last, done = std::move(done)](Result<FunctionRun> run) mutable {
+                if (!run) return done(run.error());
+                *last = std::move(run).value();
+                done(last->status.is_terminal());
+            });
+        },
+        [last] { return finished(std::move(*last)); });
+}
+
+CENTRALI_DECL detail::Op<FunctionRun> RunsManager::wait_for_job_op(std::string_view trigger_id, std::string_view job_id,
+                                                                   const WaitOptions& wait) const {
+    if (trigger_id.empty() || job_id.empty()) throw InvalidArgument("trigger id and job id must not be empty");
+    auto search = std::make_shared<JobSearch>();
+    search->trigger = std::string(trigger_id);
+    search->job = std::string(job_id);
+    return detail::wait_op<FunctionRun>(
+        core_, wait, "the run of job " + search->job,
+        [self = *this, search](const std::shared_ptr<detail::Executor>& ex, const CallOptions& call,
+                               detail::Completion<bool> done) { self.poll_job(search, ex, call, std::move(done)); },
+        [search] { return finished(std::move(search->last)); });
+}
+
+CENTRALI_DECL void RunsManager::poll_job(const std::shared_ptr<JobSearch>& search,
+                                         const std::shared_ptr<detail::Executor>& ex, const CallOptions& call,
+                                         detail::Completion<bool> done) const {
+    if (search->run_id.empty()) return search_page(search, 1, ex, call, std::move(done));
+    get_op(search->run_id, call).start(ex, [search, done = std::move(done)](Result<FunctionRun> run) mutable {
+        if (!run) return done(run.error());
+        search->last = std::move(run).value();
+        done(search->last.status.is_terminal());
+    });
+}
+
+CENTRALI_DECL void RunsManager::search_page(const std::shared_ptr<JobSearch>& search, long long page_number,
+                                            const std::shared_ptr<detail::Executor>& ex, const CallOptions& call,
+                                            detail::Completion<bool> done) const {
+    static constexpr long long page_size = 100;
+    ListRunsOptions options;
+    options.page = page_number;
+    options.limit = page_size;
+    list_op(detail::routes::runs_by_trigger, search->trigger, options, call)
+        .start(ex, [self = *this, search, page_number, ex, call, done = std::move(done)](Result<Page<FunctionRun>> page) mutable {
+            if (!page) return done(page.error());
+            Page<FunctionRun>& runs = page.value();
+            for (auto& run : runs.items) {
+                if (run.job_id != search->job) continue;
+                search->run_id = run.id;
+                search->last = std::move(run);
+                return done(search->last.status.is_terminal());
+            }
+            const auto count = static_cast<long long>(runs.items.size());
+            const bool last_page = count < page_size ||
+                                   (runs.meta.total && page_number * page_size >= *runs.meta.total);
+            if (last_page) return done(false);  // not there yet: the next poll looks again
+            self.search_page(search, page_number + 1, ex, call, std::move(done));
+        });
+}
+
+CENTRALI_DECL detail::Op<JobStatus> RunsManager::wait_for_job_status_op(std::string_view job_id,
+                                                                        const WaitOptions& wait) const {
+    if (job_id.empty()) throw InvalidArgument("job id must not be empty");
+    auto last = std::make_shared<JobStatus>();
+    return detail::wait_op<JobStatus>(
+        core_, wait, "job " + std::string(job_id),
+        [self = *this, id = std::string(job_id), last](const std::shared_ptr<detail::Executor>& ex,
+                                                      const CallOptions& call, detail::Completion<bool> done) {
+            self.job_op(id, call).start(ex, [last, done = std::move(done)](Result<JobStatus> status) mutable {
+                if (!status) return done(status.error());
+                *last = std::move(status).value();
+                done(last->state.is_terminal());
+            });
+        },
+        [last] { return std::move(*last); });
+}
+
+CENTRALI_NAMESPACE_END

@@ -1,0 +1,41 @@
+#pragma once
+
+#include <centrali/search.hpp>
+
+CENTRALI_NAMESPACE_BEGIN
+
+CENTRALI_DECL void from_json(const nlohmann::json& j, SearchHit& h) {
+    detail::read_member(j, "id", h.id);
+    if (h.id.empty()) detail::read_member(j, "recordId", h.id);
+    detail::read_member(j, "recordSlug", h.record_slug);
+    detail::read_member(j, "score", h.score);
+    if (auto doc = j.find("document"); doc != j.end()) h.document = *doc;
+    else h.document = j;
+    detail::read_member(j, "_formatted", h.formatted);
+    h.raw = j;
+}
+
+CENTRALI_DECL void from_json(const nlohmann::json& j, SearchResult& r) {
+    detail::read_member(j, "totalHits", r.total_hits);
+    if (!j.contains("totalHits")) detail::read_member(j, "estimatedTotalHits", r.total_hits);
+    detail::read_member(j, "hits", r.hits);
+    detail::read_member(j, "processingTimeMs", r.processing_time_ms);
+    r.raw = j;
+}
+
+CENTRALI_DECL SearchResult SearchManager::query(std::string_view text, const SearchOptions& options, const CallOptions& call) {
+    return query_op(text, options, call).run();
+}
+
+CENTRALI_DECL detail::Op<SearchResult> SearchManager::query_op(std::string_view text, const SearchOptions& options,
+                                                              const CallOptions& call) const {
+    detail::Query query;
+    query.add("q", std::string(text));
+    if (!options.structures.empty()) query.add("structures", detail::join(options.structures));
+    if (options.limit > 0) query.add("limit", std::to_string(options.limit));
+    if (options.offset > 0) query.add("offset", std::to_string(options.offset));
+    if (!options.filter.empty()) query.add("filter", options.filter);
+    return one<SearchResult>(detail::routes::search_query, {}, query, nullptr, "search result", call);
+}
+
+CENTRALI_NAMESPACE_END

@@ -1,0 +1,88 @@
+#pragma once
+
+#include <centrali/smart_queries.hpp>
+
+CENTRALI_NAMESPACE_BEGIN
+
+CENTRALI_DECL void from_json(const nlohmann::json& j, SmartQuery& q) {
+    detail::read_member(j, "id", q.id);
+    detail::read_member(j, "name", q.name);
+    detail::read_member(j, "description", q.description);
+    detail::read_member(j, "recordSlug", q.record_slug);
+    detail::read_member(j, "query", q.query);
+    detail::read_member(j, "createdAt", q.created_at);
+    detail::read_member(j, "updatedAt", q.updated_at);
+    q.raw = j;
+}
+
+CENTRALI_DECL void to_json(nlohmann::json& j, const SmartQueryInput& input) {
+    j = {{"name", input.name}, {"query", input.query}};
+    detail::write_member(j, "description", input.description);
+}
+
+CENTRALI_DECL Page<SmartQuery> SmartQueriesManager::list(std::string_view record_slug, const ListOptions& options, const CallOptions& call) {
+    return list_op(record_slug, options, call).run();
+}
+CENTRALI_DECL SmartQuery SmartQueriesManager::get(std::string_view record_slug, std::string_view query_id, const CallOptions& call) {
+    return get_op(record_slug, query_id, call).run();
+}
+CENTRALI_DECL SmartQuery SmartQueriesManager::create(std::string_view record_slug, const SmartQueryInput& input, const CallOptions& call) {
+    return create_op(record_slug, input, call).run();
+}
+CENTRALI_DECL SmartQuery SmartQueriesManager::update(std::string_view record_slug, std::string_view query_id, const SmartQueryInput& input, const CallOptions& call) {
+    return update_op(record_slug, query_id, input, call).run();
+}
+CENTRALI_DECL void SmartQueriesManager::remove(std::string_view record_slug, std::string_view query_id, const CallOptions& call) {
+    remove_op(record_slug, query_id, call).run();
+}
+
+namespace detail {
+inline nlohmann::json variables_or_empty(const nlohmann::json& variables) {
+    return variables.is_null() ? nlohmann::json::object() : variables;
+}
+}  // namespace detail
+
+CENTRALI_DECL detail::Call SmartQueriesManager::execute_call(std::string_view record_slug, std::string_view query_id,
+                                                             const nlohmann::json& variables) const {
+    nlohmann::json body = nlohmann::json::object();
+    body["variables"] = detail::variables_or_empty(variables);
+    return core_->make_call(detail::routes::smart_queries_execute, {record_slug, query_id}, {}, &body);
+}
+CENTRALI_DECL detail::Call SmartQueriesManager::test_call(std::string_view record_slug, const nlohmann::json& query,
+                                                          const nlohmann::json& variables) const {
+    nlohmann::json body = nlohmann::json::object();
+    body["query"] = query;
+    body["variables"] = detail::variables_or_empty(variables);
+    return core_->make_call(detail::routes::smart_queries_test, {record_slug}, {}, &body);
+}
+CENTRALI_DECL detail::Op<Page<SmartQuery>> SmartQueriesManager::list_op(std::string_view record_slug,
+                                                                        const ListOptions& options,
+                                                                        const CallOptions& call) const {
+    const detail::Query query = paging(options.page, options.limit);
+    if (record_slug.empty()) return page<SmartQuery>(detail::routes::smart_queries_list_all, {}, query, "smart queries", call);
+    return page<SmartQuery>(detail::routes::smart_queries_list, {record_slug}, query, "smart queries", call);
+}
+CENTRALI_DECL detail::Op<SmartQuery> SmartQueriesManager::get_op(std::string_view record_slug, std::string_view query_id,
+                                                                 const CallOptions& call) const {
+    return one<SmartQuery>(detail::routes::smart_queries_get, {record_slug, query_id}, {}, nullptr, "smart query", call);
+}
+CENTRALI_DECL detail::Op<SmartQuery> SmartQueriesManager::create_op(std::string_view record_slug,
+                                                                    const SmartQueryInput& input,
+                                                                    const CallOptions& call) const {
+    if (input.name.empty()) throw InvalidArgument("a smart query needs a name");
+    const nlohmann::json body = input;
+    return one<SmartQuery>(detail::routes::smart_queries_create, {record_slug}, {}, &body, "smart query", call);
+}
+CENTRALI_DECL detail::Op<SmartQuery> SmartQueriesManager::update_op(std::string_view record_slug,
+                                                                    std::string_view query_id,
+                                                                    const SmartQueryInput& input,
+                                                                    const CallOptions& call) const {
+    const nlohmann::json body = input;
+    return one<SmartQuery>(detail::routes::smart_queries_update, {record_slug, query_id}, {}, &body, "smart query", call);
+}
+CENTRALI_DECL detail::Op<void> SmartQueriesManager::remove_op(std::string_view record_slug, std::string_view query_id,
+                                                              const CallOptions& call) const {
+    return discard(detail::routes::smart_queries_delete, {record_slug, query_id}, call);
+}
+
+CENTRALI_NAMESPACE_END

@@ -1,0 +1,146 @@
+#pragma once
+
+#include <centrali/structures.hpp>
+
+CENTRALI_NAMESPACE_BEGIN
+
+CENTRALI_DECL void to_json(nlohmann::json& j, const PropertyDefinition& p) {
+    j = p.extra.is_object() ? p.extra : nlohmann::json::object();
+    j["name"] = p.name;
+    j["type"] = p.type.str();
+    detail::write_member(j, "description", p.description);
+    if (p.required) j["required"] = true;
+    if (p.is_unique) j["isUnique"] = true;
+    detail::write_member(j, "nullable", p.nullable);
+    detail::write_member(j, "immutable", p.immutable);
+    if (!p.default_value.is_null()) j["default"] = p.default_value;
+    if (!p.enum_values.empty()) j["enum"] = p.enum_values;
+    detail::write_member(j, "target", p.target);
+    detail::write_member(j, "relationship", p.relationship);
+}
+
+CENTRALI_DECL void from_json(const nlohmann::json& j, PropertyDefinition& p) {
+    detail::read_member(j, "name", p.name);
+    detail::read_member(j, "type", p.type);
+    detail::read_member(j, "description", p.description);
+    detail::read_member(j, "required", p.required);
+    detail::read_member(j, "isUnique", p.is_unique);
+    detail::read_member(j, "nullable", p.nullable);
+    detail::read_member(j, "immutable", p.immutable);
+    detail::read_member(j, "default", p.default_value);
+    detail::read_member(j, "enum", p.enum_values);
+    detail::read_member(j, "target", p.target);
+    detail::read_member(j, "relationship", p.relationship);
+    p.extra = j;
+}
+
+CENTRALI_DECL void from_json(const nlohmann::json& j, Collection& c) {
+    detail::read_member(j, "id", c.id);
+    detail::read_member(j, "workspaceSlug", c.workspace_slug);
+    detail::read_member(j, "recordSlug", c.record_slug);
+    detail::read_member(j, "name", c.name);
+    detail::read_member(j, "description", c.description);
+    detail::read_member(j, "properties", c.properties);
+    detail::read_member(j, "status", c.status);
+    detail::read_member(j, "schemaDiscoveryMode", c.schema_discovery_mode);
+    if (c.schema_discovery_mode.empty()) {
+        std::optional<bool> strict;
+        detail::read_member(j, "isStrict", strict);
+        if (strict) c.schema_discovery_mode = *strict ? SchemaDiscoveryMode::strict : SchemaDiscoveryMode::schemaless;
+    }
+    detail::read_member(j, "enableVersioning", c.enable_versioning);
+    detail::read_member(j, "defaultSearchField", c.default_search_field);
+    detail::read_member(j, "createdAt", c.created_at);
+    detail::read_member(j, "updatedAt", c.updated_at);
+    c.raw = j;
+}
+
+CENTRALI_DECL void to_json(nlohmann::json& j, const CreateCollectionInput& input) {
+    j = {{"name", input.name}, {"recordSlug", input.record_slug}, {"properties", input.properties}};
+    detail::write_member(j, "description", input.description);
+    if (input.schema_discovery_mode) j["schemaDiscoveryMode"] = input.schema_discovery_mode->str();
+    detail::write_member(j, "defaultSearchField", input.default_search_field);
+    detail::write_member(j, "enableVersioning", input.enable_versioning);
+}
+
+CENTRALI_DECL void to_json(nlohmann::json& j, const UpdateCollectionInput& input) {
+    j = nlohmann::json::object();
+    detail::write_member(j, "name", input.name);
+    detail::write_member(j, "description", input.description);
+    if (input.properties) j["properties"] = *input.properties;
+    if (input.schema_discovery_mode) j["schemaDiscoveryMode"] = input.schema_discovery_mode->str();
+    detail::write_member(j, "defaultSearchField", input.default_search_field);
+    detail::write_member(j, "enableVersioning", input.enable_versioning);
+}
+
+CENTRALI_DECL void from_json(const nlohmann::json& j, SchemaValidation& v) {
+    detail::read_member(j, "valid", v.valid);
+    detail::read_member(j, "errors", v.errors);
+    v.raw = j;
+}
+
+namespace detail {
+inline const SchemaRoutes structure_routes{routes::structures_list,   routes::structures_create,
+                                           routes::structures_get,    routes::structures_update,
+                                           routes::structures_delete, routes::structures_by_slug,
+                                           routes::structures_validate, routes::structures_restore};
+inline const SchemaRoutes collection_routes{routes::collections_list,   routes::collections_create,
+                                            routes::collections_get,    routes::collections_update,
+                                            routes::collections_delete, routes::collections_by_slug,
+                                            routes::collections_validate, routes::collections_restore};
+}  // namespace detail
+
+CENTRALI_DECL StructuresManager::StructuresManager(std::shared_ptr<detail::Core> core)
+    : SchemaManager(std::move(core), detail::structure_routes) {}
+CENTRALI_DECL CollectionsManager::CollectionsManager(std::shared_ptr<detail::Core> core)
+    : SchemaManager(std::move(core), detail::collection_routes) {}
+
+CENTRALI_DECL Page<Collection> SchemaManager::list(const ListOptions& options, const CallOptions& call) {
+    return list_op(options, call).run();
+}
+CENTRALI_DECL Collection SchemaManager::get(std::string_view id, const CallOptions& call) {
+    return by(routes_.get, id, call).run();
+}
+CENTRALI_DECL Collection SchemaManager::get_by_slug(std::string_view record_slug, const CallOptions& call) {
+    return by(routes_.by_slug, record_slug, call).run();
+}
+CENTRALI_DECL Collection SchemaManager::create(const CreateCollectionInput& input, const CallOptions& call) {
+    return create_op(input, call).run();
+}
+CENTRALI_DECL Collection SchemaManager::update(std::string_view id, const UpdateCollectionInput& input, const CallOptions& call) {
+    return update_op(id, input, call).run();
+}
+CENTRALI_DECL void SchemaManager::remove(std::string_view id, const CallOptions& call) {
+    discard(routes_.remove, {id}, call).run();
+}
+CENTRALI_DECL Collection SchemaManager::restore(std::string_view id, const CallOptions& call) {
+    return by(routes_.restore, id, call).run();
+}
+CENTRALI_DECL SchemaValidation SchemaManager::validate(const CreateCollectionInput& input, const CallOptions& call) {
+    return validate_op(input, call).run();
+}
+
+CENTRALI_DECL detail::Op<Page<Collection>> SchemaManager::list_op(const ListOptions& options, const CallOptions& call) const {
+    return page<Collection>(routes_.list, {}, paging(options.page, options.limit), "collections", call);
+}
+CENTRALI_DECL detail::Op<Collection> SchemaManager::by(const detail::Route& route, std::string_view key,
+                                                       const CallOptions& call) const {
+    return one<Collection>(route, {key}, {}, nullptr, "collection", call);
+}
+CENTRALI_DECL detail::Op<Collection> SchemaManager::create_op(const CreateCollectionInput& input, const CallOptions& call) const {
+    if (input.name.empty() || input.record_slug.empty()) throw InvalidArgument("a collection needs a name and a record_slug");
+    const nlohmann::json body = input;
+    return one<Collection>(routes_.create, {}, {}, &body, "collection", call);
+}
+CENTRALI_DECL detail::Op<Collection> SchemaManager::update_op(std::string_view id, const UpdateCollectionInput& input,
+                                                              const CallOptions& call) const {
+    const nlohmann::json body = input;
+    return one<Collection>(routes_.update, {id}, {}, &body, "collection", call);
+}
+CENTRALI_DECL detail::Op<SchemaValidation> SchemaManager::validate_op(const CreateCollectionInput& input,
+                                                                      const CallOptions& call) const {
+    const nlohmann::json body = input;
+    return one<SchemaValidation>(routes_.validate, {}, {}, &body, "validation result", call);
+}
+
+CENTRALI_NAMESPACE_END

@@ -1,0 +1,64 @@
+#pragma once
+
+#include <centrali/validation.hpp>
+
+CENTRALI_NAMESPACE_BEGIN
+
+CENTRALI_DECL void from_json(const nlohmann::json& j, ValidationSuggestion& s) {
+    detail::read_member(j, "id", s.id);
+    detail::read_member(j, "recordSlug", s.record_slug);
+    detail::read_member(j, "recordId", s.record_id);
+    detail::read_member(j, "field", s.field);
+    detail::read_member(j, "issueType", s.issue_type);
+    detail::read_member(j, "status", s.status);
+    detail::read_member(j, "currentValue", s.current_value);
+    detail::read_member(j, "suggestedValue", s.suggested_value);
+    detail::read_member(j, "confidence", s.confidence);
+    detail::read_member(j, "reason", s.reason);
+    detail::read_member(j, "createdAt", s.created_at);
+    s.raw = j;
+}
+
+CENTRALI_DECL void from_json(const nlohmann::json& j, ValidationScan& s) {
+    detail::read_member(j, "id", s.id);
+    if (s.id.empty()) detail::read_member(j, "jobId", s.id);
+    detail::read_member(j, "status", s.status);
+    s.raw = j;
+}
+
+CENTRALI_DECL Page<ValidationSuggestion> ValidationManager::list_suggestions(const ListSuggestionsOptions& options, const CallOptions& call) {
+    return list_op(options, call).run();
+}
+CENTRALI_DECL ValidationSuggestion ValidationManager::get_suggestion(std::string_view id, const CallOptions& call) {
+    return by_id(detail::routes::validation_suggestion, id, call).run();
+}
+CENTRALI_DECL ValidationSuggestion ValidationManager::accept(std::string_view id, const CallOptions& call) {
+    return by_id(detail::routes::validation_accept, id, call).run();
+}
+CENTRALI_DECL ValidationSuggestion ValidationManager::reject(std::string_view id, const CallOptions& call) {
+    return by_id(detail::routes::validation_reject, id, call).run();
+}
+CENTRALI_DECL ValidationScan ValidationManager::scan(std::string_view record_slug, const CallOptions& call) {
+    return scan_op(record_slug, call).run();
+}
+
+CENTRALI_DECL detail::Op<Page<ValidationSuggestion>> ValidationManager::list_op(const ListSuggestionsOptions& options,
+                                                                                const CallOptions& call) const {
+    detail::Query query = paging(options.page, options.limit);
+    if (!options.record_slug.empty()) query.add("recordSlug", options.record_slug);
+    if (options.status && !options.status->empty()) query.add("status", options.status->str());
+    if (options.issue_type && !options.issue_type->empty()) query.add("issueType", options.issue_type->str());
+    return page<ValidationSuggestion>(detail::routes::validation_suggestions, {}, query, "suggestions", call);
+}
+CENTRALI_DECL detail::Op<ValidationSuggestion> ValidationManager::by_id(const detail::Route& route, std::string_view id,
+                                                                        const CallOptions& call) const {
+    return one<ValidationSuggestion>(route, {id}, {}, nullptr, "suggestion", call);
+}
+CENTRALI_DECL detail::Op<ValidationScan> ValidationManager::scan_op(std::string_view record_slug,
+                                                                    const CallOptions& call) const {
+    nlohmann::json body = nlohmann::json::object();
+    body["recordSlug"] = record_slug;
+    return one<ValidationScan>(detail::routes::validation_scan, {}, {}, &body, "validation scan", call);
+}
+
+CENTRALI_NAMESPACE_END
