@@ -108,7 +108,8 @@ public:
     ~Subscription();
 
     /// Ends the subscription: no callback starts after stop() returns (one already running
-    /// finishes). Waits for the thread unless called from inside a callback.
+    /// finishes). Waits for the thread unless called from inside a callback (then a later stop()
+    /// from another thread waits for it).
     void stop();
     bool is_connected() const noexcept;
     /// True once stopped, or ended by a fatal error.

@@ -348,15 +348,18 @@ std::vector<std::string> decoded_segments(const std::string& raw_path) {
   return segs;
 }
 
+// How far tests have moved the emulator's clocks forward (Emulator::advance_clock).
+std::atomic<long long> g_clock_offset_ms{0};
+
 long long wall_ms() {
   using namespace std::chrono;
-  return duration_cast<milliseconds>(system_clock::now().time_since_epoch()).count();
+  return duration_cast<milliseconds>(system_clock::now().time_since_epoch()).count() + g_clock_offset_ms.load();
 }
 
 // Monotonic clock for run status timing (immune to wall clock steps).
 long long steady_ms() {
   using namespace std::chrono;
-  return duration_cast<milliseconds>(steady_clock::now().time_since_epoch()).count();
+  return duration_cast<milliseconds>(steady_clock::now().time_since_epoch()).count() + g_clock_offset_ms.load();
 }
 
 
@@ -3426,6 +3429,8 @@ void Emulator::expire_all_tokens() {
   std::lock_guard<std::mutex> lock(impl_->mu);
   for (auto& kv : impl_->store.tokens) kv.second.force_expired = true;
 }
+void Emulator::advance_clock(std::chrono::milliseconds by) { g_clock_offset_ms += by.count(); }
+
 void Emulator::set_token_ttl(int seconds) {
   std::lock_guard<std::mutex> lock(impl_->mu);
   impl_->opts.token_ttl_seconds = seconds;

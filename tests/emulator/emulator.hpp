@@ -8,6 +8,7 @@
 // header stay cheap to compile.
 #pragma once
 
+#include <chrono>
 #include <cstddef>
 #include <map>
 #include <memory>
@@ -120,6 +121,9 @@ class Emulator {
 
   std::size_t record_count(const std::string& slug, bool include_archived = true) const;
   void expire_all_tokens();  // every issued token becomes expired -> 401 TOKEN_EXPIRED
+  // Moves the emulator's clocks (token expiry, run and orchestration progress, timestamps)
+  // forward, so that tests never wait for time to pass. Shared by every emulator in the process.
+  void advance_clock(std::chrono::milliseconds by);
   void set_token_ttl(int seconds);
 
   // Compute. The behaviour is captured when a run is created: changing it later does not

@@ -4,6 +4,7 @@
 // log line.
 #include "catch.hpp"
 #include "emulator_fixture.hpp"
+#include "fake_transport.hpp"
 
 #include <atomic>
 #include <functional>
@@ -223,13 +224,14 @@ TEST_CASE("fault matrix: typed errors, retries only where safe, no duplicate wri
 }
 
 TEST_CASE("32 threads share one Client while its token expires: one token request, every call succeeds", "[integration][fault][auth]") {
-    auto emulator_options = LiveEmulator::defaults();
-    emulator_options.token_ttl_seconds = 2;  // renewed 1 s before expiry (half the lifetime)
-    LiveEmulator emu(emulator_options);
-    centrali::Client client(emu.service_account_options());
+    LiveEmulator emu;  // issues tokens for 25,200 s
+    auto options = emu.service_account_options();
+    FakeClock fake;
+    options.clock = fake.clock();
+    centrali::Client client(options);
     client.records().query("orders");
     CHECK(emu.server.token_requests() == 1);
-    std::this_thread::sleep_for(milliseconds(1200));  // now inside the renewal window
+    fake.advance(std::chrono::seconds(25'200 - 30));  // now inside the 60 s renewal margin
 
     CHECK(succeed_in_threads(32, [&] { client.records().query("orders"); }) == 32);
     CHECK(emu.server.token_requests() == 2);

@@ -78,12 +78,16 @@ TEST_CASE("structures, events and CFL filters are honoured", "[integration][real
     const auto a = client.records().create("orders", {{"status", "pending"}});  // a create
     client.records().update("orders", a.id, {{"status", "packed"}});            // filtered out
     client.records().update("orders", a.id, {{"status", "shipped"}});           // the one
-    REQUIRE(rec.wait([&] { return rec.events.size() == 1; }));
-    std::this_thread::sleep_for(milliseconds(200));
+    // A second matching event: the stream is ordered, so anything filtered wrongly would arrive
+    // before it.
+    const auto b = client.records().create("orders", {{"status", "pending"}});
+    client.records().update("orders", b.id, {{"status", "shipped"}});
+    REQUIRE(rec.wait([&] { return rec.events.size() >= 2; }));
     std::lock_guard<std::mutex> lock(rec.mutex);
-    REQUIRE(rec.events.size() == 1);
+    REQUIRE(rec.events.size() == 2);
     CHECK(rec.events[0].after["status"] == "shipped");
     CHECK(rec.events[0].record_id == a.id);
+    CHECK(rec.events[1].record_id == b.id);
 }
 
 TEST_CASE("a stream cut mid-event 20 times delivers every event exactly once", "[integration][realtime]") {
@@ -98,13 +102,19 @@ TEST_CASE("a stream cut mid-event 20 times delivers every event exactly once", "
     std::vector<std::string> ids;
     for (int i = 0; i < 40; ++i) ids.push_back(client.records().create("orders", {{"i", i}}).id);
     REQUIRE(rec.wait([&] { return rec.events.size() >= 40; }, milliseconds(30'000)));
-    std::this_thread::sleep_for(milliseconds(200));
+    // One more, after the cuts: a duplicate of any of the 40 would arrive before it.
+    ids.push_back(client.records().create("orders", {{"i", 40}}).id);
+    REQUIRE(rec.wait([&] {
+        for (const auto& e : rec.events)
+            if (e.record_id == ids.back()) return true;
+        return false;
+    }));
 
     std::lock_guard<std::mutex> lock(rec.mutex);
-    CHECK(rec.events.size() == 40);  // none duplicated
+    CHECK(rec.events.size() == 41);  // none duplicated
     std::set<std::string> seen;
     for (const auto& e : rec.events) seen.insert(e.record_id);
-    CHECK(seen.size() == 40);  // none lost
+    CHECK(seen.size() == 41);  // none lost
     for (const auto& id : ids) CHECK(seen.count(id) == 1);
     for (std::size_t i = 1; i < rec.events.size(); ++i) CHECK(std::stoll(rec.events[i].id) > std::stoll(rec.events[i - 1].id));
     CHECK(emu.server.stream_connections() >= 21);
@@ -156,7 +166,6 @@ TEST_CASE("fatal errors stop the subscription with the right code", "[integratio
         Recorder rec;
         auto subscription = client.realtime().subscribe(rec.options());
         REQUIRE(rec.wait([&] { return !rec.errors.empty(); }));
-        for (int i = 0; i < 200 && !subscription.is_stopped(); ++i) std::this_thread::sleep_for(milliseconds(5));
         CHECK(subscription.is_stopped());
         std::lock_guard<std::mutex> lock(rec.mutex);
         CHECK(rec.errors[0].code == "INVALID_TOKEN");
@@ -206,18 +215,19 @@ TEST_CASE("stop() from inside a callback, and destroying a subscription while it
         centrali::Subscription subscription;
         std::atomic<bool> assigned{false};
         std::atomic<int> delivered{0};
+        std::promise<void> first_delivered;
         options.on_event = [&](const RealtimeRecordEvent&) {
             while (!assigned) std::this_thread::yield();
-            ++delivered;
+            if (++delivered == 1) first_delivered.set_value();
             subscription.stop();
         };
         subscription = client.realtime().subscribe(options);
         assigned = true;
         REQUIRE(rec.wait([&] { return rec.connects == 1; }));
         client.records().bulk_create("orders", {{{"n", 1}}, {{"n", 2}}, {{"n", 3}}});
-        for (int i = 0; i < 400 && !subscription.is_stopped(); ++i) std::this_thread::sleep_for(milliseconds(5));
+        REQUIRE(first_delivered.get_future().wait_for(std::chrono::seconds(15)) == std::future_status::ready);
+        subscription.stop();  // waits for the thread the callback's stop() left to finish
         CHECK(subscription.is_stopped());
-        std::this_thread::sleep_for(milliseconds(100));
         CHECK(delivered == 1);
     }
     {

@@ -6,6 +6,7 @@
 
 #include <atomic>
 #include <condition_variable>
+#include <future>
 #include <mutex>
 
 using namespace centrali_test;
@@ -128,8 +129,7 @@ TEST_CASE("fatal codes are reported once and end the subscription", "[unit][real
         Recorder rec;
         auto subscription = client.realtime().subscribe(rec.options());
         REQUIRE(rec.wait([&] { return !rec.errors.empty(); }));
-        for (int i = 0; i < 200 && !subscription.is_stopped(); ++i) std::this_thread::sleep_for(milliseconds(5));
-        CHECK(subscription.is_stopped());
+        CHECK(subscription.is_stopped());  // a fatal error has ended it by the time it is reported
         CHECK_FALSE(subscription.is_connected());
         CHECK(unit.transport->stream_requests().size() == 1);
         std::lock_guard<std::mutex> lock(rec.mutex);
@@ -153,7 +153,6 @@ TEST_CASE("an error event inside the stream with a fatal code stops it", "[unit]
     Recorder rec;
     auto subscription = client.realtime().subscribe(rec.options());
     REQUIRE(rec.wait([&] { return !rec.errors.empty(); }));
-    for (int i = 0; i < 200 && !subscription.is_stopped(); ++i) std::this_thread::sleep_for(milliseconds(5));
     CHECK(subscription.is_stopped());
     std::lock_guard<std::mutex> lock(rec.mutex);
     CHECK(rec.events.size() == 1);
@@ -190,6 +189,15 @@ TEST_CASE("TOKEN_EXPIRED renews a service-account token and reconnects", "[unit]
 
 TEST_CASE("TOKEN_EXPIRED with a static token waits for set_token, then reconnects", "[unit][realtime]") {
     UnitClient unit;
+    // Counts the subscription's waits for a new token (each returns at once: a fake clock).
+    std::mutex waits_mutex;
+    std::condition_variable waited;
+    int waits = 0;
+    unit.options.clock.sleep = [&](milliseconds, const centrali::CancelToken&) {
+        std::lock_guard<std::mutex> lock(waits_mutex);
+        ++waits;
+        waited.notify_all();
+    };
     auto client = unit.make();
     StreamScript expired;
     expired.status = 401;
@@ -202,7 +210,10 @@ TEST_CASE("TOKEN_EXPIRED with a static token waits for set_token, then reconnect
     Recorder rec;
     auto subscription = client.realtime().subscribe(rec.options());
     REQUIRE(rec.wait([&] { return rec.errors.size() == 1; }));
-    std::this_thread::sleep_for(milliseconds(50));
+    {
+        std::unique_lock<std::mutex> lock(waits_mutex);
+        REQUIRE(waited.wait_for(lock, std::chrono::seconds(15), [&] { return waits >= 3; }));
+    }
     CHECK(unit.transport->stream_requests().size() == 1);  // waiting, not hammering
     client.set_token("renewed-token-1");
     REQUIRE(rec.wait([&] { return rec.events.size() == 1; }));
@@ -243,16 +254,17 @@ TEST_CASE("stop() from inside a callback ends the subscription cleanly", "[unit]
     centrali::Subscription subscription;
     std::atomic<int> delivered{0};
     std::atomic<bool> assigned{false};
+    std::promise<void> first_delivered;
     options.on_event = [&](const RealtimeRecordEvent&) {
         while (!assigned) std::this_thread::yield();  // until `subscription` holds the handle
-        ++delivered;
+        if (++delivered == 1) first_delivered.set_value();
         subscription.stop();  // from the subscription's own thread
     };
     subscription = client.realtime().subscribe(options);
     assigned = true;
-    for (int i = 0; i < 400 && !subscription.is_stopped(); ++i) std::this_thread::sleep_for(milliseconds(5));
+    REQUIRE(first_delivered.get_future().wait_for(std::chrono::seconds(15)) == std::future_status::ready);
+    subscription.stop();  // from here: waits for the thread the callback's stop() left running
     CHECK(subscription.is_stopped());
-    std::this_thread::sleep_for(milliseconds(20));
     CHECK(delivered == 1);  // nothing after stop(), not even the rest of the same chunk
 }
 

@@ -56,10 +56,15 @@ public:
         control_.stop();
     }
 
+    ~SubscriptionState() override {
+        // The last reference can be the thread's own (the Subscription went from a callback).
+        if (thread_.joinable()) thread_.detach();
+    }
+
+    /// Waits for the thread, unless this is the thread (stop() from a callback): then a later
+    /// stop() from another thread, or the end of the state, takes care of it.
     void join() {
-        if (!thread_.joinable()) return;
-        if (thread_.get_id() == std::this_thread::get_id()) thread_.detach();  // stopped from a callback
-        else thread_.join();
+        if (thread_.joinable() && thread_.get_id() != std::this_thread::get_id()) thread_.join();
     }
 
     bool is_connected() const noexcept { return connected_.load(); }
@@ -259,6 +264,11 @@ private:
     }
 
     void report(const RealtimeError& error) {
+        if (error.fatal) {
+            // Over before its callback runs: is_stopped() is true from inside on_error on.
+            std::lock_guard<std::mutex> lock(mutex_);
+            finished_ = true;
+        }
         if (options_.on_error && !stopping()) options_.on_error(error);
     }
 
