@@ -7,14 +7,17 @@
 //   client.records().get_async("orders", id, {}, {}, [](centrali::Result<centrali::Record> r) {
 //       if (r) use(r.value()); else report(r.error());                            // a callback
 //   });
-//   centrali::Record order = co_await client.records().get_async("orders", id, {}, {},
-//                                                                centrali::use_awaitable);  // C++20
+//   auto reading = client.records().get_async("orders", id, {}, {}, centrali::use_awaitable);  // C++20
+//   centrali::Record order = co_await std::move(reading);
+//
+// (The call and its co_await in two statements: g++ before 13 destroys the temporaries of a
+// co_await full-expression twice, GCC bug 100611. Clang and newer g++ take them in one.)
 //
 // Callbacks and coroutine resumptions run on the Client's event loop thread: keep them short,
 // and make further calls from there with `_async` (a blocking call from that thread throws
 // InvalidArgument instead of stalling every other call).
 
-#include <centrali/detail/function.hpp>
+#include <centrali/function.hpp>
 #include <centrali/errors.hpp>
 
 #include <exception>
@@ -88,11 +91,11 @@ namespace detail {
 
 /// Receives an asynchronous outcome, exactly once.
 template <class T>
-using Completion = UniqueFunction<void(Result<T>)>;
+using Completion = MoveOnlyFunction<void(Result<T>)>;
 
 /// Starts a prepared asynchronous call with the completion it will report to.
 template <class T>
-using Initiation = UniqueFunction<void(Completion<T>)>;
+using Initiation = MoveOnlyFunction<void(Completion<T>)>;
 
 template <class T>
 void fulfil(std::promise<T>& promise, Result<T>&& result) {

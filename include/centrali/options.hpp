@@ -2,7 +2,7 @@
 // Everything a Client can be configured with, in one value type. Nothing here does I/O, and the
 // constructor of Client never reads the environment: ClientOptions::from_env() does, on request.
 
-#include <centrali/detail/function.hpp>
+#include <centrali/function.hpp>
 #include <centrali/version.hpp>
 
 #include <atomic>
@@ -31,14 +31,14 @@ public:
     bool cancelled() const noexcept { return flag_.load(std::memory_order_acquire); }
     void cancel();
     /// Registers `wake`; runs it at once (and returns 0) when already cancelled.
-    std::uint64_t subscribe(UniqueFunction<void()> wake);
+    std::uint64_t subscribe(MoveOnlyFunction<void()> wake);
     void unsubscribe(std::uint64_t id) noexcept;
 
 private:
     std::atomic<bool> flag_{false};
     std::mutex mutex_;
     std::uint64_t next_id_ = 0;
-    std::vector<std::pair<std::uint64_t, UniqueFunction<void()>>> wakes_;
+    std::vector<std::pair<std::uint64_t, MoveOnlyFunction<void()>>> wakes_;
 };
 class CancelRegistration;
 }  // namespace detail
@@ -63,7 +63,7 @@ public:
     CancelRegistration() = default;
     template <class F>
     CancelRegistration(const CancelToken& token, F&& wake)
-        : state_(token.state_), id_(state_->subscribe(detail::UniqueFunction<void()>(std::forward<F>(wake)))) {}
+        : state_(token.state_), id_(state_->subscribe(MoveOnlyFunction<void()>(std::forward<F>(wake)))) {}
     CancelRegistration(CancelRegistration&& other) noexcept
         : state_(std::move(other.state_)), id_(std::exchange(other.id_, 0)) {}
     CancelRegistration& operator=(CancelRegistration&& other) noexcept {

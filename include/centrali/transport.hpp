@@ -5,7 +5,7 @@
 // a transport only moves bytes.
 
 #include <centrali/async.hpp>
-#include <centrali/detail/function.hpp>
+#include <centrali/function.hpp>
 #include <centrali/errors.hpp>
 #include <centrali/options.hpp>
 
@@ -119,7 +119,7 @@ private:
 class AsyncTransport {
 public:
     using Id = std::uint64_t;
-    using Completion = detail::UniqueFunction<void(Result<HttpResponse>)>;
+    using Completion = MoveOnlyFunction<void(Result<HttpResponse>)>;
 
     virtual ~AsyncTransport() = default;
     /// Starts `request` (valid until its completion runs or it is aborted). The completion gets

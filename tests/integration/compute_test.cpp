@@ -268,3 +268,16 @@ TEST_CASE("hostile ids stay one segment on compute routes", "[integration][compu
     }
     CHECK(emu.server.job_count() == 0);
 }
+
+TEST_CASE("wait_for_job finds its run however many newer runs the trigger has", "[integration][compute][wait]") {
+    LiveEmulator emu;
+    auto client = emu.client();
+    const auto fn = make_function(client, "fn");
+    const auto trigger = make_trigger(client, fn.id);
+    const std::string job = client.triggers().invoke(trigger.id, {{"first", true}});
+    for (int i = 0; i < 130; ++i) client.triggers().invoke(trigger.id, {{"i", i}});  // pushes it past page 1
+    const auto run = client.runs().wait_for_job(trigger.id, job, quick_wait());
+    CHECK(run.job_id == job);
+    CHECK(run.status == RunStatus::completed);
+    CHECK(run.run_data == json{{"payload", {{"first", true}}}});
+}

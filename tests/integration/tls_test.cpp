@@ -133,3 +133,23 @@ TEST_CASE("a redirect to another host is not followed, so credentials stay home"
     CHECK_THROWS_AS(keyed.records().get("moved", "1"), centrali::ApiError);
     CHECK(other.hits == 0);
 }
+
+TEST_CASE("a certificate failure is not retried", "[integration][tls][fault]") {
+    HttpsServer https;
+    auto options = https.options();
+    options.retry.max_attempts = 3;
+    options.retry.initial_delay = std::chrono::milliseconds(1);
+    std::vector<std::string> failures;
+    options.logger = [&failures](centrali::LogLevel, std::string_view line) {
+        if (line.find(" failed: ") != std::string_view::npos) failures.emplace_back(line);
+    };
+    centrali::Client client(options);
+    try {
+        client.records().get("orders", "1");
+        FAIL("expected a TransportError");
+    } catch (const centrali::TransportError& e) {
+        CHECK_FALSE(e.retryable());
+    }
+    REQUIRE(failures.size() == 1);  // one attempt: sending again cannot fix a certificate
+    CHECK(failures[0].find("(attempt 1)") != std::string::npos);
+}

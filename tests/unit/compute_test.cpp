@@ -2,6 +2,8 @@
 #include "catch.hpp"
 #include "fake_transport.hpp"
 
+#include <atomic>
+
 using namespace centrali_test;
 using centrali::HttpRequest;
 using centrali::RunStatus;
@@ -319,4 +321,22 @@ TEST_CASE("a failed invoke is not retried even on 503", "[unit][compute]") {
     unit.transport->then_json(503, {{"message", "busy"}});
     CHECK_THROWS_AS(client.triggers().invoke_and_wait("tr-1"), centrali::ServerError);
     CHECK(unit.transport->count() == 1);
+}
+
+TEST_CASE("a wait's deadline is on the steady clock: wall-clock steps do not move it", "[unit][compute][wait]") {
+    UnitClient unit;
+    // The wall clock jumps an hour forward at every reading; steady time moves only with sleeps.
+    auto jumps = std::make_shared<std::atomic<long long>>(0);
+    unit.options.clock.now = [jumps] {
+        return std::chrono::system_clock::time_point(std::chrono::hours(24 * 365 * 50 + ++*jumps));
+    };
+    auto client = unit.make();
+    int polls = 0;
+    unit.transport->otherwise([&polls](const HttpRequest&) {
+        return json_response(200, {{"data", run_json("r1", ++polls < 4 ? "running" : "completed")}});
+    });
+    centrali::WaitOptions wait;
+    wait.deadline = milliseconds(60'000);
+    CHECK(client.runs().wait("r1", wait).status == centrali::RunStatus::completed);
+    CHECK(polls == 4);
 }

@@ -33,8 +33,8 @@ struct Credential {
 
 class Auth {
 public:
-    using Next = UniqueFunction<void(Result<std::optional<Credential>>)>;
-    using TokenNext = UniqueFunction<void(Result<std::string>)>;
+    using Next = MoveOnlyFunction<void(Result<std::optional<Credential>>)>;
+    using TokenNext = MoveOnlyFunction<void(Result<std::string>)>;
     using TimePoint = Executor::Clock::time_point;
 
     Auth(Core& core, const ClientOptions& options);

@@ -107,7 +107,7 @@ public:
     // ---- the one path ------------------------------------------------------------------
     /// What an exchange ends with: the 2xx response or the call's typed error, and the call
     /// itself (for decoding and its error messages).
-    using ExchangeDone = UniqueFunction<void(Result<HttpResponse>, const Call&)>;
+    using ExchangeDone = MoveOnlyFunction<void(Result<HttpResponse>, const Call&)>;
     /// Sends `call` with credentials, deadline and retries on `ex`; `done` runs on `ex`'s thread.
     void exchange(const std::shared_ptr<Executor>& ex, Call call, CallOptions options, ExchangeDone done);
 

@@ -7,7 +7,7 @@
 // - EventLoop (event_loop.hpp): the Client's one thread for every `_async` call; a transfer is
 //   an AsyncTransport start, a delay a timer.
 
-#include <centrali/detail/function.hpp>
+#include <centrali/function.hpp>
 #include <centrali/options.hpp>
 #include <centrali/transport.hpp>
 
@@ -25,7 +25,7 @@ CENTRALI_NAMESPACE_BEGIN
 namespace detail {
 
 /// A continuation. `cancelled` is true when its executor shut down before it could run it.
-using Task = UniqueFunction<void(bool cancelled)>;
+using Task = MoveOnlyFunction<void(bool cancelled)>;
 
 class Executor {
 public:

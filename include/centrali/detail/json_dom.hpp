@@ -1,7 +1,7 @@
 #pragma once
 // A JSON document builder for nlohmann's SAX interface, stopped by a nesting limit. It is what
-// json::parse does inside, written with nlohmann's public API only (its own builder is in
-// nlohmann::detail, whose shape changes between releases: 3.12 added a template parameter).
+// json::parse does inside, written with nlohmann's public API only (its own builder is internal to nlohmann,
+// and its shape changes between releases: 3.12 added a template parameter).
 // Internal to the definitions (impl/*.ipp).
 
 #include <centrali/version.hpp>

@@ -30,7 +30,7 @@ namespace detail {
 template <class T>
 class Op {
 public:
-    using Start = UniqueFunction<void(const std::shared_ptr<Executor>&, Completion<T>)>;
+    using Start = MoveOnlyFunction<void(const std::shared_ptr<Executor>&, Completion<T>)>;
 
     Op(std::shared_ptr<Core> core, CancelToken cancel, Start start)
         : core_(std::move(core)), cancel_(std::move(cancel)), start_(std::move(start)) {}
@@ -143,7 +143,7 @@ struct Ignored {
 class PollLoop final : public std::enable_shared_from_this<PollLoop> {
 public:
     /// One poll: `call` carries the wait's cancel token and what is left of its deadline.
-    using Step = UniqueFunction<void(const std::shared_ptr<Executor>&, const CallOptions& call, Completion<bool> done)>;
+    using Step = MoveOnlyFunction<void(const std::shared_ptr<Executor>&, const CallOptions& call, Completion<bool> done)>;
 
     PollLoop(Core& core, std::shared_ptr<Executor> ex, WaitOptions wait, std::string what, Step step,
              Completion<void> done);
@@ -171,7 +171,7 @@ private:
 /// A wait as an Op: polls with `step`, then `finish()` makes the result (or throws).
 template <class T>
 Op<T> wait_op(const std::shared_ptr<Core>& core, const WaitOptions& wait, std::string what, PollLoop::Step step,
-              UniqueFunction<T()> finish) {
+              MoveOnlyFunction<T()> finish) {
     return Op<T>(core, wait.cancel,
                  [core = core.get(), wait, what = std::move(what), step = std::move(step),
                   finish = std::move(finish)](const std::shared_ptr<Executor>& ex, Completion<T> done) mutable {

@@ -4,7 +4,7 @@
 // an event over the limit is skipped whole (its id still counts, so a reconnect does not fetch
 // it again) and reported, and the stream goes on.
 
-#include <centrali/detail/function.hpp>
+#include <centrali/function.hpp>
 #include <centrali/version.hpp>
 
 #include <cstddef>

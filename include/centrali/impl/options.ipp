@@ -10,7 +10,7 @@ namespace detail {
 
 CENTRALI_DECL void CancelState::cancel() {
     if (flag_.exchange(true, std::memory_order_acq_rel)) return;
-    std::vector<std::pair<std::uint64_t, UniqueFunction<void()>>> wakes;
+    std::vector<std::pair<std::uint64_t, MoveOnlyFunction<void()>>> wakes;
     {
         std::lock_guard<std::mutex> lock(mutex_);
         wakes.swap(wakes_);
@@ -18,7 +18,7 @@ CENTRALI_DECL void CancelState::cancel() {
     for (auto& wake : wakes) wake.second();
 }
 
-CENTRALI_DECL std::uint64_t CancelState::subscribe(UniqueFunction<void()> wake) {
+CENTRALI_DECL std::uint64_t CancelState::subscribe(MoveOnlyFunction<void()> wake) {
     {
         std::lock_guard<std::mutex> lock(mutex_);
         if (!cancelled()) {

@@ -1,6 +1,7 @@
 #pragma once
-// A move-only std::function: continuations own promises, responses and other move-only state,
-// which std::function (copyable by contract) cannot hold.
+// centrali::MoveOnlyFunction: a move-only std::function (C++23 has std::move_only_function).
+// Continuations own promises, responses and other move-only state, which std::function
+// (copyable by contract) cannot hold. Public because custom transports receive completions.
 //
 // Type-erased with two function pointers rather than a virtual base: a vtable of a class template
 // is emitted wherever the template is instantiated, used or not, and drags the whole callable's
@@ -14,25 +15,24 @@
 #include <utility>
 
 CENTRALI_NAMESPACE_BEGIN
-namespace detail {
 
 template <class Signature>
-class UniqueFunction;
+class MoveOnlyFunction;
 
 template <class R, class... Args>
-class UniqueFunction<R(Args...)> {
+class MoveOnlyFunction<R(Args...)> {
 public:
-    UniqueFunction() noexcept = default;
-    UniqueFunction(std::nullptr_t) noexcept {}  // NOLINT: like std::function
-    template <class F, class = std::enable_if_t<!std::is_same_v<std::decay_t<F>, UniqueFunction> &&
+    MoveOnlyFunction() noexcept = default;
+    MoveOnlyFunction(std::nullptr_t) noexcept {}  // NOLINT: like std::function
+    template <class F, class = std::enable_if_t<!std::is_same_v<std::decay_t<F>, MoveOnlyFunction> &&
                                                 std::is_invocable_r_v<R, std::decay_t<F>&, Args...>>>
-    UniqueFunction(F&& f)  // NOLINT: implicit, like std::function
+    MoveOnlyFunction(F&& f)  // NOLINT: implicit, like std::function
         : target_(new std::decay_t<F>(std::forward<F>(f))), call_(&call<std::decay_t<F>>),
           destroy_(&destroy<std::decay_t<F>>) {}
 
-    UniqueFunction(UniqueFunction&& other) noexcept
+    MoveOnlyFunction(MoveOnlyFunction&& other) noexcept
         : target_(std::exchange(other.target_, nullptr)), call_(other.call_), destroy_(other.destroy_) {}
-    UniqueFunction& operator=(UniqueFunction&& other) noexcept {
+    MoveOnlyFunction& operator=(MoveOnlyFunction&& other) noexcept {
         if (this != &other) {
             reset();
             target_ = std::exchange(other.target_, nullptr);
@@ -41,13 +41,13 @@ public:
         }
         return *this;
     }
-    UniqueFunction& operator=(std::nullptr_t) noexcept {
+    MoveOnlyFunction& operator=(std::nullptr_t) noexcept {
         reset();
         return *this;
     }
-    UniqueFunction(const UniqueFunction&) = delete;
-    UniqueFunction& operator=(const UniqueFunction&) = delete;
-    ~UniqueFunction() { reset(); }
+    MoveOnlyFunction(const MoveOnlyFunction&) = delete;
+    MoveOnlyFunction& operator=(const MoveOnlyFunction&) = delete;
+    ~MoveOnlyFunction() { reset(); }
 
     R operator()(Args... args) { return call_(target_, std::forward<Args>(args)...); }
     explicit operator bool() const noexcept { return target_ != nullptr; }
@@ -71,5 +71,4 @@ private:
     void (*destroy_)(void*) noexcept = nullptr;
 };
 
-}  // namespace detail
 CENTRALI_NAMESPACE_END
