@@ -1,4 +1,6 @@
-// libFuzzer target: centrali::detail::SseParser.
+// libFuzzer target: the realtime stream path, from bytes to events: centrali::detail::SseParser
+// (unlimited, and with a size limit), then each event's payload as a subscription decodes it
+// (the depth-limited JSON parser, then RealtimeRecordEvent).
 //
 // The whole input is the event stream. It is parsed (1) whole, (2) in chunks whose lengths
 // come from a generator seeded by the first bytes of the input, including empty chunks, and
@@ -8,6 +10,8 @@
 // did not have: each event's data has exactly one '\n' fewer than it had data lines).
 #include "fuzz_common.hpp"
 
+#include <centrali/client.hpp>
+#include <centrali/detail/json.hpp>
 #include <centrali/detail/sse_parser.hpp>
 
 #include <cstddef>
@@ -112,6 +116,77 @@ Outcome reference(std::string_view stream) {
     return out;
 }
 
+/// The same reading with a size limit: an event with a line longer than `limit`, or data
+/// longer than `limit` once joined, is skipped and reported (with the id it leaves).
+struct Limited {
+    std::vector<SseEvent> events;
+    std::vector<std::string> oversized_ids;
+};
+
+Limited reference_limited(std::string_view stream, std::size_t limit) {
+    Limited out;
+    if (stream.substr(0, 3) == "\xEF\xBB\xBF") stream.remove_prefix(3);
+    std::string data, type, id_buffer;
+    bool has_data = false, oversized = false;
+    std::size_t pos = 0;
+    while (pos < stream.size()) {
+        std::size_t end = stream.find_first_of("\r\n", pos);
+        if (end == std::string_view::npos) break;
+        const std::string_view line = stream.substr(pos, end - pos);
+        pos = end + 1;
+        if (stream[end] == '\r' && pos < stream.size() && stream[pos] == '\n') ++pos;
+        if (line.empty()) {
+            if (oversized) {
+                out.oversized_ids.push_back(id_buffer);
+            } else if (has_data) {
+                out.events.push_back(SseEvent{type.empty() ? "message" : type, data, id_buffer});
+            }
+            data.clear(), type.clear(), has_data = false, oversized = false;
+            continue;
+        }
+        if (line.size() > limit) {
+            oversized = true;
+            continue;
+        }
+        if (line[0] == ':') continue;
+        std::string_view field = line, value;
+        if (const auto colon = line.find(':'); colon != std::string_view::npos) {
+            field = line.substr(0, colon);
+            value = line.substr(colon + 1);
+            if (!value.empty() && value[0] == ' ') value.remove_prefix(1);
+        }
+        if (field == "data") {
+            if (oversized) continue;
+            if (data.size() + (has_data ? 1 : 0) + value.size() > limit) {
+                oversized = true;
+                continue;
+            }
+            if (has_data) data.push_back('\n');
+            data.append(value);
+            has_data = true;
+        } else if (field == "event") {
+            type = std::string(value);
+        } else if (field == "id") {
+            if (value.find('\0') == std::string_view::npos) id_buffer = std::string(value);
+        }
+    }
+    return out;
+}
+
+/// Decodes an event's payload the way a subscription does; only centrali::Error may come out.
+void decode_like_a_subscription(const SseEvent& event) {
+    const nlohmann::json payload = centrali::detail::parse_json_text(event.data);
+    if (!payload.is_object()) return;
+    try {
+        centrali::RealtimeRecordEvent decoded;
+        from_json(payload, decoded);
+        check(decoded.raw == payload, "stream_event_raw", event.data);
+    } catch (const centrali::Error&) {
+    } catch (const std::exception& e) {
+        centrali_fuzz::unexpected_exception("RealtimeRecordEvent decoding", e.what());
+    }
+}
+
 std::uint64_t splitmix(std::uint64_t& state) {
     std::uint64_t z = (state += 0x9E3779B97F4A7C15ULL);
     z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ULL;
@@ -164,6 +239,30 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* bytes, std::size_t siz
         check(e.id.find_first_of("\r\n") == std::string::npos && e.id.find('\0') == std::string::npos,
               "sse_id_has_newline_or_nul", e.id);
     }
+
+    // With a size limit (1..128 bytes, from the last byte), fed in the same chunks.
+    if (size > 0) {
+        const std::size_t limit = 1 + bytes[size - 1] % 128;
+        Limited got;
+        SseParser limited([&](const SseEvent& e) { got.events.push_back(e); }, {},
+                          [&](const std::string& id) { got.oversized_ids.push_back(id); }, limit);
+        std::uint64_t state = seed;
+        std::size_t at = 0;
+        while (at < size) {
+            const std::size_t n = splitmix(state) % (max_chunk + 1);
+            const std::size_t len = n < size - at ? n : size - at;
+            limited.feed(input.substr(at, len));
+            at += len;
+        }
+        const Limited want = reference_limited(input, limit);
+        check(same_events(Outcome{got.events, {}, {}, {}, {}}, Outcome{want.events, {}, {}, {}, {}}),
+              "sse_limited_matches_reference", input);
+        check(got.oversized_ids == want.oversized_ids, "sse_limited_oversized", input);
+        for (const auto& e : got.events) check(e.data.size() <= limit, "sse_limited_data_size", e.data);
+    }
+
+    // Every event's payload, through the decoding a subscription does.
+    for (const auto& e : whole.events) decode_like_a_subscription(e);
 
     // A dropped connection: reset halfway, then the rest. Must not crash, and the id kept
     // must be one the stream completed.

@@ -102,19 +102,34 @@ const std::vector<Operation> kOperations = {
     {"DELETE records.remove", "DELETE", true, true, false},
 };
 
-/// Runs one operation; returns the outcome class. Never lets anything but centrali::Error out.
-Outcome run(centrali::Client& client, const Operation& op, const std::string& record_id, const std::string& function_id,
-            std::vector<std::string>& messages) {
+enum class Mode { blocking, async };
+
+/// Runs one operation, blocking or through its `_async` twin; returns the outcome class. Never
+/// lets anything but centrali::Error out.
+Outcome run(centrali::Client& client, const Operation& op, Mode mode, const std::string& record_id,
+            const std::string& function_id, std::vector<std::string>& messages) {
     centrali::CallOptions call;  // attempts are limited by the Client's request_timeout
+    const bool async = mode == Mode::async;
     try {
-        if (op.name == "GET records.get") client.records().get("orders", record_id, {}, call);
-        else if (op.name == "POST records.create") client.records().create("orders", {{"n", 1}}, {}, call);
-        else if (op.name == "PATCH records.update") client.records().update("orders", record_id, {{"n", 2}}, call);
-        else if (op.name == "PUT functions.update") {
+        if (op.name == "GET records.get") {
+            if (async) client.records().get_async("orders", record_id, {}, call).get();
+            else client.records().get("orders", record_id, {}, call);
+        } else if (op.name == "POST records.create") {
+            if (async) client.records().create_async("orders", {{"n", 1}}, {}, call).get();
+            else client.records().create("orders", {{"n", 1}}, {}, call);
+        } else if (op.name == "PATCH records.update") {
+            if (async) client.records().update_async("orders", record_id, {{"n", 2}}, call).get();
+            else client.records().update("orders", record_id, {{"n", 2}}, call);
+        } else if (op.name == "PUT functions.update") {
             centrali::UpdateComputeFunctionInput input;
             input.description = "touched";
-            client.functions().update(function_id, input, call);
-        } else client.records().remove("orders", record_id, {}, call);
+            if (async) client.functions().update_async(function_id, input, call).get();
+            else client.functions().update(function_id, input, call);
+        } else if (async) {
+            client.records().remove_async("orders", record_id, {}, call).get();
+        } else {
+            client.records().remove("orders", record_id, {}, call);
+        }
         return Outcome::ok;
     } catch (const centrali::RateLimited& e) {
         messages.push_back(std::string(e.what()) + e.message() + e.body_snippet() + e.details().dump());
@@ -140,10 +155,13 @@ bool contains_secret(const std::string& text) {
 
 }  // namespace
 
-TEST_CASE("fault matrix: typed errors, retries only where safe, no duplicate writes, no leaked secrets", "[integration][fault]") {
+TEST_CASE("fault matrix: typed errors, retries only where safe, no duplicate writes, no leaked secrets",
+          "[integration][fault][async]") {
     int cases = 0, duplicate_writes = 0, wrong = 0, leaks = 0;
     std::ostringstream failures;
 
+    for (const Mode mode : {Mode::blocking, Mode::async}) {
+    const char* mode_name = mode == Mode::async ? " (async)" : "";
     for (const auto& fault_case : fault_cases()) {
         for (const auto& op : kOperations) {
             LiveEmulator emu;
@@ -169,21 +187,21 @@ TEST_CASE("fault matrix: typed errors, retries only where safe, no duplicate wri
             emu.server.inject(injected);
 
             std::vector<std::string> messages;
-            const Outcome got = run(client, op, record.id, function.id, messages);
+            const Outcome got = run(client, op, mode, record.id, function.id, messages);
             const Outcome want = op.is_delete ? fault_case.on_delete
                                               : (op.idempotent ? fault_case.idempotent : fault_case.non_idempotent);
             ++cases;
             if (got != want) {
                 ++wrong;
-                failures << "  " << fault_case.name << " x " << op.name << ": got " << name_of(got) << ", want "
-                         << name_of(want) << "\n";
+                failures << "  " << fault_case.name << " x " << op.name << mode_name << ": got " << name_of(got)
+                         << ", want " << name_of(want) << "\n";
             }
             // A non-idempotent call reaches the server once, whatever happened.
             std::size_t sent = 0;
             for (const auto& seen : emu.server.requests()) sent += seen.method == op.method;
             if (!op.idempotent && sent != 1) {
                 ++wrong;
-                failures << "  " << fault_case.name << " x " << op.name << ": sent " << sent << " times\n";
+                failures << "  " << fault_case.name << " x " << op.name << mode_name << ": sent " << sent << " times\n";
             }
             if (op.creates && emu.server.record_count("orders") > records_before + 1) ++duplicate_writes;
             for (const auto& text : messages) leaks += contains_secret(text);
@@ -206,13 +224,14 @@ TEST_CASE("fault matrix: typed errors, retries only where safe, no duplicate wri
         options.retry.initial_delay = milliseconds(1);
         centrali::Client client(options);
         std::vector<std::string> messages;
-        const Outcome got = run(client, op, "r1", "f1", messages);
+        const Outcome got = run(client, op, mode, "r1", "f1", messages);
         ++cases;
         if (got != Outcome::connect) {
             ++wrong;
-            failures << "  connection refused x " << op.name << ": got " << name_of(got) << "\n";
+            failures << "  connection refused x " << op.name << mode_name << ": got " << name_of(got) << "\n";
         }
         for (const auto& text : messages) leaks += contains_secret(text);
+    }
     }
 
     std::printf("fault matrix: %d cases, 0 crashes, %d duplicate writes\n", cases, duplicate_writes);
@@ -220,7 +239,7 @@ TEST_CASE("fault matrix: typed errors, retries only where safe, no duplicate wri
     CHECK(wrong == 0);
     CHECK(duplicate_writes == 0);
     CHECK(leaks == 0);
-    CHECK(cases == 75);
+    CHECK(cases == 150);  // (14 faults x 5 methods + 5 refused connections), blocking and async
 }
 
 TEST_CASE("32 threads share one Client while its token expires: one token request, every call succeeds", "[integration][fault][auth]") {

@@ -4,6 +4,7 @@
 // the Clock's sleep hook, so the tests see each wait without waiting it.
 
 #include "catch.hpp"
+#include "emulator_fixture.hpp"
 #include "fake_transport.hpp"
 #include "hostile_server.hpp"
 #include "realtime_recorder.hpp"
@@ -349,4 +350,67 @@ TEST_CASE("over plain http to a non-loopback host the stream never carries the c
     CHECK(recorder.errors[0].fatal);
     CHECK(unit.transport->stream_requests().empty());
     CHECK_THROWS_AS(client.records().get("orders", "r1"), centrali::ConfigurationError);
+}
+
+TEST_CASE("realtime fault matrix: every transient fault is survived, typed, non-fatal and secret-free",
+          "[integration][realtime][fault]") {
+    using centrali_emulator::Fault;
+    using centrali_emulator::FaultKind;
+    struct Case {
+        const char* name;
+        Fault fault;
+        const char* code;  ///< the error the subscription reports
+    };
+    auto make = [](FaultKind kind, int status = 500, std::string retry_after = {}) {
+        Fault f;
+        f.kind = kind;
+        f.method = "GET";
+        f.path_contains = "/realtime/";
+        f.status = status;
+        f.retry_after = std::move(retry_after);
+        f.times = 2;
+        return f;
+    };
+    const std::vector<Case> cases = {
+        {"reset", make(FaultKind::Reset), "CONNECTION_FAILED"},
+        {"500", make(FaultKind::Status, 500), "INJECTED"},
+        {"503 Retry-After", make(FaultKind::Status, 503, "1"), "INJECTED"},
+        {"429", make(FaultKind::Status, 429, "0"), "INJECTED"},
+        {"HTML 502", make(FaultKind::Html, 502), "HTTP_502"},
+        {"non-JSON 200", make(FaultKind::NonJson, 200), "NOT_AN_EVENT_STREAM"},
+        {"empty 200", make(FaultKind::EmptyOk), "NOT_AN_EVENT_STREAM"},
+        {"delay", [&] {
+             Fault f = make(FaultKind::Delay);
+             f.delay_ms = 300;
+             return f;
+         }(), nullptr},
+    };
+    for (const auto& c : cases) {
+        INFO(c.name);
+        centrali_test::LiveEmulator emu;
+        SleepRecorder sleeps(1000);  // back-off waits return at once
+        auto options = emu.token_options();
+        options.clock = sleeps.clock();
+        centrali::Client client(options);
+        emu.server.inject(c.fault);
+        RealtimeRecorder recorder;
+        auto subscription = client.realtime().subscribe(subscribe_options(recorder));
+        REQUIRE(recorder.wait([&] { return recorder.connects >= 1; }));
+        const auto record = client.records().create("orders", {{"n", 1}});
+        REQUIRE(recorder.wait([&] { return !recorder.events.empty(); }));
+        subscription.stop();
+        std::lock_guard<std::mutex> lock(recorder.mutex);
+        CHECK(recorder.events.size() == 1);
+        CHECK(recorder.events[0].record_id == record.id);
+        if (c.code) {
+            REQUIRE(recorder.errors.size() == 2);  // one per faulted attempt
+            for (const auto& error : recorder.errors) {
+                CHECK(error.code == c.code);
+                CHECK_FALSE(error.fatal);
+                CHECK_FALSE(mentions(error.message, centrali_test::kStaticToken));
+            }
+        } else {
+            CHECK(recorder.errors.empty());  // a slow answer is no error
+        }
+    }
 }

@@ -98,7 +98,7 @@ CENTRALI_DECL void SseParser::process_line(std::string_view line) {
     }
     if (field == "data") {
         if (oversized_) return;
-        if (data_.size() + value.size() + 1 > max_bytes_) {
+        if (data_.size() + (has_data_ ? 1 : 0) + value.size() > max_bytes_) {
             oversized_ = true;
             std::string().swap(data_);
             return;
