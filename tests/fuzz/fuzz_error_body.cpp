@@ -11,6 +11,7 @@
 // or request_id(); the snippet stays bounded; a numeric Retry-After is read exactly.
 #include "fuzz_common.hpp"
 
+#include <centrali/client.hpp>
 #include <centrali/detail/core.hpp>
 
 #include <chrono>
@@ -28,6 +29,11 @@ using centrali_fuzz::check;
 namespace {
 
 constexpr std::string_view secret = "sk_live_FUZZ_SECRET_7f3a9cQ";
+
+/// The Core's transport here: never used (api_error only reads a response).
+struct NoNetwork final : centrali::Transport {
+    centrali::HttpResponse send(const centrali::HttpRequest&) override { __builtin_trap(); }
+};
 
 bool contains_secret(std::string_view text) { return text.find(secret) != std::string_view::npos; }
 
@@ -87,12 +93,24 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* bytes, std::size_t siz
     response.body = body;
     if (send_retry_after) response.headers.emplace_back("retry-after", retry_after);
 
-    const std::vector<std::string> secrets = {std::string(secret), "abc"};
-    // 2024-01-02T03:04:05Z, fixed so that date Retry-Afters are reproducible.
-    const auto now = std::chrono::system_clock::time_point(std::chrono::seconds(1704164645));
+    // One Core for every input: the secret is its bearer token, "abc" the call's own secret
+    // (too short to redact: it must not shred the text). No request is ever sent.
+    static centrali::detail::Core core = [] {
+        centrali::ClientOptions options;
+        options.base_url = "https://centrali.io";
+        options.workspace = "acme";
+        options.token = std::string(secret);
+        options.transport = std::make_shared<NoNetwork>();
+        // 2024-01-02T03:04:05Z, fixed so that date Retry-Afters are reproducible.
+        options.clock.now = [] { return std::chrono::system_clock::time_point(std::chrono::seconds(1704164645)); };
+        return centrali::detail::Core(options);
+    }();
+    centrali::detail::Call call;
+    call.method = "GET";
+    call.url = "https://api.centrali.io/data/workspace/acme/x?q=1";
+    call.secrets = {"abc"};
     try {
-        centrali::detail::throw_api_error(response, "GET", "https://api.centrali.io/data/workspace/acme/x?q=1",
-                                          secrets, now);
+        std::rethrow_exception(core.api_error(response, call));
     } catch (const centrali::ApiError& e) {
         check(e.status() == status, "error_status", body);
         check(class_matches(status, e), "error_class_for_status", body);
@@ -116,17 +134,19 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* bytes, std::size_t siz
         std::string_view trimmed = retry_after;
         while (!trimmed.empty() && trimmed.front() == ' ') trimmed.remove_prefix(1);
         while (!trimmed.empty() && trimmed.back() == ' ') trimmed.remove_suffix(1);
-        if (!trimmed.empty() && trimmed.size() <= 9 &&
+        std::string_view digits = trimmed;  // leading zeros are spelling, not size
+        while (digits.size() > 1 && digits.front() == '0') digits.remove_prefix(1);
+        if (!trimmed.empty() && digits.size() <= 9 &&
             trimmed.find_first_not_of("0123456789") == std::string_view::npos) {
-            const long long seconds = std::stoll(std::string(trimmed));
+            const long long seconds = std::stoll(std::string(digits));
             check(e.retry_after() && e.retry_after()->count() == seconds * 1000, "error_retry_after_seconds",
                   retry_after);
         }
         return 0;
     } catch (const std::exception& x) {
-        centrali_fuzz::unexpected_exception("throw_api_error (not an ApiError)", x.what());
+        centrali_fuzz::unexpected_exception("Core::api_error (not an ApiError)", x.what());
     } catch (...) {
-        centrali_fuzz::unexpected_exception("throw_api_error", "non-std exception");
+        centrali_fuzz::unexpected_exception("Core::api_error", "non-std exception");
     }
-    __builtin_trap();  // throw_api_error is [[noreturn]]: it must throw
+    __builtin_trap();  // api_error always gives an ApiError
 }

@@ -84,7 +84,7 @@ void compare_text_reader(std::string_view text) {
     const std::string shown(text.substr(0, 300));
     centrali::Record fast;
     if (Reader::read_one(text, fast)) {
-        json body = centrali::detail::parse_body(text);
+        json body = centrali::detail::parse_json_text(text);
         check(!body.is_discarded(), "models_record_text_accepts_bad_json", shown);
         try {
             const auto slow = centrali::detail::Decoder<centrali::Record>::decode(
@@ -96,7 +96,7 @@ void compare_text_reader(std::string_view text) {
     }
     centrali::Page<centrali::Record> page;
     if (Reader::read_page(text, page)) {
-        json body = centrali::detail::parse_body(text);
+        json body = centrali::detail::parse_json_text(text);
         check(!body.is_discarded(), "models_page_text_accepts_bad_json", shown);
         try {
             const auto slow = centrali::detail::decode_page<centrali::Record>(std::move(body), "records");
@@ -115,7 +115,7 @@ void compare_text_reader(std::string_view text) {
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* bytes, std::size_t size) {
     // As the SDK does with every response body: bodies nested deeper than detail::max_json_depth
     // are refused before parsing (the deep_nesting_100k regression).
-    json parsed = centrali::detail::parse_body(std::string_view(reinterpret_cast<const char*>(bytes), size));
+    json parsed = centrali::detail::parse_json_text(std::string_view(reinterpret_cast<const char*>(bytes), size));
     if (parsed.is_discarded()) return 0;
     if (centrali_fuzz::skipped("models_float_to_integer")) neutralise_huge_floats(parsed);
     const json& j = parsed;
