@@ -35,20 +35,20 @@ public:
     Page<AllowedDomain> list(const CallOptions& call = {});
     template <class Token = UseFuture>
     auto list_async(const CallOptions& call = {}, Token&& token = {}) {
-        return list_op(call).launch(std::forward<Token>(token));
+        return detail::deferred<Token>(this)->list_op(call).launch(std::forward<Token>(token));
     }
 
     /// `domain` is a host name such as api.stripe.com.
     AllowedDomain add(std::string_view domain, const CallOptions& call = {});
     template <class Token = UseFuture>
     auto add_async(std::string_view domain, const CallOptions& call = {}, Token&& token = {}) {
-        return add_op(domain, call).launch(std::forward<Token>(token));
+        return detail::deferred<Token>(this)->add_op(domain, call).launch(std::forward<Token>(token));
     }
 
     void remove(std::string_view domain_id, const CallOptions& call = {});
     template <class Token = UseFuture>
     auto remove_async(std::string_view domain_id, const CallOptions& call = {}, Token&& token = {}) {
-        return remove_op(domain_id, call).launch(std::forward<Token>(token));
+        return detail::deferred<Token>(this)->remove_op(domain_id, call).launch(std::forward<Token>(token));
     }
 
 private:

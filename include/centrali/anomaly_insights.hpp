@@ -78,38 +78,38 @@ public:
     Page<AnomalyInsight> list(const ListInsightsOptions& options = {}, const CallOptions& call = {});
     template <class Token = UseFuture>
     auto list_async(const ListInsightsOptions& options = {}, const CallOptions& call = {}, Token&& token = {}) {
-        return list_op(options, call).launch(std::forward<Token>(token));
+        return detail::deferred<Token>(this)->list_op(options, call).launch(std::forward<Token>(token));
     }
 
     AnomalyInsight get(std::string_view id, const CallOptions& call = {});
     template <class Token = UseFuture>
     auto get_async(std::string_view id, const CallOptions& call = {}, Token&& token = {}) {
-        return by_id(detail::routes::insights_get, id, call).launch(std::forward<Token>(token));
+        return detail::deferred<Token>(this)->by_id(detail::routes::insights_get, id, call).launch(std::forward<Token>(token));
     }
 
     AnomalyInsight acknowledge(std::string_view id, const CallOptions& call = {});
     template <class Token = UseFuture>
     auto acknowledge_async(std::string_view id, const CallOptions& call = {}, Token&& token = {}) {
-        return by_id(detail::routes::insights_acknowledge, id, call).launch(std::forward<Token>(token));
+        return detail::deferred<Token>(this)->by_id(detail::routes::insights_acknowledge, id, call).launch(std::forward<Token>(token));
     }
 
     AnomalyInsight dismiss(std::string_view id, const CallOptions& call = {});
     template <class Token = UseFuture>
     auto dismiss_async(std::string_view id, const CallOptions& call = {}, Token&& token = {}) {
-        return by_id(detail::routes::insights_dismiss, id, call).launch(std::forward<Token>(token));
+        return detail::deferred<Token>(this)->by_id(detail::routes::insights_dismiss, id, call).launch(std::forward<Token>(token));
     }
 
     /// Runs an analysis of one collection now; returns the insights it found.
     Page<AnomalyInsight> analyze(std::string_view record_slug, const CallOptions& call = {});
     template <class Token = UseFuture>
     auto analyze_async(std::string_view record_slug, const CallOptions& call = {}, Token&& token = {}) {
-        return analyze_op(record_slug, call).launch(std::forward<Token>(token));
+        return detail::deferred<Token>(this)->analyze_op(record_slug, call).launch(std::forward<Token>(token));
     }
 
     InsightSummary summary(std::string_view record_slug = {}, const CallOptions& call = {});
     template <class Token = UseFuture>
     auto summary_async(std::string_view record_slug = {}, const CallOptions& call = {}, Token&& token = {}) {
-        return summary_op(record_slug, call).launch(std::forward<Token>(token));
+        return detail::deferred<Token>(this)->summary_op(record_slug, call).launch(std::forward<Token>(token));
     }
 
 private:

@@ -61,7 +61,7 @@ public:
     UploadedFile upload_file(const std::string& path, const UploadOptions& options = {}, const CallOptions& call = {});
     template <class Token = UseFuture>
     auto upload_file_async(const std::string& path, const UploadOptions& options = {}, const CallOptions& call = {}, Token&& token = {}) {
-        return upload_op(file_part(path, options), options, call).launch(std::forward<Token>(token));
+        return detail::deferred<Token>(this)->upload_op(file_part(path, options), options, call).launch(std::forward<Token>(token));
     }
 
     /// Streams `bytes` from your memory, which must stay alive until the call completes;
@@ -69,26 +69,26 @@ public:
     UploadedFile upload_bytes(std::string_view bytes, const UploadOptions& options = {}, const CallOptions& call = {});
     template <class Token = UseFuture>
     auto upload_bytes_async(std::string_view bytes, const UploadOptions& options = {}, const CallOptions& call = {}, Token&& token = {}) {
-        return upload_op(memory_part(bytes, options), options, call).launch(std::forward<Token>(token));
+        return detail::deferred<Token>(this)->upload_op(memory_part(bytes, options), options, call).launch(std::forward<Token>(token));
     }
 
     Page<Folder> list_folders(const CallOptions& call = {});
     template <class Token = UseFuture>
     auto list_folders_async(const CallOptions& call = {}, Token&& token = {}) {
-        return list_folders_op(call).launch(std::forward<Token>(token));
+        return detail::deferred<Token>(this)->list_folders_op(call).launch(std::forward<Token>(token));
     }
 
     /// Creates `name` inside `parent_path` (default /root/shared).
     Folder create_folder(std::string_view name, std::string_view parent_path = "/root/shared", const CallOptions& call = {});
     template <class Token = UseFuture>
     auto create_folder_async(std::string_view name, std::string_view parent_path = "/root/shared", const CallOptions& call = {}, Token&& token = {}) {
-        return create_folder_op(name, parent_path, call).launch(std::forward<Token>(token));
+        return detail::deferred<Token>(this)->create_folder_op(name, parent_path, call).launch(std::forward<Token>(token));
     }
 
     Folder create_subfolder(std::string_view parent_folder_id, std::string_view name, const CallOptions& call = {});
     template <class Token = UseFuture>
     auto create_subfolder_async(std::string_view parent_folder_id, std::string_view name, const CallOptions& call = {}, Token&& token = {}) {
-        return create_subfolder_op(parent_folder_id, name, call).launch(std::forward<Token>(token));
+        return detail::deferred<Token>(this)->create_subfolder_op(parent_folder_id, name, call).launch(std::forward<Token>(token));
     }
 
 private:

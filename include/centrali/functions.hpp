@@ -72,19 +72,19 @@ public:
     Page<ComputeFunction> list(const ListOptions& options = {}, const CallOptions& call = {});
     template <class Token = UseFuture>
     auto list_async(const ListOptions& options = {}, const CallOptions& call = {}, Token&& token = {}) {
-        return list_op(options, call).launch(std::forward<Token>(token));
+        return detail::deferred<Token>(this)->list_op(options, call).launch(std::forward<Token>(token));
     }
 
     ComputeFunction get(std::string_view function_id, const CallOptions& call = {});
     template <class Token = UseFuture>
     auto get_async(std::string_view function_id, const CallOptions& call = {}, Token&& token = {}) {
-        return get_op(function_id, call).launch(std::forward<Token>(token));
+        return detail::deferred<Token>(this)->get_op(function_id, call).launch(std::forward<Token>(token));
     }
 
     ComputeFunction create(const CreateComputeFunctionInput& input, const CallOptions& call = {});
     template <class Token = UseFuture>
     auto create_async(const CreateComputeFunctionInput& input, const CallOptions& call = {}, Token&& token = {}) {
-        return create_op(input, call).launch(std::forward<Token>(token));
+        return detail::deferred<Token>(this)->create_op(input, call).launch(std::forward<Token>(token));
     }
 
     ComputeFunction update(std::string_view function_id, const UpdateComputeFunctionInput& input,
@@ -92,19 +92,19 @@ public:
     template <class Token = UseFuture>
     auto update_async(std::string_view function_id, const UpdateComputeFunctionInput& input,
                       const CallOptions& call = {}, Token&& token = {}) {
-        return update_op(function_id, input, call).launch(std::forward<Token>(token));
+        return detail::deferred<Token>(this)->update_op(function_id, input, call).launch(std::forward<Token>(token));
     }
 
     void remove(std::string_view function_id, const CallOptions& call = {});
     template <class Token = UseFuture>
     auto remove_async(std::string_view function_id, const CallOptions& call = {}, Token&& token = {}) {
-        return remove_op(function_id, call).launch(std::forward<Token>(token));
+        return detail::deferred<Token>(this)->remove_op(function_id, call).launch(std::forward<Token>(token));
     }
 
     TestComputeFunctionResult test_execute(const TestComputeFunctionInput& input, const CallOptions& call = {});
     template <class Token = UseFuture>
     auto test_execute_async(const TestComputeFunctionInput& input, const CallOptions& call = {}, Token&& token = {}) {
-        return test_op(input, call).launch(std::forward<Token>(token));
+        return detail::deferred<Token>(this)->test_op(input, call).launch(std::forward<Token>(token));
     }
 
 private:

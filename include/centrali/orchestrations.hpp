@@ -230,19 +230,19 @@ public:
     Page<Orchestration> list(const ListOrchestrationsOptions& options = {}, const CallOptions& call = {});
     template <class Token = UseFuture>
     auto list_async(const ListOrchestrationsOptions& options = {}, const CallOptions& call = {}, Token&& token = {}) {
-        return list_op(options, call).launch(std::forward<Token>(token));
+        return detail::deferred<Token>(this)->list_op(options, call).launch(std::forward<Token>(token));
     }
 
     Orchestration get(std::string_view orchestration_id, const CallOptions& call = {});
     template <class Token = UseFuture>
     auto get_async(std::string_view orchestration_id, const CallOptions& call = {}, Token&& token = {}) {
-        return get_op(orchestration_id, call).launch(std::forward<Token>(token));
+        return detail::deferred<Token>(this)->get_op(orchestration_id, call).launch(std::forward<Token>(token));
     }
 
     Orchestration create(const CreateOrchestrationInput& input, const CallOptions& call = {});
     template <class Token = UseFuture>
     auto create_async(const CreateOrchestrationInput& input, const CallOptions& call = {}, Token&& token = {}) {
-        return create_op(input, call).launch(std::forward<Token>(token));
+        return detail::deferred<Token>(this)->create_op(input, call).launch(std::forward<Token>(token));
     }
 
     Orchestration update(std::string_view orchestration_id, const UpdateOrchestrationInput& input,
@@ -250,13 +250,13 @@ public:
     template <class Token = UseFuture>
     auto update_async(std::string_view orchestration_id, const UpdateOrchestrationInput& input,
                       const CallOptions& call = {}, Token&& token = {}) {
-        return update_op(orchestration_id, input, call).launch(std::forward<Token>(token));
+        return detail::deferred<Token>(this)->update_op(orchestration_id, input, call).launch(std::forward<Token>(token));
     }
 
     void remove(std::string_view orchestration_id, const CallOptions& call = {});
     template <class Token = UseFuture>
     auto remove_async(std::string_view orchestration_id, const CallOptions& call = {}, Token&& token = {}) {
-        return remove_op(orchestration_id, call).launch(std::forward<Token>(token));
+        return detail::deferred<Token>(this)->remove_op(orchestration_id, call).launch(std::forward<Token>(token));
     }
 
     /// Starts a run with `input` (the workflow's immutable input) and returns it as started.
@@ -265,7 +265,7 @@ public:
     template <class Token = UseFuture>
     auto start_async(std::string_view orchestration_id, const nlohmann::json& input = nlohmann::json::object(),
                      const CallOptions& call = {}, Token&& token = {}) {
-        return start_op(orchestration_id, input, call).launch(std::forward<Token>(token));
+        return detail::deferred<Token>(this)->start_op(orchestration_id, input, call).launch(std::forward<Token>(token));
     }
 
     Page<OrchestrationRun> list_runs(std::string_view orchestration_id, const ListOrchestrationRunsOptions& options = {},
@@ -273,14 +273,14 @@ public:
     template <class Token = UseFuture>
     auto list_runs_async(std::string_view orchestration_id, const ListOrchestrationRunsOptions& options = {},
                          const CallOptions& call = {}, Token&& token = {}) {
-        return list_runs_op(orchestration_id, options, call).launch(std::forward<Token>(token));
+        return detail::deferred<Token>(this)->list_runs_op(orchestration_id, options, call).launch(std::forward<Token>(token));
     }
 
     OrchestrationRun get_run(std::string_view orchestration_id, std::string_view run_id, const CallOptions& call = {});
     template <class Token = UseFuture>
     auto get_run_async(std::string_view orchestration_id, std::string_view run_id, const CallOptions& call = {},
                        Token&& token = {}) {
-        return run_op(detail::routes::orchestration_runs_get, orchestration_id, run_id, call)
+        return detail::deferred<Token>(this)->run_op(detail::routes::orchestration_runs_get, orchestration_id, run_id, call)
             .launch(std::forward<Token>(token));
     }
 
@@ -289,14 +289,14 @@ public:
     template <class Token = UseFuture>
     auto steps_async(std::string_view orchestration_id, std::string_view run_id, const CallOptions& call = {},
                      Token&& token = {}) {
-        return steps_op(orchestration_id, run_id, call).launch(std::forward<Token>(token));
+        return detail::deferred<Token>(this)->steps_op(orchestration_id, run_id, call).launch(std::forward<Token>(token));
     }
 
     OrchestrationRun cancel_run(std::string_view orchestration_id, std::string_view run_id, const CallOptions& call = {});
     template <class Token = UseFuture>
     auto cancel_run_async(std::string_view orchestration_id, std::string_view run_id, const CallOptions& call = {},
                           Token&& token = {}) {
-        return run_op(detail::routes::orchestration_runs_cancel, orchestration_id, run_id, call)
+        return detail::deferred<Token>(this)->run_op(detail::routes::orchestration_runs_cancel, orchestration_id, run_id, call)
             .launch(std::forward<Token>(token));
     }
 
@@ -306,7 +306,7 @@ public:
     template <class Token = UseFuture>
     auto wait_run_async(std::string_view orchestration_id, std::string_view run_id, const WaitOptions& wait = {},
                         Token&& token = {}) {
-        return wait_op(orchestration_id, run_id, nullptr, wait).launch(std::forward<Token>(token));
+        return detail::deferred<Token>(this)->wait_op(orchestration_id, run_id, nullptr, wait).launch(std::forward<Token>(token));
     }
 
     /// Starts a run (once; never retried) and waits for it like wait_run.
@@ -315,7 +315,7 @@ public:
     template <class Token = UseFuture>
     auto start_and_wait_async(std::string_view orchestration_id, const nlohmann::json& input = nlohmann::json::object(),
                               const WaitOptions& wait = {}, Token&& token = {}) {
-        return wait_op(orchestration_id, {}, &input, wait).launch(std::forward<Token>(token));
+        return detail::deferred<Token>(this)->wait_op(orchestration_id, {}, &input, wait).launch(std::forward<Token>(token));
     }
 
 private:

@@ -387,7 +387,7 @@ public:
     template <class Token = UseFuture>
     auto remove_async(std::string_view slug, std::string_view id, const DeleteRecordOptions& options = {},
                       const CallOptions& call = {}, Token&& token = {}) {
-        return remove_op(slug, id, options, call).launch(std::forward<Token>(token));
+        return detail::deferred<Token>(this)->remove_op(slug, id, options, call).launch(std::forward<Token>(token));
     }
 
     template <class T = nlohmann::json>
@@ -440,7 +440,7 @@ public:
     template <class Token = UseFuture>
     auto bulk_delete_async(std::string_view slug, const std::vector<std::string>& ids,
                            const DeleteRecordOptions& options = {}, const CallOptions& call = {}, Token&& token = {}) {
-        return bulk_delete_op(slug, ids, options, call).launch(std::forward<Token>(token));
+        return detail::deferred<Token>(this)->bulk_delete_op(slug, ids, options, call).launch(std::forward<Token>(token));
     }
 
 private:

@@ -139,7 +139,7 @@ public:
     FunctionRun get(std::string_view run_id, const CallOptions& call = {});
     template <class Token = UseFuture>
     auto get_async(std::string_view run_id, const CallOptions& call = {}, Token&& token = {}) {
-        return get_op(run_id, call).launch(std::forward<Token>(token));
+        return detail::deferred<Token>(this)->get_op(run_id, call).launch(std::forward<Token>(token));
     }
 
     /// Newest first.
@@ -148,7 +148,7 @@ public:
     template <class Token = UseFuture>
     auto list_by_trigger_async(std::string_view trigger_id, const ListRunsOptions& options = {},
                                const CallOptions& call = {}, Token&& token = {}) {
-        return list_op(detail::routes::runs_by_trigger, trigger_id, options, call).launch(std::forward<Token>(token));
+        return detail::deferred<Token>(this)->list_op(detail::routes::runs_by_trigger, trigger_id, options, call).launch(std::forward<Token>(token));
     }
 
     /// Newest first.
@@ -157,20 +157,20 @@ public:
     template <class Token = UseFuture>
     auto list_by_function_async(std::string_view function_id, const ListRunsOptions& options = {},
                                 const CallOptions& call = {}, Token&& token = {}) {
-        return list_op(detail::routes::runs_by_function, function_id, options, call).launch(std::forward<Token>(token));
+        return detail::deferred<Token>(this)->list_op(detail::routes::runs_by_function, function_id, options, call).launch(std::forward<Token>(token));
     }
 
     JobStatus get_job_status(std::string_view job_id, const CallOptions& call = {});
     template <class Token = UseFuture>
     auto get_job_status_async(std::string_view job_id, const CallOptions& call = {}, Token&& token = {}) {
-        return job_op(job_id, call).launch(std::forward<Token>(token));
+        return detail::deferred<Token>(this)->job_op(job_id, call).launch(std::forward<Token>(token));
     }
 
     /// Polls the run until it is completed (returned) or fails (FunctionRunFailed).
     FunctionRun wait(std::string_view run_id, const WaitOptions& wait = {});
     template <class Token = UseFuture>
     auto wait_async(std::string_view run_id, const WaitOptions& wait = {}, Token&& token = {}) {
-        return wait_op(run_id, wait).launch(std::forward<Token>(token));
+        return detail::deferred<Token>(this)->wait_op(run_id, wait).launch(std::forward<Token>(token));
     }
 
     /// Waits for the run that a trigger invocation's job produced: finds it among the trigger's
@@ -180,14 +180,14 @@ public:
     template <class Token = UseFuture>
     auto wait_for_job_async(std::string_view trigger_id, std::string_view job_id, const WaitOptions& wait = {},
                             Token&& token = {}) {
-        return wait_for_job_op(trigger_id, job_id, wait).launch(std::forward<Token>(token));
+        return detail::deferred<Token>(this)->wait_for_job_op(trigger_id, job_id, wait).launch(std::forward<Token>(token));
     }
 
     /// Polls a job's status until it is completed or failed, and returns that final status.
     JobStatus wait_for_job_status(std::string_view job_id, const WaitOptions& wait = {});
     template <class Token = UseFuture>
     auto wait_for_job_status_async(std::string_view job_id, const WaitOptions& wait = {}, Token&& token = {}) {
-        return wait_for_job_status_op(job_id, wait).launch(std::forward<Token>(token));
+        return detail::deferred<Token>(this)->wait_for_job_status_op(job_id, wait).launch(std::forward<Token>(token));
     }
 
 private:

@@ -52,7 +52,7 @@ public:
     SearchResult query(std::string_view text, const SearchOptions& options = {}, const CallOptions& call = {});
     template <class Token = UseFuture>
     auto query_async(std::string_view text, const SearchOptions& options = {}, const CallOptions& call = {}, Token&& token = {}) {
-        return query_op(text, options, call).launch(std::forward<Token>(token));
+        return detail::deferred<Token>(this)->query_op(text, options, call).launch(std::forward<Token>(token));
     }
 
 private:

@@ -47,31 +47,31 @@ public:
     Page<SmartQuery> list(std::string_view record_slug = {}, const ListOptions& options = {}, const CallOptions& call = {});
     template <class Token = UseFuture>
     auto list_async(std::string_view record_slug = {}, const ListOptions& options = {}, const CallOptions& call = {}, Token&& token = {}) {
-        return list_op(record_slug, options, call).launch(std::forward<Token>(token));
+        return detail::deferred<Token>(this)->list_op(record_slug, options, call).launch(std::forward<Token>(token));
     }
 
     SmartQuery get(std::string_view record_slug, std::string_view query_id, const CallOptions& call = {});
     template <class Token = UseFuture>
     auto get_async(std::string_view record_slug, std::string_view query_id, const CallOptions& call = {}, Token&& token = {}) {
-        return get_op(record_slug, query_id, call).launch(std::forward<Token>(token));
+        return detail::deferred<Token>(this)->get_op(record_slug, query_id, call).launch(std::forward<Token>(token));
     }
 
     SmartQuery create(std::string_view record_slug, const SmartQueryInput& input, const CallOptions& call = {});
     template <class Token = UseFuture>
     auto create_async(std::string_view record_slug, const SmartQueryInput& input, const CallOptions& call = {}, Token&& token = {}) {
-        return create_op(record_slug, input, call).launch(std::forward<Token>(token));
+        return detail::deferred<Token>(this)->create_op(record_slug, input, call).launch(std::forward<Token>(token));
     }
 
     SmartQuery update(std::string_view record_slug, std::string_view query_id, const SmartQueryInput& input, const CallOptions& call = {});
     template <class Token = UseFuture>
     auto update_async(std::string_view record_slug, std::string_view query_id, const SmartQueryInput& input, const CallOptions& call = {}, Token&& token = {}) {
-        return update_op(record_slug, query_id, input, call).launch(std::forward<Token>(token));
+        return detail::deferred<Token>(this)->update_op(record_slug, query_id, input, call).launch(std::forward<Token>(token));
     }
 
     void remove(std::string_view record_slug, std::string_view query_id, const CallOptions& call = {});
     template <class Token = UseFuture>
     auto remove_async(std::string_view record_slug, std::string_view query_id, const CallOptions& call = {}, Token&& token = {}) {
-        return remove_op(record_slug, query_id, call).launch(std::forward<Token>(token));
+        return detail::deferred<Token>(this)->remove_op(record_slug, query_id, call).launch(std::forward<Token>(token));
     }
 
     /// Runs a stored query with `variables`; rows come back as records (joined data under

@@ -138,50 +138,50 @@ public:
     Page<Collection> list(const ListOptions& options = {}, const CallOptions& call = {});
     template <class Token = UseFuture>
     auto list_async(const ListOptions& options = {}, const CallOptions& call = {}, Token&& token = {}) {
-        return list_op(options, call).launch(std::forward<Token>(token));
+        return detail::deferred<Token>(this)->list_op(options, call).launch(std::forward<Token>(token));
     }
 
     Collection get(std::string_view id, const CallOptions& call = {});
     template <class Token = UseFuture>
     auto get_async(std::string_view id, const CallOptions& call = {}, Token&& token = {}) {
-        return by(routes_.get, id, call).launch(std::forward<Token>(token));
+        return detail::deferred<Token>(this)->by(routes_.get, id, call).launch(std::forward<Token>(token));
     }
 
     Collection get_by_slug(std::string_view record_slug, const CallOptions& call = {});
     template <class Token = UseFuture>
     auto get_by_slug_async(std::string_view record_slug, const CallOptions& call = {}, Token&& token = {}) {
-        return by(routes_.by_slug, record_slug, call).launch(std::forward<Token>(token));
+        return detail::deferred<Token>(this)->by(routes_.by_slug, record_slug, call).launch(std::forward<Token>(token));
     }
 
     Collection create(const CreateCollectionInput& input, const CallOptions& call = {});
     template <class Token = UseFuture>
     auto create_async(const CreateCollectionInput& input, const CallOptions& call = {}, Token&& token = {}) {
-        return create_op(input, call).launch(std::forward<Token>(token));
+        return detail::deferred<Token>(this)->create_op(input, call).launch(std::forward<Token>(token));
     }
 
     Collection update(std::string_view id, const UpdateCollectionInput& input, const CallOptions& call = {});
     template <class Token = UseFuture>
     auto update_async(std::string_view id, const UpdateCollectionInput& input, const CallOptions& call = {}, Token&& token = {}) {
-        return update_op(id, input, call).launch(std::forward<Token>(token));
+        return detail::deferred<Token>(this)->update_op(id, input, call).launch(std::forward<Token>(token));
     }
 
     void remove(std::string_view id, const CallOptions& call = {});
     template <class Token = UseFuture>
     auto remove_async(std::string_view id, const CallOptions& call = {}, Token&& token = {}) {
-        return discard(routes_.remove, {id}, call).launch(std::forward<Token>(token));
+        return detail::deferred<Token>(this)->discard(routes_.remove, {id}, call).launch(std::forward<Token>(token));
     }
 
     Collection restore(std::string_view id, const CallOptions& call = {});
     template <class Token = UseFuture>
     auto restore_async(std::string_view id, const CallOptions& call = {}, Token&& token = {}) {
-        return by(routes_.restore, id, call).launch(std::forward<Token>(token));
+        return detail::deferred<Token>(this)->by(routes_.restore, id, call).launch(std::forward<Token>(token));
     }
 
     /// Checks a definition without saving it.
     SchemaValidation validate(const CreateCollectionInput& input, const CallOptions& call = {});
     template <class Token = UseFuture>
     auto validate_async(const CreateCollectionInput& input, const CallOptions& call = {}, Token&& token = {}) {
-        return validate_op(input, call).launch(std::forward<Token>(token));
+        return detail::deferred<Token>(this)->validate_op(input, call).launch(std::forward<Token>(token));
     }
 
 private:

@@ -103,38 +103,38 @@ public:
     Page<FunctionTrigger> list(const ListOptions& options = {}, const CallOptions& call = {});
     template <class Token = UseFuture>
     auto list_async(const ListOptions& options = {}, const CallOptions& call = {}, Token&& token = {}) {
-        return list_op(options, call).launch(std::forward<Token>(token));
+        return detail::deferred<Token>(this)->list_op(options, call).launch(std::forward<Token>(token));
     }
 
     Page<FunctionTrigger> list_all(const ListAllTriggersOptions& options = {}, const CallOptions& call = {});
     template <class Token = UseFuture>
     auto list_all_async(const ListAllTriggersOptions& options = {}, const CallOptions& call = {}, Token&& token = {}) {
-        return list_all_op(options, call).launch(std::forward<Token>(token));
+        return detail::deferred<Token>(this)->list_all_op(options, call).launch(std::forward<Token>(token));
     }
 
     FunctionTrigger get(std::string_view trigger_id, const CallOptions& call = {});
     template <class Token = UseFuture>
     auto get_async(std::string_view trigger_id, const CallOptions& call = {}, Token&& token = {}) {
-        return by_id(detail::routes::triggers_get, trigger_id, call).launch(std::forward<Token>(token));
+        return detail::deferred<Token>(this)->by_id(detail::routes::triggers_get, trigger_id, call).launch(std::forward<Token>(token));
     }
 
     FunctionTrigger create(const CreateTriggerInput& input, const CallOptions& call = {});
     template <class Token = UseFuture>
     auto create_async(const CreateTriggerInput& input, const CallOptions& call = {}, Token&& token = {}) {
-        return create_op(input, call).launch(std::forward<Token>(token));
+        return detail::deferred<Token>(this)->create_op(input, call).launch(std::forward<Token>(token));
     }
 
     FunctionTrigger update(std::string_view trigger_id, const UpdateTriggerInput& input, const CallOptions& call = {});
     template <class Token = UseFuture>
     auto update_async(std::string_view trigger_id, const UpdateTriggerInput& input, const CallOptions& call = {},
                       Token&& token = {}) {
-        return update_op(trigger_id, input, call).launch(std::forward<Token>(token));
+        return detail::deferred<Token>(this)->update_op(trigger_id, input, call).launch(std::forward<Token>(token));
     }
 
     void remove(std::string_view trigger_id, const CallOptions& call = {});
     template <class Token = UseFuture>
     auto remove_async(std::string_view trigger_id, const CallOptions& call = {}, Token&& token = {}) {
-        return remove_op(trigger_id, call).launch(std::forward<Token>(token));
+        return detail::deferred<Token>(this)->remove_op(trigger_id, call).launch(std::forward<Token>(token));
     }
 
     /// Queues a run and returns its job id at once; the function's output is not returned
@@ -143,7 +143,7 @@ public:
     template <class Token = UseFuture>
     auto invoke_async(std::string_view trigger_id, const nlohmann::json& payload = nullptr, const CallOptions& call = {},
                       Token&& token = {}) {
-        return invoke_op(trigger_id, payload, call).launch(std::forward<Token>(token));
+        return detail::deferred<Token>(this)->invoke_op(trigger_id, payload, call).launch(std::forward<Token>(token));
     }
 
     /// Invokes and waits for the run: returns it completed, or throws FunctionRunFailed (failure
@@ -153,19 +153,19 @@ public:
     template <class Token = UseFuture>
     auto invoke_and_wait_async(std::string_view trigger_id, const nlohmann::json& payload = nullptr,
                                const WaitOptions& wait = {}, Token&& token = {}) {
-        return invoke_and_wait_op(trigger_id, payload, wait).launch(std::forward<Token>(token));
+        return detail::deferred<Token>(this)->invoke_and_wait_op(trigger_id, payload, wait).launch(std::forward<Token>(token));
     }
 
     FunctionTrigger pause(std::string_view trigger_id, const CallOptions& call = {});
     template <class Token = UseFuture>
     auto pause_async(std::string_view trigger_id, const CallOptions& call = {}, Token&& token = {}) {
-        return by_id(detail::routes::triggers_pause, trigger_id, call).launch(std::forward<Token>(token));
+        return detail::deferred<Token>(this)->by_id(detail::routes::triggers_pause, trigger_id, call).launch(std::forward<Token>(token));
     }
 
     FunctionTrigger resume(std::string_view trigger_id, const CallOptions& call = {});
     template <class Token = UseFuture>
     auto resume_async(std::string_view trigger_id, const CallOptions& call = {}, Token&& token = {}) {
-        return by_id(detail::routes::triggers_resume, trigger_id, call).launch(std::forward<Token>(token));
+        return detail::deferred<Token>(this)->by_id(detail::routes::triggers_resume, trigger_id, call).launch(std::forward<Token>(token));
     }
 
 private:

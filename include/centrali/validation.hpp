@@ -80,33 +80,33 @@ public:
     Page<ValidationSuggestion> list_suggestions(const ListSuggestionsOptions& options = {}, const CallOptions& call = {});
     template <class Token = UseFuture>
     auto list_suggestions_async(const ListSuggestionsOptions& options = {}, const CallOptions& call = {}, Token&& token = {}) {
-        return list_op(options, call).launch(std::forward<Token>(token));
+        return detail::deferred<Token>(this)->list_op(options, call).launch(std::forward<Token>(token));
     }
 
     ValidationSuggestion get_suggestion(std::string_view id, const CallOptions& call = {});
     template <class Token = UseFuture>
     auto get_suggestion_async(std::string_view id, const CallOptions& call = {}, Token&& token = {}) {
-        return by_id(detail::routes::validation_suggestion, id, call).launch(std::forward<Token>(token));
+        return detail::deferred<Token>(this)->by_id(detail::routes::validation_suggestion, id, call).launch(std::forward<Token>(token));
     }
 
     /// Applies the suggested value to the record.
     ValidationSuggestion accept(std::string_view id, const CallOptions& call = {});
     template <class Token = UseFuture>
     auto accept_async(std::string_view id, const CallOptions& call = {}, Token&& token = {}) {
-        return by_id(detail::routes::validation_accept, id, call).launch(std::forward<Token>(token));
+        return detail::deferred<Token>(this)->by_id(detail::routes::validation_accept, id, call).launch(std::forward<Token>(token));
     }
 
     ValidationSuggestion reject(std::string_view id, const CallOptions& call = {});
     template <class Token = UseFuture>
     auto reject_async(std::string_view id, const CallOptions& call = {}, Token&& token = {}) {
-        return by_id(detail::routes::validation_reject, id, call).launch(std::forward<Token>(token));
+        return detail::deferred<Token>(this)->by_id(detail::routes::validation_reject, id, call).launch(std::forward<Token>(token));
     }
 
     /// Starts a batch scan of a collection's existing records.
     ValidationScan scan(std::string_view record_slug, const CallOptions& call = {});
     template <class Token = UseFuture>
     auto scan_async(std::string_view record_slug, const CallOptions& call = {}, Token&& token = {}) {
-        return scan_op(record_slug, call).launch(std::forward<Token>(token));
+        return detail::deferred<Token>(this)->scan_op(record_slug, call).launch(std::forward<Token>(token));
     }
 
 private:

@@ -17,6 +17,13 @@
 
 #include <curl/curl.h>
 
+// curl_multi_poll (7.66) and curl_multi_wakeup (7.68) drive the event loop and interrupt
+// streams; newer features (the header API of 7.83, PREREQFUNCTION of 7.80, PROTOCOLS_STR of
+// 7.85) are used when present and replaced by older means when not.
+#if LIBCURL_VERSION_NUM < 0x074400
+#error "centrali needs libcurl 7.68 or newer"
+#endif
+
 #include <algorithm>
 #include <cstddef>
 #include <cstdio>

@@ -25,6 +25,14 @@
 CENTRALI_NAMESPACE_BEGIN
 namespace detail {
 
+/// `object`, as an expression that depends on Token: an `_async` method's body then names its
+/// Op<T> only when it is instantiated, so that a translation unit that never calls it never
+/// instantiates Op<T> for it either (a non-dependent expression would, at its definition).
+template <class Token, class T>
+T* deferred(T* object) noexcept {
+    return object;
+}
+
 /// A call described once, ready to run on any executor: run() blocks the calling thread,
 /// launch() starts it on the Client's event loop and reports through a completion token.
 template <class T>
