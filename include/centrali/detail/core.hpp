@@ -156,6 +156,7 @@ private:
 
     std::mutex mutex_;
     std::shared_ptr<EventLoop> loop_;
+    std::atomic<EventLoop*> started_loop_{nullptr};  // loop_, for a look that takes no lock
     std::vector<std::weak_ptr<Stoppable>> subscriptions_;
 };
 

@@ -31,8 +31,10 @@
 #include <exception>
 #include <memory>
 #include <mutex>
+#include <functional>
 #include <optional>
 #include <string>
+#include <thread>
 #include <unordered_map>
 #include <vector>
 
@@ -483,12 +485,26 @@ public:
     bool header_callback() const noexcept { return header_callback_; }
 
 private:
+    /// The pool, in shards chosen by thread: threads sharing a Client rarely share a lock, and a
+    /// thread gets back the handle (and the keep-alive connection) it used last.
+    struct alignas(64) Shard {
+        std::mutex mutex;
+        std::vector<std::unique_ptr<EasyHandle>> idle;
+    };
+    static constexpr std::size_t shard_count = 8;
+
+    Shard& shard() noexcept {
+        static thread_local const std::size_t index = std::hash<std::thread::id>{}(std::this_thread::get_id()) % shard_count;
+        return shards_[index];
+    }
+
     std::unique_ptr<EasyHandle> acquire() {
+        Shard& mine = shard();
         {
-            std::lock_guard<std::mutex> lock(mutex_);
-            if (!idle_.empty()) {
-                std::unique_ptr<EasyHandle> handle = std::move(idle_.back());
-                idle_.pop_back();
+            std::lock_guard<std::mutex> lock(mine.mutex);
+            if (!mine.idle.empty()) {
+                std::unique_ptr<EasyHandle> handle = std::move(mine.idle.back());
+                mine.idle.pop_back();
                 return handle;
             }
         }
@@ -497,14 +513,15 @@ private:
     /// A pooled handle keeps its options, its live connections and its DNS and TLS session
     /// caches; every request sets all the options that vary, so nothing leaks between calls.
     void release(std::unique_ptr<EasyHandle> handle) noexcept {
-        std::lock_guard<std::mutex> lock(mutex_);
-        if (idle_.size() < options_.max_idle_handles) idle_.push_back(std::move(handle));
+        Shard& mine = shard();
+        std::lock_guard<std::mutex> lock(mine.mutex);
+        if (mine.idle.size() * shard_count < (std::max)(options_.max_idle_handles, shard_count))
+            mine.idle.push_back(std::move(handle));
     }
 
     const CurlTransportOptions options_;
     const bool header_callback_;
-    std::mutex mutex_;
-    std::vector<std::unique_ptr<EasyHandle>> idle_;
+    Shard shards_[shard_count];
 };
 
 /// CurlTransport's asynchronous side: one multi handle, driven by the event loop's thread.
@@ -554,14 +571,16 @@ public:
         end(*active);
     }
 
+    /// Waits, then performs, then delivers: completions run last, so that whatever they post
+    /// is handled right after, never behind a poll. (A transfer started since the last run makes
+    /// libcurl's own timeout zero, so the poll does not hold it back.)
     void run(std::chrono::milliseconds timeout) override {
-        deliver_failed();
+        if (!failed_.empty()) timeout = std::chrono::milliseconds(0);
+        curl_multi_poll(multi_, nullptr, 0, static_cast<int>(timeout.count()), nullptr);
         int running = 0;
         curl_multi_perform(multi_, &running);
         drain();
-        curl_multi_poll(multi_, nullptr, 0, static_cast<int>(timeout.count()), nullptr);
-        curl_multi_perform(multi_, &running);
-        drain();
+        deliver_failed();
     }
 
     void wake() override { curl_multi_wakeup(multi_); }

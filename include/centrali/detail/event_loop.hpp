@@ -51,6 +51,11 @@ private:
     std::thread thread_;
     std::atomic<std::thread::id> thread_id_{};
 
+    /// True while the loop is in (or about to enter) the transport's poll: only then does a
+    /// post need a wake-up, a system call. Set before the loop's last look at the inbox, read
+    /// after a post's push, both in seq_cst order: one of the two always sees the other.
+    std::atomic<bool> polling_{false};
+
     std::mutex mutex_;  // guards what other threads hand in
     std::vector<Task> inbox_;
     bool stopping_ = false;

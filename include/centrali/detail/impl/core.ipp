@@ -291,19 +291,19 @@ CENTRALI_DECL Call Core::make_multipart_call(const Route& route, std::initialize
 }
 
 CENTRALI_DECL std::shared_ptr<BlockingExecutor> Core::blocking_executor(const CancelToken& cancel) {
-    {
-        std::lock_guard<std::mutex> lock(mutex_);
-        if (loop_ && loop_->in_loop_thread())
-            throw InvalidArgument(
-                "a blocking call was made on the Client's event loop thread (from an async callback or coroutine); "
-                "use the _async form there");
-    }
+    if (const EventLoop* loop = started_loop_.load(std::memory_order_acquire); loop && loop->in_loop_thread())
+        throw InvalidArgument(
+            "a blocking call was made on the Client's event loop thread (from an async callback or coroutine); "
+            "use the _async form there");
     return std::make_shared<BlockingExecutor>(*transport_, clock_, cancel);
 }
 
 CENTRALI_DECL std::shared_ptr<EventLoop> Core::loop() {
     std::lock_guard<std::mutex> lock(mutex_);
-    if (!loop_) loop_ = EventLoop::start(transport_->make_async(options_.async_max_connections));
+    if (!loop_) {
+        loop_ = EventLoop::start(transport_->make_async(options_.async_max_connections));
+        started_loop_.store(loop_.get(), std::memory_order_release);
+    }
     return loop_;
 }
 

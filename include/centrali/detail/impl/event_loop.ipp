@@ -25,15 +25,14 @@ CENTRALI_DECL void EventLoop::post(Task task) {
 }
 
 CENTRALI_DECL Task EventLoop::try_post(Task task) {
-    bool wake = false;
     {
         std::lock_guard<std::mutex> lock(mutex_);
         if (closed_) return task;
-        // One wake-up per batch: a non-empty inbox has one pending already.
-        wake = inbox_.empty();
         inbox_.push_back(std::move(task));
     }
-    if (wake) transfers_->wake();
+    // The loop looks at its inbox before it polls: only a loop already polling needs waking,
+    // and never from its own thread.
+    if (polling_.load() && !in_loop_thread()) transfers_->wake();
     return nullptr;
 }
 
@@ -77,11 +76,13 @@ CENTRALI_DECL void EventLoop::run() {
             const auto until = std::chrono::ceil<std::chrono::milliseconds>(timers_.next_due() - now());
             timeout = std::clamp(until, std::chrono::milliseconds(0), timeout);
         }
+        polling_.store(true);
         {
             std::lock_guard<std::mutex> lock(mutex_);
             if (!inbox_.empty() || stopping_) timeout = std::chrono::milliseconds(0);
         }
         transfers_->run(timeout);
+        polling_.store(false);
     }
     drain();
 }
