@@ -44,7 +44,9 @@ struct RealtimeRecordEvent {
     std::string updated_by;
     std::string deleted_by;
     std::string id;         ///< the SSE event id (what a reconnect resumes after)
-    nlohmann::json raw;     ///< the whole event payload
+    /// The payload's members that have no field above (members this SDK does not know yet);
+    /// not repeating the fields keeps every event one parse and no copy.
+    nlohmann::json raw;
 };
 void from_json(const nlohmann::json& j, RealtimeRecordEvent& e);
 

@@ -46,33 +46,22 @@ namespace detail {
 /// The string members of a record and their fields. With `version` and `data` these are the
 /// members both decoders below take out of `raw`.
 template <class T>
-struct RecordStrings {
-    static constexpr std::pair<std::string_view, std::string BasicRecord<T>::*> members[] = {
-        {"id", &BasicRecord<T>::id},
-        {"recordSlug", &BasicRecord<T>::record_slug},
-        {"workspaceSlug", &BasicRecord<T>::workspace_slug},
-        {"status", &BasicRecord<T>::status},
-        {"createdAt", &BasicRecord<T>::created_at},
-        {"updatedAt", &BasicRecord<T>::updated_at},
-        {"createdBy", &BasicRecord<T>::created_by},
-        {"updatedBy", &BasicRecord<T>::updated_by},
-    };
-    static std::string BasicRecord<T>::*field(std::string_view key) noexcept {
-        for (const auto& [name, field] : members)
-            if (name == key) return field;
-        return nullptr;
-    }
+inline constexpr StringMember<BasicRecord<T>> record_strings[] = {
+    {"id", &BasicRecord<T>::id},
+    {"recordSlug", &BasicRecord<T>::record_slug},
+    {"workspaceSlug", &BasicRecord<T>::workspace_slug},
+    {"status", &BasicRecord<T>::status},
+    {"createdAt", &BasicRecord<T>::created_at},
+    {"updatedAt", &BasicRecord<T>::updated_at},
+    {"createdBy", &BasicRecord<T>::created_by},
+    {"updatedBy", &BasicRecord<T>::updated_by},
 };
 
 /// Moves one member into its field; false when the record has no field for it (it stays in
 /// `raw`). A null leaves the default; a value of the wrong type is a DecodeError.
 template <class T>
 bool take_record_member(BasicRecord<T>& record, std::string_view key, nlohmann::json& value) {
-    if (auto field = RecordStrings<T>::field(key)) {
-        if (value.is_string()) record.*field = std::move(value.template get_ref<std::string&>());
-        else read_value(value, key.data(), record.*field);  // the member names are literals: NUL-terminated
-        return true;
-    }
+    if (take_string_member(record_strings<T>, record, key, value)) return true;
     if (key == "version") {
         read_value(value, "version", record.version);
         return true;
@@ -90,13 +79,8 @@ bool take_record_member(BasicRecord<T>& record, std::string_view key, nlohmann::
 /// Fills `record` from `j`, moving the members out instead of copying them.
 template <class T>
 void read_record(nlohmann::json&& j, BasicRecord<T>& record) {
-    if (!j.is_object()) throw DecodeError("centrali: a record must be a JSON object, got " + std::string(j.type_name()));
-    auto& members = j.get_ref<nlohmann::json::object_t&>();
-    for (auto it = members.begin(); it != members.end();) {
-        if (take_record_member(record, it->first, it->second)) it = members.erase(it);
-        else ++it;
-    }
-    record.raw = std::move(j);
+    record.raw = take_members(std::move(j), "a record",
+                              [&record](std::string_view key, nlohmann::json& value) { return take_record_member(record, key, value); });
 }
 
 template <class T>

@@ -201,8 +201,9 @@ TEST_CASE("a 50 MB line is skipped with EVENT_TOO_LARGE and the stream goes on",
 
 TEST_CASE("an event nested 200,000 deep is a DECODE_ERROR, not a crash", "[integration][realtime][fault]") {
     HostileServer server([](const RawRequest&, RawConnection& connection) {
-        connection.write(kEventStream + "data: " + std::string(200'000, '[') + std::string(200'000, ']') + "\n\n" +
-                         event(2));
+        // Inside an event object, where decoding it would copy it recursively.
+        connection.write(kEventStream + R"(data: {"event":"record_created","recordId":"deep","data":)" +
+                         std::string(200'000, '[') + std::string(200'000, ']') + "}\n\n" + event(2));
         connection.sleep_for(10min);
     });
     centrali::Client client(options_for(server));

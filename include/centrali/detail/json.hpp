@@ -1,6 +1,6 @@
 #pragma once
-// JSON in and out, for every body the SDK reads or writes: one depth-limited parser (nlohmann's
-// public SAX interface with a document builder of our own), one serializer, and the tolerant
+// JSON in and out, for every body the SDK reads or writes: one depth-limited parser (a nesting
+// scan, then nlohmann's json::parse), one serializer, and the tolerant
 // member readers every model uses (unknown members are ignored, absent or null members leave
 // the default, a member of the wrong type is a DecodeError naming it).
 
@@ -84,6 +84,47 @@ void write_member(nlohmann::json& object, const char* key, const std::optional<T
 }
 inline void write_member(nlohmann::json& object, const char* key, const std::string& value) {
     if (!value.empty()) object[key] = value;
+}
+
+/// A model's string members, each with its field: the table take_string_member reads.
+template <class Model>
+using StringMember = std::pair<std::string_view, std::string Model::*>;
+
+/// The entry of `members` for `key`; null when there is none.
+template <class Model, std::size_t N>
+const StringMember<Model>* find_string_member(const StringMember<Model> (&members)[N], std::string_view key) noexcept {
+    for (const auto& member : members)
+        if (member.first == key) return &member;
+    return nullptr;
+}
+
+/// Moves `value` into the field `members` names for `key`; false when it names none. A string
+/// is moved, not copied; anything else goes through read_value (a null leaves the default, a
+/// number is a DecodeError naming the member).
+template <class Model, std::size_t N>
+bool take_string_member(const StringMember<Model> (&members)[N], Model& model, std::string_view key,
+                        nlohmann::json& value) {
+    const StringMember<Model>* member = find_string_member(members, key);
+    if (member == nullptr) return false;
+    std::string& field = model.*(member->second);
+    if (value.is_string()) field = std::move(value.template get_ref<std::string&>());
+    else read_value(value, member->first.data(), field);  // the names are literals: NUL-terminated
+    return true;
+}
+
+/// Decodes an object the SDK owns by moving its members out: `take(key, value)` moves a member
+/// into its field and says so; the members it did not take are returned (a model's `raw`).
+/// Decoding this way copies nothing, where from_json copies every member it reads.
+template <class Take>
+nlohmann::json take_members(nlohmann::json&& object, const char* what, Take&& take) {
+    if (!object.is_object())
+        throw DecodeError(std::string("centrali: ") + what + " must be a JSON object, got " + object.type_name());
+    auto& members = object.template get_ref<nlohmann::json::object_t&>();
+    for (auto it = members.begin(); it != members.end();) {
+        if (take(std::string_view(it->first), it->second)) it = members.erase(it);
+        else ++it;
+    }
+    return std::move(object);
 }
 
 /// Converts with the user's from_json, turning nlohmann's exceptions into DecodeError.

@@ -123,7 +123,10 @@ private:
         case Level::envelope: return Member::envelope;
         case Level::data_array: return Member::none;
         case Level::record:
-            if ((string_field_ = RecordStrings<J>::field(key_)) != nullptr) return Member::string;
+            if (const auto* member = find_string_member(record_strings<J>, key_)) {
+                string_field_ = member->second;
+                return Member::string;
+            }
             if (key_ == "version") return Member::version;
             if (key_ == "data") return Member::data;
             return Member::other;

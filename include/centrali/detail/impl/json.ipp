@@ -5,24 +5,32 @@
 CENTRALI_NAMESPACE_BEGIN
 namespace detail {
 
-CENTRALI_DECL nlohmann::json parse_json_text(std::string_view text, std::size_t max_depth) {
-    // json::parse with a parser callback (public API): the same parser any json::parse call
-    // instantiates, told to drop what is nested too deep, which then discards the whole text.
-    // (json::sax_parse with a handler of our own would also instantiate nlohmann's CBOR,
-    // MessagePack, UBJSON and BSON readers for it.)
-    bool too_deep = false;
-    nlohmann::json::parser_callback_t limit = [&too_deep, max_depth](int depth, nlohmann::json::parse_event_t event,
-                                                                      nlohmann::json&) {
-        if ((event == nlohmann::json::parse_event_t::object_start || event == nlohmann::json::parse_event_t::array_start) &&
-            static_cast<std::size_t>(depth) >= max_depth) {
-            too_deep = true;
-            return false;
+/// How deeply `text` nests arrays and objects, counted outside strings; stops counting at
+/// `limit`. For text that is not JSON the figure means nothing (the parser rejects it anyway).
+inline std::size_t nesting_depth(std::string_view text, std::size_t limit) noexcept {
+    std::size_t depth = 0, deepest = 0;
+    bool in_string = false, escaped = false;
+    for (char c : text) {
+        if (in_string) {
+            if (escaped) escaped = false;
+            else if (c == '\\') escaped = true;
+            else if (c == '"') in_string = false;
+        } else if (c == '"') {
+            in_string = true;
+        } else if (c == '[' || c == '{') {
+            if (++depth > deepest && (deepest = depth) > limit) return deepest;
+        } else if ((c == ']' || c == '}') && depth > 0) {
+            --depth;
         }
-        return !too_deep;
-    };
-    nlohmann::json result = nlohmann::json::parse(text.begin(), text.end(), limit, /*allow_exceptions=*/false);
-    if (too_deep) return nlohmann::json(nlohmann::json::value_t::discarded);
-    return result;
+    }
+    return deepest;
+}
+
+CENTRALI_DECL nlohmann::json parse_json_text(std::string_view text, std::size_t max_depth) {
+    // A scan for the nesting first, then json::parse itself: public API only, the same parser
+    // instantiation as any json::parse, and nlohmann's own document builder at full speed.
+    if (nesting_depth(text, max_depth) > max_depth) return nlohmann::json(nlohmann::json::value_t::discarded);
+    return nlohmann::json::parse(text.begin(), text.end(), nullptr, /*allow_exceptions=*/false);
 }
 
 CENTRALI_DECL std::string dump_json(const nlohmann::json& value) {
