@@ -1,13 +1,18 @@
-// Per-call cost, connections and async throughput of the SDK, each against a floor measured in
-// the same run against the in-process emulator on loopback:
+// Per-call cost, threads, connections and async throughput of the SDK, each against a floor
+// measured in the same run against the in-process emulator on loopback. The client runs on one
+// core and the server on the other (its threads are started from a thread pinned there), as a
+// service and its clients would, except where a section says otherwise:
 //
-//   P1  a GET of one record and a query of 100 records, through the SDK's sync API, through a
-//       hand-written loop on one reused libcurl easy handle + nlohmann::json::parse (the floor),
-//       and through axios on Node with a keep-alive agent (what the official JS SDK uses).
+//   P1  a GET of one record (as Record, and as a typed record of the caller's own struct) and a
+//       query of 100 records, through the SDK's blocking API, through a hand-written loop on one
+//       reused libcurl easy handle + nlohmann::json::parse (the floor), and through axios on
+//       Node with a keep-alive agent (what the official JS SDK uses).
+//   T   one Client shared by 8 and by 16 threads, against the floor with a handle per thread;
+//       client and server threads free on both cores.
 //   P2  the TCP connections of 1,000 sequential calls on one Client (exactly 1) and of
 //       4 threads x 250 calls (at most 4).
-//   A   2,000 GETs with 64 in flight through get_async(), against a hand-written curl multi
-//       loop over 64 easy handles, and against the same GETs made one by one with get().
+//   A   2,000 GETs with 64 in flight through get_async() (future and callback tokens), against
+//       a hand-written curl multi loop over 64 easy handles, and the connections each opened.
 //
 // Every comparison is a ratio of medians of rounds run interleaved in this one process run:
 // the machine (2 shared cores) is too noisy for absolute figures to mean anything.
@@ -24,6 +29,9 @@
 #include <unistd.h>
 
 #include <atomic>
+#include <condition_variable>
+#include <functional>
+#include <mutex>
 #include <cstdio>
 #include <cstdlib>
 #include <deque>
@@ -47,6 +55,37 @@ using bench::median;
 
 constexpr const char* kToken = "bench-token-0123456789";
 constexpr const char* kSlug = "orders";
+
+/// A typed record: the caller's own struct for bench::realistic_fields, as a C++ service
+/// declares it (get<Order>).
+struct Shipping {
+    std::string city, postcode, country;
+};
+struct Order {
+    std::string order_number, customer, email, currency, status;
+    double total = 0;
+    int quantity = 0;
+    bool express = false;
+    std::vector<std::string> tags;
+    Shipping shipping;
+};
+void from_json(const nlohmann::json& j, Shipping& s) {
+    j.at("city").get_to(s.city);
+    j.at("postcode").get_to(s.postcode);
+    j.at("country").get_to(s.country);
+}
+void from_json(const nlohmann::json& j, Order& o) {
+    j.at("orderNumber").get_to(o.order_number);
+    j.at("customer").get_to(o.customer);
+    j.at("email").get_to(o.email);
+    j.at("currency").get_to(o.currency);
+    j.at("status").get_to(o.status);
+    j.at("total").get_to(o.total);
+    j.at("quantity").get_to(o.quantity);
+    j.at("express").get_to(o.express);
+    j.at("tags").get_to(o.tags);
+    j.at("shipping").get_to(o.shipping);
+}
 
 std::size_t append_body(char* data, std::size_t size, std::size_t count, void* user) {
     static_cast<std::string*>(user)->append(data, size * count);
@@ -76,6 +115,7 @@ public:
     RawLoop& operator=(const RawLoop&) = delete;
 
     std::string get() { return fetch(record_url_)["data"]["id"].get<std::string>(); }
+    Order get_typed() { return fetch(record_url_)["data"]["data"].get<Order>(); }
     std::size_t query() { return fetch(query_url_)["data"].size(); }
 
 private:
@@ -99,6 +139,20 @@ centrali_emulator::Options emulator_options() {
     centrali_emulator::Options options;
     options.static_token = kToken;
     return options;
+}
+
+/// An emulator whose threads run on `cpu` only (they inherit the mask of the thread that
+/// starts them), or on every core when `cpu` is negative.
+std::unique_ptr<centrali_emulator::Emulator> start_emulator(int cpu) {
+    std::unique_ptr<centrali_emulator::Emulator> emulator;
+    std::thread starter([&] {
+        if (cpu >= 0) bench::pin_thread_to(cpu);
+        else bench::unpin_thread();
+        emulator = std::make_unique<centrali_emulator::Emulator>(emulator_options());
+        emulator->start();
+    });
+    starter.join();
+    return emulator;
 }
 
 centrali::ClientOptions client_options(const centrali_emulator::Emulator& emulator) {
@@ -181,6 +235,7 @@ public:
         headers_ = curl_slist_append(headers_, "Accept: application/json");
         curl_multi_setopt(multi_, CURLMOPT_MAX_TOTAL_CONNECTIONS, static_cast<long>(concurrency));
         curl_multi_setopt(multi_, CURLMOPT_MAX_HOST_CONNECTIONS, static_cast<long>(concurrency));
+        curl_multi_setopt(multi_, CURLMOPT_MAXCONNECTS, static_cast<long>(concurrency));  // keep them between bursts
         slots_.resize(static_cast<std::size_t>(concurrency));
         for (auto& slot : slots_) {
             slot.easy = curl_easy_init();
@@ -299,10 +354,10 @@ int sdk_async_gets(centrali::Client& client, const std::string& id, int total, i
 /// The whole P1 comparison. Blocks of interleaved SDK/raw rounds, each followed by one Node run
 /// (which does its own rounds after its own warm-up): Node's start-up stays out of every timed
 /// round, and all three clients are still sampled across the whole run, not one after another.
-void per_call(int cpu, int blocks, int rounds_per_block, int get_calls) {
+void per_call(int client_cpu, int server_cpu, int blocks, int rounds_per_block, int get_calls) {
     const int query_calls = std::max(1, get_calls / 10);  // a 100-record page is ~10x a GET
-    centrali_emulator::Emulator emulator(emulator_options());
-    emulator.start();
+    auto server = start_emulator(server_cpu);
+    centrali_emulator::Emulator& emulator = *server;
     centrali::Client client(client_options(emulator));
     std::vector<nlohmann::json> fields;
     for (int i = 0; i < 100; ++i) fields.push_back(bench::realistic_fields(i));
@@ -315,16 +370,18 @@ void per_call(int cpu, int blocks, int rounds_per_block, int get_calls) {
 
     auto sdk_get = [&] { check(client.records().get(kSlug, id).id == id, "SDK GET"); };
     auto raw_get = [&] { check(raw.get() == id, "raw GET"); };
+    auto sdk_typed = [&] { check(client.records().get<Order>(kSlug, id).data.quantity == 1, "SDK typed GET"); };
+    auto raw_typed = [&] { check(raw.get_typed().quantity == 1, "raw typed GET"); };
     auto sdk_query = [&] { check(client.records().query(kSlug, page_query).size() == 100, "SDK query"); };
     auto raw_query = [&] { check(raw.query() == 100, "raw query"); };
-    for (int i = 0; i < 200; ++i) sdk_get(), raw_get();  // connections, allocator, caches
+    for (int i = 0; i < 200; ++i) sdk_get(), raw_get(), sdk_typed(), raw_typed();  // connections, allocator, caches
     for (int i = 0; i < 20; ++i) sdk_query(), raw_query();
 
     const bool with_axios = axios_installed();
     if (!with_axios)
         std::printf("note: %s/node_modules/axios is missing (scripts/bench.sh installs it): no axios figures\n",
                     axios_dir().c_str());
-    Series sdk_g, raw_g, sdk_q, raw_q;
+    Series sdk_g, raw_g, sdk_t, raw_t, sdk_q, raw_q;
     std::vector<double> ax_g, ax_q, ax_g_cpu, ax_q_cpu;
     std::string node_version, axios_version;
     int round = 0;
@@ -333,15 +390,17 @@ void per_call(int cpu, int blocks, int rounds_per_block, int get_calls) {
             // Alternate which side goes first so neither always follows the other.
             if (round % 2 == 0) {
                 timed_round(sdk_g, get_calls, sdk_get), timed_round(raw_g, get_calls, raw_get);
+                timed_round(raw_t, get_calls, raw_typed), timed_round(sdk_t, get_calls, sdk_typed);
                 timed_round(raw_q, query_calls, raw_query), timed_round(sdk_q, query_calls, sdk_query);
             } else {
                 timed_round(raw_g, get_calls, raw_get), timed_round(sdk_g, get_calls, sdk_get);
+                timed_round(sdk_t, get_calls, sdk_typed), timed_round(raw_t, get_calls, raw_typed);
                 timed_round(sdk_q, query_calls, sdk_query), timed_round(raw_q, query_calls, raw_query);
             }
             emulator.clear_requests();  // the emulator logs every request; keep that log small
         }
         if (!with_axios) continue;
-        const auto line = run_axios(cpu, emulator, id, get_calls, rounds_per_block);
+        const auto line = run_axios(client_cpu, emulator, id, get_calls, rounds_per_block);
         if (!line) throw std::runtime_error("the axios benchmark failed");
         auto append = [](std::vector<double>& to, const nlohmann::json& from) {
             for (const auto& v : from) to.push_back(v.get<double>());
@@ -356,8 +415,8 @@ void per_call(int cpu, int blocks, int rounds_per_block, int get_calls) {
     }
 
     std::printf("P1 per call, %d rounds (GET: %d calls/round, query of 100 records: %d calls/round), medians, "
-                "all pinned to core %d:\n",
-                round, get_calls, query_calls, cpu);
+                "client on core %d, server on core %d:\n",
+                round, get_calls, query_calls, client_cpu, server_cpu);
     auto report = [&](const char* name, const Series& sdk, const Series& floor, const std::vector<double>& ax,
                       const std::vector<double>& ax_cpu, const std::string& key) {
         std::printf("  %s wall: sdk %.1f us, raw libcurl %.1f us", name, sdk.wall(), floor.wall());
@@ -379,8 +438,58 @@ void per_call(int cpu, int blocks, int rounds_per_block, int get_calls) {
         bench::result(("p1." + key + ".axios_over_sdk_cpu").c_str(), median(ax_cpu) / sdk.cpu());
     };
     report("GET  ", sdk_g, raw_g, ax_g, ax_g_cpu, "get");
+    report("typed", sdk_t, raw_t, {}, {}, "typed");
     report("query", sdk_q, raw_q, ax_q, ax_q_cpu, "query");
     if (with_axios) std::printf("  (node %s, axios %s)\n", node_version.c_str(), axios_version.c_str());
+}
+
+/// T: one Client shared by `threads` threads, against a raw libcurl handle per thread, both
+/// making `calls` GETs per thread per round; every thread (and the server's) on either core.
+void shared_client(int rounds) {
+    bench::unpin_thread();
+    auto server = start_emulator(-1);
+    centrali::Client shared(client_options(*server));
+    const std::string id = shared.records().create(kSlug, bench::realistic_fields(5)).id;
+    const std::string url = record_url(*server, id);
+    for (const int threads : {8, 16}) {
+        const int calls = 4000 / threads;
+        auto run_round = [&](bool sdk) {
+            std::atomic<int> ok{0};
+            std::atomic<bool> go{false};
+            std::vector<std::thread> workers;
+            std::vector<std::unique_ptr<RawLoop>> loops;
+            if (!sdk)
+                for (int t = 0; t < threads; ++t) loops.push_back(std::make_unique<RawLoop>(url, url));
+            for (int t = 0; t < threads; ++t)
+                workers.emplace_back([&, t] {
+                    while (!go) std::this_thread::yield();
+                    for (int i = 0; i < calls; ++i) {
+                        if (sdk) ok += shared.records().get(kSlug, id).id == id;
+                        else ok += loops[static_cast<std::size_t>(t)]->get() == id;
+                    }
+                });
+            const auto start = bench::Clock::now();
+            go = true;
+            for (auto& worker : workers) worker.join();
+            check(ok == threads * calls, "every threaded GET answered");
+            return threads * calls / (bench::elapsed_us(start) / 1e6);
+        };
+        run_round(true), run_round(false);  // warm-up: connections and handles
+        std::vector<double> sdk_rps, raw_rps;
+        for (int r = 0; r < rounds; ++r) {
+            if (r % 2 == 0) sdk_rps.push_back(run_round(true)), raw_rps.push_back(run_round(false));
+            else raw_rps.push_back(run_round(false)), sdk_rps.push_back(run_round(true));
+            server->clear_requests();
+        }
+        const double sdk = median(sdk_rps), raw = median(raw_rps);
+        std::printf("T  %2d threads x %d GETs, %d rounds, both cores: one shared Client %.0f req/s, a raw handle "
+                    "per thread %.0f req/s: sdk/raw = %.2f (goal >= 0.95)\n",
+                    threads, calls, rounds, sdk, raw, sdk / raw);
+        const std::string key = "threads." + std::to_string(threads);
+        bench::result((key + ".sdk_rps").c_str(), sdk);
+        bench::result((key + ".raw_rps").c_str(), raw);
+        bench::result((key + ".sdk_over_raw").c_str(), sdk / raw);
+    }
 }
 
 /// P2, on fresh emulators so that nothing else has connected to them.
@@ -415,30 +524,49 @@ void connections() {
     }
 }
 
-void async_throughput(int cpu) {
+/// The same GETs with a callback completion token: each completion (on the loop's thread)
+/// starts the next call, so `concurrency` stay in flight; no future, no waiting thread.
+int sdk_callback_gets(centrali::Client& client, const std::string& id, int total, int concurrency) {
+    std::mutex mutex;
+    std::condition_variable finished;
+    std::atomic<int> submitted{0}, ok{0};
+    int done = 0;
+    std::function<void()> next;
+    next = [&] {
+        if (submitted.fetch_add(1) >= total) return;
+        client.records().get_async(kSlug, id, {}, {}, [&](centrali::Result<centrali::Record> record) {
+            if (record && record.value().id == id) ++ok;
+            next();
+            std::lock_guard<std::mutex> lock(mutex);
+            if (++done == total) finished.notify_one();
+        });
+    };
+    for (int i = 0; i < concurrency; ++i) next();
+    std::unique_lock<std::mutex> lock(mutex);
+    finished.wait(lock, [&] { return done == total; });
+    return ok;
+}
+
+void async_throughput(int client_cpu, int server_cpu) {
     const int async_total = 2000, async_concurrency = 64, async_rounds = 5;
-    // One emulator per contender. A keep-alive connection holds one of the emulator's 64 worker
-    // threads until it closes, so 64 connections are all one emulator can serve at once: the
-    // SDK's 64 idle connections would starve the raw loop's (and the other way round) on a
-    // shared server, and a 65th connection waits for the 60 s keep-alive timeout.
-    centrali_emulator::Emulator async_server(emulator_options()), multi_server(emulator_options()),
-        sync_server(emulator_options());
-    async_server.start();
-    multi_server.start();
-    sync_server.start();
-    // The record each contender GETs, created by a client that is gone (its connection closed)
-    // before the contenders open their 64.
+    // One emulator per contender, on the server's core. A keep-alive connection holds one of
+    // the emulator's 64 worker threads until it closes, so 64 connections are all one emulator
+    // can serve at once: contenders sharing one would starve each other.
+    auto future_server = start_emulator(server_cpu), callback_server = start_emulator(server_cpu),
+         multi_server = start_emulator(server_cpu);
+    // The record each contender GETs, created by a client that is gone (its connection closed,
+    // and counted below) before the contenders open theirs.
     auto seed = [](const centrali_emulator::Emulator& server) {
         centrali::Client seeder(client_options(server));
         return seeder.records().create(kSlug, bench::realistic_fields(3)).id;
     };
-    const std::string async_id = seed(async_server), multi_id = seed(multi_server), sync_id = seed(sync_server);
-    centrali::Client async_client(client_options(async_server)), sync_client(client_options(sync_server));
-    RawMulti multi(record_url(multi_server, multi_id), async_concurrency);
+    const std::string future_id = seed(*future_server), callback_id = seed(*callback_server),
+                      multi_id = seed(*multi_server);
+    centrali::Client future_client(client_options(*future_server)), callback_client(client_options(*callback_server));
+    RawMulti multi(record_url(*multi_server, multi_id), async_concurrency);
 
-    // Client CPU per request: this thread's, plus for the SDK its event-loop thread's (found
-    // below as the one thread that appears with the first get_async). The emulator's threads
-    // are left out: they serve all three contenders alike.
+    // Client CPU per request: this thread's, plus the SDK's event-loop threads' (found below as
+    // the threads that appear with the first async calls). The emulators' threads are left out.
     std::vector<int> loop_threads;
     auto loop_cpu_us = [&] {
         double total = 0;
@@ -446,80 +574,79 @@ void async_throughput(int cpu) {
         return total;
     };
     struct Figures {
-        std::vector<double> rps, cpu_us, loop_cpu_us;
-    } async_f, multi_f, sync_f;
+        std::vector<double> rps, cpu_us;
+    } future_f, callback_f, multi_f;
     auto rps_round = [&](Figures& into, auto&& run) {
         const auto start = bench::Clock::now();
         const double caller_start = bench::thread_cpu_us(), loop_start = loop_cpu_us();
         check(run() == async_total, "every concurrent GET answered");
-        const double loop = loop_cpu_us() - loop_start;
-        into.loop_cpu_us.push_back(loop / async_total);
-        into.cpu_us.push_back((bench::thread_cpu_us() - caller_start + loop) / async_total);
+        into.cpu_us.push_back((bench::thread_cpu_us() - caller_start + loop_cpu_us() - loop_start) / async_total);
         into.rps.push_back(async_total / (bench::elapsed_us(start) / 1e6));
     };
-    auto async_run = [&] { return sdk_async_gets(async_client, async_id, async_total, async_concurrency); };
+    auto future_run = [&] { return sdk_async_gets(future_client, future_id, async_total, async_concurrency); };
+    auto callback_run = [&] { return sdk_callback_gets(callback_client, callback_id, async_total, async_concurrency); };
     auto multi_run = [&] { return multi.run(async_total, multi_id); };
-    auto sync_run = [&] {
-        int ok = 0;
-        for (int i = 0; i < async_total; ++i) ok += sync_client.records().get(kSlug, sync_id).id == sync_id;
-        return ok;
-    };
     name_thread(static_cast<int>(getpid()), "bench-client");
     const std::set<int> before = thread_ids();
     Figures discard;
-    rps_round(discard, async_run);  // warm-up, and the SDK's loop thread starts
+    rps_round(discard, future_run), rps_round(discard, callback_run);  // warm-up; the loops start
     for (int tid : thread_ids())
         if (before.count(tid) == 0) loop_threads.push_back(tid);
-    check(loop_threads.size() == 1, "exactly one new thread (the SDK's event loop) after the first get_async");
-    name_thread(loop_threads.front(), "sdk-async-loop");
-    rps_round(discard, multi_run), rps_round(discard, sync_run);
+    check(loop_threads.size() == 2, "one event loop thread per Client, started by its first async call");
+    for (int tid : loop_threads) name_thread(tid, "sdk-async-loop");
+    rps_round(discard, multi_run);
     for (int r = 0; r < async_rounds; ++r) {
         // Rotate the order: whoever runs right after another inherits its cache and scheduler state.
         for (int k = 0; k < 3; ++k) {
             switch ((r + k) % 3) {
-            case 0: rps_round(async_f, async_run); break;
-            case 1: rps_round(multi_f, multi_run); break;
-            default: rps_round(sync_f, sync_run); break;
+            case 0: rps_round(future_f, future_run); break;
+            case 1: rps_round(callback_f, callback_run); break;
+            default: rps_round(multi_f, multi_run); break;
             }
         }
-        async_server.clear_requests(), multi_server.clear_requests(), sync_server.clear_requests();
+        future_server->clear_requests(), callback_server->clear_requests(), multi_server->clear_requests();
     }
-    const double a = median(async_f.rps), m = median(multi_f.rps), s = median(sync_f.rps);
-    const double a_cpu = median(async_f.cpu_us), m_cpu = median(multi_f.cpu_us), s_cpu = median(sync_f.cpu_us);
-    std::printf("Async: %d GETs, %d in flight, %d rounds, medians (all on core %d):\n", async_total, async_concurrency,
-                async_rounds, cpu);
-    std::printf("  SDK get_async %.0f req/s, raw curl multi %.0f req/s, SDK sync one by one %.0f req/s\n", a, m, s);
-    const double a_loop = median(async_f.loop_cpu_us);
-    std::printf("  client CPU per request: SDK async %.1f us (of which its loop thread %.1f us), raw multi %.1f us, "
-                "sync %.1f us\n",
-                a_cpu, a_loop, m_cpu, s_cpu);
-    std::printf("  async/raw-multi = %.2f (goal >= 0.9), async/sync = %.2f; client CPU async/raw-multi = %.2f\n", a / m,
-                a / s, a_cpu / m_cpu);
-    bench::result("async.sdk_cpu_us", a_cpu);
-    bench::result("async.sdk_loop_cpu_us", a_loop);
-    bench::result("async.raw_multi_cpu_us", m_cpu);
-    bench::result("async.sync_cpu_us", s_cpu);
-    bench::result("async.sdk_over_raw_cpu", a_cpu / m_cpu);
-    bench::result("async.sdk_rps", a);
+    const double f = median(future_f.rps), c = median(callback_f.rps), m = median(multi_f.rps);
+    const double f_cpu = median(future_f.cpu_us), c_cpu = median(callback_f.cpu_us), m_cpu = median(multi_f.cpu_us);
+    // Every connection each server saw, less the seeding client's one.
+    const double f_conn = static_cast<double>(future_server->connections()) - 1,
+                 c_conn = static_cast<double>(callback_server->connections()) - 1,
+                 m_conn = static_cast<double>(multi_server->connections()) - 1;
+    std::printf("Async: %d GETs, %d in flight, %d rounds (+ warm-up), medians, client on core %d, server on core %d:\n",
+                async_total, async_concurrency, async_rounds, client_cpu, server_cpu);
+    std::printf("  SDK get_async (future) %.0f req/s, (callback) %.0f req/s, raw curl multi %.0f req/s\n", f, c, m);
+    std::printf("  client CPU per request: future %.1f us, callback %.1f us, raw multi %.1f us\n", f_cpu, c_cpu, m_cpu);
+    std::printf("  connections opened over all rounds: future %.0f, callback %.0f, raw multi %.0f (limit %d)\n", f_conn,
+                c_conn, m_conn, async_concurrency);
+    std::printf("  future/raw-multi = %.2f, callback/raw-multi = %.2f (goal >= 0.95)\n", f / m, c / m);
+    bench::result("async.future_rps", f);
+    bench::result("async.callback_rps", c);
     bench::result("async.raw_multi_rps", m);
-    bench::result("async.sync_rps", s);
-    bench::result("async.sdk_over_raw", a / m);
-    bench::result("async.sdk_over_sync", a / s);
+    bench::result("async.future_over_raw", f / m);
+    bench::result("async.callback_over_raw", c / m);
+    bench::result("async.future_cpu_us", f_cpu);
+    bench::result("async.callback_cpu_us", c_cpu);
+    bench::result("async.raw_multi_cpu_us", m_cpu);
+    bench::result("async.future_connections", f_conn);
+    bench::result("async.callback_connections", c_conn);
+    bench::result("async.raw_multi_connections", m_conn);
 }
 
 }  // namespace
 
 /// bench_get [SECTIONS [BLOCKS [ROUNDS_PER_BLOCK [GET_CALLS_PER_ROUND]]]]
-/// SECTIONS: any of p1, p2, async, comma-separated (default: all), e.g. `bench_get async` under perf.
+/// SECTIONS: any of p1, threads, p2, async, comma-separated (default: all), e.g. `bench_get async`.
 int main(int argc, char** argv) {
-    const int cpu = bench::pin_to_one_core();
-    const std::string sections = argc > 1 ? argv[1] : "p1,p2,async";
+    const int client_cpu = 0, server_cpu = sysconf(_SC_NPROCESSORS_ONLN) > 1 ? 1 : 0;
+    const std::string sections = argc > 1 ? argv[1] : "p1,threads,p2,async";
     const int blocks = argc > 2 ? std::atoi(argv[2]) : 3;
     const int rounds_per_block = argc > 3 ? std::atoi(argv[3]) : 4;
     const int get_calls = argc > 4 ? std::atoi(argv[4]) : 1000;
     auto wanted = [&](const char* name) { return sections.find(name) != std::string::npos; };
-    if (wanted("p1")) per_call(cpu, blocks, rounds_per_block, get_calls);
+    bench::pin_thread_to(client_cpu);
+    if (wanted("p1")) per_call(client_cpu, server_cpu, blocks, rounds_per_block, get_calls);
+    if (wanted("async")) async_throughput(client_cpu, server_cpu);
     if (wanted("p2")) connections();
-    if (wanted("async")) async_throughput(cpu);
+    if (wanted("threads")) shared_client(blocks * rounds_per_block);
     return 0;
 }

@@ -8,6 +8,7 @@
 #include <nlohmann/json.hpp>
 
 #include <sched.h>
+#include <unistd.h>
 #include <sys/resource.h>
 
 #include <algorithm>
@@ -62,6 +63,23 @@ inline int pin_to_one_core() {
     CPU_SET(cpu, &set);
     if (sched_setaffinity(0, sizeof set, &set) != 0) std::perror("sched_setaffinity");
     return cpu;
+}
+
+/// Keeps the calling thread (and the threads it starts later) on `cpu`.
+inline void pin_thread_to(int cpu) {
+    cpu_set_t set;
+    CPU_ZERO(&set);
+    CPU_SET(cpu, &set);
+    if (sched_setaffinity(0, sizeof set, &set) != 0) std::perror("sched_setaffinity");
+}
+
+/// Lets the calling thread (and the threads it starts later) run on every core.
+inline void unpin_thread() {
+    cpu_set_t set;
+    CPU_ZERO(&set);
+    const long cores = sysconf(_SC_NPROCESSORS_ONLN);
+    for (long c = 0; c < cores; ++c) CPU_SET(static_cast<int>(c), &set);
+    if (sched_setaffinity(0, sizeof set, &set) != 0) std::perror("sched_setaffinity");
 }
 
 /// A machine-readable figure for scripts/bench.sh (which writes docs/benchmarks.md from them).
