@@ -147,14 +147,14 @@ public:
     /// send() on up to `max_concurrency` threads of its own, so every transport gets working
     /// `_async` calls; override it with a native implementation (the libcurl transport drives
     /// a curl multi handle on the loop's own thread).
-    virtual std::unique_ptr<AsyncTransport> make_async(std::size_t max_concurrency);
+    CENTRALI_DECL virtual std::unique_ptr<AsyncTransport> make_async(std::size_t max_concurrency);
 
     /// Streams a response into `handler` until the server closes it (returns normally), the
     /// handler or `control` stops it (returns normally), or the connection fails or stays idle
     /// longer than `idle_timeout` (throws TransportError; timed_out() for idle). There is no
     /// total timeout. Transports that cannot stream keep this default, which throws.
-    virtual void stream(const HttpRequest& request, StreamHandler& handler, StreamControl& control,
-                        std::chrono::milliseconds idle_timeout);
+    CENTRALI_DECL virtual void stream(const HttpRequest& request, StreamHandler& handler, StreamControl& control,
+                                      std::chrono::milliseconds idle_timeout);
 };
 
 CENTRALI_NAMESPACE_END

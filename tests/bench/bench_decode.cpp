@@ -1,8 +1,8 @@
 // P3: what decoding a large page into typed records costs on top of parsing its JSON.
 //
 // A 10,000-record page (records shaped like the emulator's, ten-field data maps) as JSON text is
-// turned into `Page<Record>` the way records().query() does it (RecordTextReader::read_page:
-// straight from the text), and compared with `nlohmann::json::parse(text)` alone: the floor any
+// turned into `Page<Record>` the way records().query() does it (RecordPageReader: straight
+// from the text), and compared with `nlohmann::json::parse(text)` alone: the floor any
 // nlohmann-based client pays. The SDK's other path, `decode_page(nlohmann::json::parse(text))`
 // (bodies of another shape), is measured too. Time and peak memory are both reported; the goal
 // is decode ≤ 1.3 × parse.
@@ -41,12 +41,37 @@ std::size_t parse_only(const std::string& text) {
 }
 std::size_t sdk_decode(const std::string& text) {
     centrali::Page<centrali::Record> page;
-    if (!centrali::detail::RecordTextReader<nlohmann::json>::read_page(text, page)) throw std::runtime_error("not read");
+    if (!centrali::detail::RecordPageReader::read(text, page)) throw std::runtime_error("not read");
     return page.items.size();
 }
+/// The SDK's JSON path, as any body not read from the text takes it: the depth-limited parse,
+/// then decoding that moves the members out of the document.
 std::size_t parse_and_decode(const std::string& text) {
-    const auto page = centrali::detail::decode_page<centrali::Record>(nlohmann::json::parse(text), "records");
+    const auto page = centrali::detail::decode_page<centrali::Record>(centrali::detail::parse_json_text(text), "records");
     return page.items.size();
+}
+
+/// One record, decoded `kGets` times each way: from the text (RecordPageReader, a one-record
+/// page) and through JSON (what a GET does). What keeping a text reader for GETs would save.
+constexpr int kGets = 20000;
+std::size_t get_from_text(const std::string& one_record_page) {
+    std::size_t ids = 0;
+    for (int i = 0; i < kGets; ++i) {
+        centrali::Page<centrali::Record> page;
+        if (!centrali::detail::RecordPageReader::read(one_record_page, page)) throw std::runtime_error("not read");
+        ids += page.items[0].id.size();
+    }
+    return ids;
+}
+std::size_t get_through_json(const std::string& body) {
+    std::size_t ids = 0;
+    for (int i = 0; i < kGets; ++i) {
+        nlohmann::json dom = centrali::detail::parse_json_text(body);
+        const auto record = centrali::detail::Decoder<centrali::Record>::decode(
+            std::move(centrali::detail::unwrap_object(dom, "record")), "record");
+        ids += record.id.size();
+    }
+    return ids;
 }
 
 /// Extra peak memory (KiB) of `work`, measured in a child process so that neither variant sees
@@ -135,6 +160,21 @@ int main(int argc, char** argv) {
         }
     }
 
+    // One record, as a GET answers it: the text reader against the JSON path.
+    const std::string get_body = nlohmann::json{{"data", bench::realistic_record(7)}}.dump();
+    const std::string one_record_page = nlohmann::json{{"data", {bench::realistic_record(7)}}}.dump();
+    std::vector<double> get_text_cpu, get_json_cpu;
+    for (int round = 0; round < rounds; ++round) {
+        for (int which = 0; which < 2; ++which) {
+            const bool text_first = (round + which) % 2 == 0;
+            const double cpu_start = bench::thread_cpu_us();
+            const std::size_t ids = text_first ? get_from_text(one_record_page) : get_through_json(get_body);
+            (text_first ? get_text_cpu : get_json_cpu).push_back((bench::thread_cpu_us() - cpu_start) / kGets);
+            if (ids == 0) throw std::runtime_error("no ids");
+        }
+    }
+    const double get_text_us = bench::median(get_text_cpu), get_json_us = bench::median(get_json_cpu);
+
     const double parse_ms = bench::median(parse_cpu) / 1e3, decode_ms = bench::median(decode_cpu) / 1e3;
     const double json_ms = bench::median(json_cpu) / 1e3;
     std::printf("P3 decode: a %d-record page, %.1f MiB of JSON, %d rounds, medians of thread CPU time:\n", kRecords,
@@ -147,6 +187,12 @@ int main(int argc, char** argv) {
                 json_ms, bench::median(json_wall) / 1e3, json_kib / 1024.0);
     std::printf("decode/parse = %.2f (goal <= 1.3), peak memory decode/parse = %.2f; through JSON: %.2f\n",
                 decode_ms / parse_ms, static_cast<double>(decode_kib) / static_cast<double>(parse_kib), json_ms / parse_ms);
+    std::printf("One GET's body (%zu bytes), decoded %d times per round, medians per decode:\n", get_body.size(), kGets);
+    std::printf("  from the text (a one-record page)  %.2f us   JSON path (the GET's)  %.2f us   JSON / text = %.2f\n", get_text_us,
+                get_json_us, get_json_us / get_text_us);
+    bench::result("p3.get_text_us", get_text_us);
+    bench::result("p3.get_json_us", get_json_us);
+    bench::result("p3.page_json_over_text", json_ms / decode_ms);
     bench::result("p3.page_mib", static_cast<double>(text.size()) / (1 << 20));
     bench::result("p3.parse_ms", parse_ms);
     bench::result("p3.decode_ms", decode_ms);

@@ -1,5 +1,5 @@
-// Records decode straight from the response text (detail::RecordTextReader) when the body has the
-// usual shape, and through the JSON document otherwise. The two must never disagree: for every
+// Pages of records decode straight from the response text (detail::RecordPageReader) when the
+// body has the usual shape, and through the JSON document otherwise (single records always do). The two must never disagree: for every
 // body below, the SDK's result (or error) is compared with what the JSON decoder alone gives.
 #include "catch.hpp"
 #include "fake_transport.hpp"
@@ -191,25 +191,24 @@ TEST_CASE("a page of records read from the text equals the page read through JSO
     }
 }
 
-TEST_CASE("the text reader handles the usual shapes itself, and gives up on the rest", "[unit][records]") {
-    using Reader = centrali::detail::RecordTextReader<json>;
-    Record record;
-    CHECK(Reader::read_one(R"({"data":)" + kRecord + "}", record));
+TEST_CASE("the page reader handles the usual shape itself, and gives up on the rest", "[unit][records]") {
+    using Reader = centrali::detail::RecordPageReader;
+    Page<Record> page;
+    CHECK(Reader::read(R"({"data":[)" + kRecord + R"(],"meta":{"total":1}})", page));
+    REQUIRE(page.items.size() == 1);
+    const Record& record = page.items[0];
     CHECK(record.id == "0f3c");
     CHECK(record.version == 3);
     CHECK(record.data["shipping"]["city"] == "Lisbon");
     CHECK(record.raw == json::object());  // every member has a field
-    Page<Record> page;
-    CHECK(Reader::read_page(R"({"data":[)" + kRecord + R"(],"meta":{"total":1}})", page));
-    CHECK(page.items.size() == 1);
     CHECK(page.meta.total == 1);
     CHECK(page.raw == json{{"data", json::array()}, {"meta", {{"total", 1}}}});
 
-    for (const std::string& body : {kRecord, std::string(R"({"id":"top","data":{}})"), std::string(R"({"data":{"id":5}})"),
-                                   std::string(R"({"data":{"version":1.5}})"), std::string("not json")}) {
-        Record ignored;
-        CHECK_FALSE(Reader::read_one(body, ignored));
+    for (const std::string& body :
+         {std::string(R"([{"id":"a"}])"), R"({"data":)" + kRecord + "}", std::string(R"({"data":[{"id":5}]})"),
+          std::string(R"({"data":[{"version":1.5}]})"), std::string(R"({"data":[[]]})"), std::string(R"({"meta":{}})"),
+          std::string(R"({"data":[],"data":[]})"), std::string("not json")}) {
+        Page<Record> ignored;
+        CHECK_FALSE(Reader::read(body, ignored));
     }
-    Page<Record> ignored;
-    CHECK_FALSE(Reader::read_page(R"([{"id":"a"}])", ignored));
 }

@@ -476,10 +476,10 @@ public:
         return take_response(handle->get(), transfer);
     }
 
-    std::unique_ptr<AsyncTransport> make_async(std::size_t max_concurrency) override;
+    CENTRALI_DECL std::unique_ptr<AsyncTransport> make_async(std::size_t max_concurrency) override;
 
-    void stream(const HttpRequest& request, StreamHandler& handler, StreamControl& control,
-                std::chrono::milliseconds idle_timeout) override;
+    CENTRALI_DECL void stream(const HttpRequest& request, StreamHandler& handler, StreamControl& control,
+                              std::chrono::milliseconds idle_timeout) override;
 
     const CurlTransportOptions& options() const noexcept { return options_; }
     bool header_callback() const noexcept { return header_callback_; }

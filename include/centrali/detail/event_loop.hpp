@@ -21,17 +21,17 @@ public:
     /// Use start(): the loop's thread holds the loop alive until it has drained.
     explicit EventLoop(std::unique_ptr<AsyncTransport> transfers) : transfers_(std::move(transfers)) {}
     static std::shared_ptr<EventLoop> start(std::unique_ptr<AsyncTransport> transfers);
-    ~EventLoop() override;
+    CENTRALI_DECL ~EventLoop() override;
     EventLoop(const EventLoop&) = delete;
     EventLoop& operator=(const EventLoop&) = delete;
 
     Clock::time_point now() const override { return Clock::now(); }
-    void post(Task task) override;
+    CENTRALI_DECL void post(Task task) override;
     /// post(), but hands the task back (instead of dropping it) once the loop has ended.
     Task try_post(Task task);
-    TimerId post_after(std::chrono::milliseconds delay, Task task) override;
+    CENTRALI_DECL TimerId post_after(std::chrono::milliseconds delay, Task task) override;
     void cancel_timer(TimerId id) override { timers_.cancel(id); }
-    TransferId send(const HttpRequest& request, AsyncTransport::Completion done) override;
+    CENTRALI_DECL TransferId send(const HttpRequest& request, AsyncTransport::Completion done) override;
     void abort(TransferId id) override { transfers_->abort(id); }
 
     bool in_loop_thread() const noexcept { return std::this_thread::get_id() == thread_id_.load(); }

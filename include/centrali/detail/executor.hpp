@@ -87,14 +87,14 @@ public:
         : transport_(transport), clock_(clock), cancel_(std::move(cancel)) {}
 
     Clock::time_point now() const override { return clock_.steady_now(); }
-    void post(Task task) override;
-    TimerId post_after(std::chrono::milliseconds delay, Task task) override;
-    TimerId post_after_real(std::chrono::milliseconds delay, Task task) override;
+    CENTRALI_DECL void post(Task task) override;
+    CENTRALI_DECL TimerId post_after(std::chrono::milliseconds delay, Task task) override;
+    CENTRALI_DECL TimerId post_after_real(std::chrono::milliseconds delay, Task task) override;
     void cancel_timer(TimerId id) override {
         timers_.cancel(id);
         real_timers_.cancel(id);
     }
-    TransferId send(const HttpRequest& request, AsyncTransport::Completion done) override;
+    CENTRALI_DECL TransferId send(const HttpRequest& request, AsyncTransport::Completion done) override;
     void abort(TransferId) override {}  // a blocking send has already finished when anything can abort it
 
     /// Runs tasks, timers and transfers until `finished()` is true.

@@ -28,25 +28,20 @@ CENTRALI_DECL std::vector<std::pair<std::string, std::string>> RecordQuery::to_p
 
 namespace detail {
 
-/// Decodes records straight from the response text, in one pass and without a JSON document for
-/// the members that have fields (most of a record): {"data": {record}} for one record, and
-/// {"data": [records], "meta": …} for a page. Anything else (a bare record, a member of another
-/// type than its field's, a version out of range, invalid or too deeply nested JSON) makes it
-/// give up, and the caller decodes through the JSON document instead; so the rules and the
-/// errors stay read_record's, and this path is only ever faster. For Record (J = nlohmann::json).
-template <class J>
-class RecordTextReader {
+/// Decodes a page of records straight from the response text, {"data": [records], "meta": …},
+/// in one pass and without a JSON document for the members that have fields (most of a
+/// record). Anything else (another shape, a member of another type than its field's, a
+/// version out of range, invalid or too deeply nested JSON) makes it give up, and the caller
+/// decodes through the JSON document instead; so the rules and the errors stay read_record's,
+/// and this path is only ever faster. It earns its place on pages only: on a 10,000-record page
+/// the JSON path costs 1.5× its time (and 1.5× its memory), on one GET's record under 2 %
+/// (docs/benchmarks.md), so a single record takes the JSON path.
+class RecordPageReader {
 public:
     using json = nlohmann::json;
-    using Rec = BasicRecord<J>;
 
-    static bool read_one(std::string_view body, Rec& record) {
-        RecordTextReader reader(&record, nullptr);
-        return reader.parse(body) && reader.records_ == 1;
-    }
-
-    static bool read_page(std::string_view body, Page<Rec>& page) {
-        RecordTextReader reader(nullptr, &page);
+    static bool read(std::string_view body, Page<Record>& page) {
+        RecordPageReader reader(page);
         if (!reader.parse(body) || !reader.saw_data_) return false;
         page.raw["data"] = json::array();  // as decode_page leaves it: the body without the items
         if (auto meta = page.raw.find("meta"); meta != page.raw.end() && meta->is_object())
@@ -62,7 +57,7 @@ public:
         switch (member_) {
         case Member::string: return (record_->*string_field_).clear(), true;
         case Member::version: return record_->version.reset(), true;
-        case Member::data: return record_->data = J(), true;
+        case Member::data: return record_->data = json(), true;
         default: return scalar(json(nullptr));
         }
     }
@@ -110,7 +105,7 @@ private:
     /// What the value after key_ is.
     enum class Member { none, envelope, string, version, data, other };
 
-    RecordTextReader(Rec* one, Page<Rec>* page) : one_(one), page_(page) {}
+    explicit RecordPageReader(Page<Record>& page) : page_(&page) {}
 
     bool parse(std::string_view body) {
         return json::sax_parse(body, this, json::input_format_t::json, /*strict=*/true) && depth_ == 0 &&
@@ -123,7 +118,7 @@ private:
         case Level::envelope: return Member::envelope;
         case Level::data_array: return Member::none;
         case Level::record:
-            if (const auto* member = find_string_member(record_strings<J>, key_)) {
+            if (const auto* member = find_string_member(record_strings<json>, key_)) {
                 string_field_ = member->second;
                 return Member::string;
             }
@@ -140,8 +135,8 @@ private:
         case Member::other: return record_->raw[key_] = std::move(v), true;
         case Member::data: return record_->data = std::move(v), true;
         case Member::envelope:
-            if (key_ == "data" || (one_ != nullptr && key_ == "id")) return false;  // not the usual shape
-            if (page_ != nullptr) page_->raw[key_] = std::move(v);
+            if (key_ == "data") return false;  // not the usual shape
+            page_->raw[key_] = std::move(v);
             return true;
         default: return false;  // where a field of another type, or a record, belongs
         }
@@ -155,11 +150,8 @@ private:
             if (key_ == "data") {
                 if (saw_data_) return false;
                 saw_data_ = true;
-                if (one_ != nullptr && object) return begin_record(*one_);
-                if (page_ != nullptr && !object) return push(Level::data_array);
-                return false;
+                return !object && push(Level::data_array);
             }
-            if (one_ != nullptr) return key_ != "id" && begin_subtree(discarded_, object);  // not part of the record
             return begin_subtree(page_->raw[key_], object);
         case Level::data_array:
             if (!object) return false;
@@ -187,10 +179,9 @@ private:
         return true;
     }
 
-    bool begin_record(Rec& record) {
+    bool begin_record(Record& record) {
         record_ = &record;
         record.raw = json::object();
-        ++records_;
         return push(Level::record);
     }
 
@@ -209,36 +200,27 @@ private:
         return ok;
     }
 
-    Rec* one_;
-    Page<Rec>* page_;
-    Rec* record_ = nullptr;
+    Page<Record>* page_;
+    Record* record_ = nullptr;
     Level levels_[3] = {};
     std::size_t depth_ = 0;
     std::string key_;
     Member member_ = Member::none;
-    std::string Rec::*string_field_ = nullptr;
+    std::string Record::*string_field_ = nullptr;
     std::optional<JsonDomBuilder> subtree_;
     std::size_t subtree_depth_ = 0;
-    json discarded_;
-    int records_ = 0;
     bool saw_data_ = false;
 };
 
-/// The JSON path: the body as a document, then read_record (any shape: wrapped or bare).
-inline Record decode_record_json(const Core& core, HttpResponse& response, const Call& call) {
+/// The body as a document, then read_record (any shape: wrapped or bare).
+CENTRALI_DECL Record decode_record(const Core& core, HttpResponse& response, const Call& call) {
     nlohmann::json body = core.parse_json(response, call);
     return Decoder<Record>::decode(std::move(unwrap_object(body, "record")), "record");
 }
 
-CENTRALI_DECL Record decode_record(const Core& core, HttpResponse& response, const Call& call) {
-    Record record;
-    if (RecordTextReader<nlohmann::json>::read_one(response.body, record)) return record;
-    return decode_record_json(core, response, call);
-}
-
 CENTRALI_DECL Page<Record> decode_record_page(const Core& core, HttpResponse& response, const Call& call) {
     Page<Record> page;
-    if (RecordTextReader<nlohmann::json>::read_page(response.body, page)) return page;
+    if (RecordPageReader::read(response.body, page)) return page;
     return decode_page<Record>(core.parse_json(response, call), "records");
 }
 
