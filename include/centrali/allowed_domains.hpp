@@ -52,9 +52,9 @@ public:
     }
 
 private:
-    detail::Op<Page<AllowedDomain>> list_op(const CallOptions& call) const;
-    detail::Op<AllowedDomain> add_op(std::string_view domain, const CallOptions& call) const;
-    detail::Op<void> remove_op(std::string_view domain_id, const CallOptions& call) const;
+    detail::HttpOp<Page<AllowedDomain>> list_op(const CallOptions& call) const;
+    detail::HttpOp<AllowedDomain> add_op(std::string_view domain, const CallOptions& call) const;
+    detail::HttpOp<void> remove_op(std::string_view domain_id, const CallOptions& call) const;
 };
 
 CENTRALI_NAMESPACE_END

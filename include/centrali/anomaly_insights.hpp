@@ -113,10 +113,10 @@ public:
     }
 
 private:
-    detail::Op<Page<AnomalyInsight>> list_op(const ListInsightsOptions& options, const CallOptions& call) const;
-    detail::Op<AnomalyInsight> by_id(const detail::Route& route, std::string_view id, const CallOptions& call) const;
-    detail::Op<Page<AnomalyInsight>> analyze_op(std::string_view record_slug, const CallOptions& call) const;
-    detail::Op<InsightSummary> summary_op(std::string_view record_slug, const CallOptions& call) const;
+    detail::HttpOp<Page<AnomalyInsight>> list_op(const ListInsightsOptions& options, const CallOptions& call) const;
+    detail::HttpOp<AnomalyInsight> by_id(const detail::Route& route, std::string_view id, const CallOptions& call) const;
+    detail::HttpOp<Page<AnomalyInsight>> analyze_op(std::string_view record_slug, const CallOptions& call) const;
+    detail::HttpOp<InsightSummary> summary_op(std::string_view record_slug, const CallOptions& call) const;
 };
 
 CENTRALI_NAMESPACE_END

@@ -94,11 +94,11 @@ public:
 private:
     static MultipartPart file_part(const std::string& path, const UploadOptions& options);
     static MultipartPart memory_part(std::string_view bytes, const UploadOptions& options);
-    detail::Op<UploadedFile> upload_op(MultipartPart file, const UploadOptions& options, const CallOptions& call) const;
-    detail::Op<Page<Folder>> list_folders_op(const CallOptions& call) const;
-    detail::Op<Folder> create_folder_op(std::string_view name, std::string_view parent_path, const CallOptions& call) const;
-    detail::Op<Folder> create_subfolder_op(std::string_view parent_folder_id, std::string_view name,
-                                           const CallOptions& call) const;
+    detail::HttpOp<UploadedFile> upload_op(MultipartPart file, const UploadOptions& options, const CallOptions& call) const;
+    detail::HttpOp<Page<Folder>> list_folders_op(const CallOptions& call) const;
+    detail::HttpOp<Folder> create_folder_op(std::string_view name, std::string_view parent_path, const CallOptions& call) const;
+    detail::HttpOp<Folder> create_subfolder_op(std::string_view parent_folder_id, std::string_view name,
+                                               const CallOptions& call) const;
 };
 
 CENTRALI_NAMESPACE_END

@@ -108,13 +108,13 @@ public:
     }
 
 private:
-    detail::Op<Page<ComputeFunction>> list_op(const ListOptions& options, const CallOptions& call) const;
-    detail::Op<ComputeFunction> get_op(std::string_view function_id, const CallOptions& call) const;
-    detail::Op<ComputeFunction> create_op(const CreateComputeFunctionInput& input, const CallOptions& call) const;
-    detail::Op<ComputeFunction> update_op(std::string_view function_id, const UpdateComputeFunctionInput& input,
-                                          const CallOptions& call) const;
-    detail::Op<void> remove_op(std::string_view function_id, const CallOptions& call) const;
-    detail::Op<TestComputeFunctionResult> test_op(const TestComputeFunctionInput& input, const CallOptions& call) const;
+    detail::HttpOp<Page<ComputeFunction>> list_op(const ListOptions& options, const CallOptions& call) const;
+    detail::HttpOp<ComputeFunction> get_op(std::string_view function_id, const CallOptions& call) const;
+    detail::HttpOp<ComputeFunction> create_op(const CreateComputeFunctionInput& input, const CallOptions& call) const;
+    detail::HttpOp<ComputeFunction> update_op(std::string_view function_id, const UpdateComputeFunctionInput& input,
+                                              const CallOptions& call) const;
+    detail::HttpOp<void> remove_op(std::string_view function_id, const CallOptions& call) const;
+    detail::HttpOp<TestComputeFunctionResult> test_op(const TestComputeFunctionInput& input, const CallOptions& call) const;
 };
 
 CENTRALI_NAMESPACE_END

@@ -321,21 +321,21 @@ public:
 private:
     struct RunProgress;
 
-    detail::Op<Page<Orchestration>> list_op(const ListOrchestrationsOptions& options, const CallOptions& call) const;
-    detail::Op<Orchestration> get_op(std::string_view orchestration_id, const CallOptions& call) const;
-    detail::Op<Orchestration> create_op(const CreateOrchestrationInput& input, const CallOptions& call) const;
-    detail::Op<Orchestration> update_op(std::string_view orchestration_id, const UpdateOrchestrationInput& input,
-                                        const CallOptions& call) const;
-    detail::Op<void> remove_op(std::string_view orchestration_id, const CallOptions& call) const;
-    detail::Op<OrchestrationRun> start_op(std::string_view orchestration_id, const nlohmann::json& input,
-                                          const CallOptions& call) const;
-    detail::Op<Page<OrchestrationRun>> list_runs_op(std::string_view orchestration_id,
-                                                    const ListOrchestrationRunsOptions& options,
-                                                    const CallOptions& call) const;
-    detail::Op<OrchestrationRun> run_op(const detail::Route& route, std::string_view orchestration_id,
-                                        std::string_view run_id, const CallOptions& call) const;
-    detail::Op<std::vector<OrchestrationStepRun>> steps_op(std::string_view orchestration_id, std::string_view run_id,
-                                                           const CallOptions& call) const;
+    detail::HttpOp<Page<Orchestration>> list_op(const ListOrchestrationsOptions& options, const CallOptions& call) const;
+    detail::HttpOp<Orchestration> get_op(std::string_view orchestration_id, const CallOptions& call) const;
+    detail::HttpOp<Orchestration> create_op(const CreateOrchestrationInput& input, const CallOptions& call) const;
+    detail::HttpOp<Orchestration> update_op(std::string_view orchestration_id, const UpdateOrchestrationInput& input,
+                                            const CallOptions& call) const;
+    detail::HttpOp<void> remove_op(std::string_view orchestration_id, const CallOptions& call) const;
+    detail::HttpOp<OrchestrationRun> start_op(std::string_view orchestration_id, const nlohmann::json& input,
+                                              const CallOptions& call) const;
+    detail::HttpOp<Page<OrchestrationRun>> list_runs_op(std::string_view orchestration_id,
+                                                        const ListOrchestrationRunsOptions& options,
+                                                        const CallOptions& call) const;
+    detail::HttpOp<OrchestrationRun> run_op(const detail::Route& route, std::string_view orchestration_id,
+                                            std::string_view run_id, const CallOptions& call) const;
+    detail::HttpOp<std::vector<OrchestrationStepRun>> steps_op(std::string_view orchestration_id, std::string_view run_id,
+                                                               const CallOptions& call) const;
     /// The one wait: with `input`, its first poll starts the run (once); once the run has ended,
     /// the same poll fetches its steps.
     detail::Op<OrchestrationRun> wait_op(std::string_view orchestration_id, std::string_view run_id,

@@ -285,15 +285,17 @@ UpsertResult<T> to_typed(UpsertResult<>&& result) {
     return UpsertResult<T>{to_typed<T>(std::move(result.record)), result.created};
 }
 
-/// An Op whose answer is decoded by `decode` (one of the above), then given records of T.
-template <class T, class Typed, class Decoded>
-Op<Typed> record_op(const std::shared_ptr<Core>& core, Call call, const CallOptions& options,
-                    Decoded (*decode)(const Core&, HttpResponse&, const Call&)) {
-    return http_op<Typed>(core, std::move(call), options,
-                          [decode](const Core& owner, HttpResponse& response, const Call& sent) -> Typed {
-                              if constexpr (std::is_same_v<T, nlohmann::json>) return decode(owner, response, sent);
-                              else return to_typed<T>(decode(owner, response, sent));
-                          });
+/// One of the decoders above, then records of T: an HttpOp's decoder for typed records.
+template <class T, class Typed, class Decoded, Decoded (*decode)(const Core&, HttpResponse&, const Call&)>
+Typed decode_records_as(const Core& core, HttpResponse& response, const Call& call, const char*) {
+    if constexpr (std::is_same_v<T, nlohmann::json>) return decode(core, response, call);
+    else return to_typed<T>(decode(core, response, call));
+}
+
+/// An HttpOp whose answer `decode` reads, given as records of T.
+template <class T, class Typed, class Decoded, Decoded (*decode)(const Core&, HttpResponse&, const Call&)>
+HttpOp<Typed> record_op(const std::shared_ptr<Core>& core, Call call, const CallOptions& options) {
+    return HttpOp<Typed>(core, std::move(call), options, &decode_records_as<T, Typed, Decoded, decode>, "records");
 }
 
 }  // namespace detail
@@ -429,20 +431,20 @@ public:
 
 private:
     template <class T>
-    detail::Op<BasicRecord<T>> one(detail::Call call, const CallOptions& options) const {
-        return detail::record_op<T, BasicRecord<T>>(core_, std::move(call), options, &detail::decode_record);
+    detail::HttpOp<BasicRecord<T>> one(detail::Call call, const CallOptions& options) const {
+        return detail::record_op<T, BasicRecord<T>, Record, &detail::decode_record>(core_, std::move(call), options);
     }
     template <class T>
-    detail::Op<Page<BasicRecord<T>>> page_of(detail::Call call, const CallOptions& options) const {
-        return detail::record_op<T, Page<BasicRecord<T>>>(core_, std::move(call), options, &detail::decode_record_page);
+    detail::HttpOp<Page<BasicRecord<T>>> page_of(detail::Call call, const CallOptions& options) const {
+        return detail::record_op<T, Page<BasicRecord<T>>, Page<Record>, &detail::decode_record_page>(core_, std::move(call), options);
     }
     template <class T>
-    detail::Op<std::vector<BasicRecord<T>>> list_of(detail::Call call, const CallOptions& options) const {
-        return detail::record_op<T, std::vector<BasicRecord<T>>>(core_, std::move(call), options, &detail::decode_record_list);
+    detail::HttpOp<std::vector<BasicRecord<T>>> list_of(detail::Call call, const CallOptions& options) const {
+        return detail::record_op<T, std::vector<BasicRecord<T>>, std::vector<Record>, &detail::decode_record_list>(core_, std::move(call), options);
     }
     template <class T>
-    detail::Op<UpsertResult<T>> upsert_of(detail::Call call, const CallOptions& options) const {
-        return detail::record_op<T, UpsertResult<T>>(core_, std::move(call), options, &detail::decode_upsert);
+    detail::HttpOp<UpsertResult<T>> upsert_of(detail::Call call, const CallOptions& options) const {
+        return detail::record_op<T, UpsertResult<T>, UpsertResult<>, &detail::decode_upsert>(core_, std::move(call), options);
     }
 
     detail::Call create_call(std::string_view slug, const nlohmann::json& fields, const CreateRecordOptions& options) const;
@@ -453,10 +455,10 @@ private:
     detail::Call upsert_call(std::string_view slug, const nlohmann::json& match, const nlohmann::json& data) const;
     detail::Call bulk_create_call(std::string_view slug, const std::vector<nlohmann::json>& records) const;
     detail::Call bulk_update_call(std::string_view slug, const std::vector<RecordUpdate>& updates) const;
-    detail::Op<void> remove_op(std::string_view slug, std::string_view id, const DeleteRecordOptions& options,
-                               const CallOptions& call) const;
-    detail::Op<long long> bulk_delete_op(std::string_view slug, const std::vector<std::string>& ids,
-                                         const DeleteRecordOptions& options, const CallOptions& call) const;
+    detail::HttpOp<void> remove_op(std::string_view slug, std::string_view id, const DeleteRecordOptions& options,
+                                   const CallOptions& call) const;
+    detail::HttpOp<long long> bulk_delete_op(std::string_view slug, const std::vector<std::string>& ids,
+                                             const DeleteRecordOptions& options, const CallOptions& call) const;
 };
 
 CENTRALI_NAMESPACE_END

@@ -201,10 +201,10 @@ private:
         FunctionRun last;    ///< the run as last polled
     };
 
-    detail::Op<FunctionRun> get_op(std::string_view run_id, const CallOptions& call) const;
-    detail::Op<Page<FunctionRun>> list_op(const detail::Route& route, std::string_view id,
-                                          const ListRunsOptions& options, const CallOptions& call) const;
-    detail::Op<JobStatus> job_op(std::string_view job_id, const CallOptions& call) const;
+    detail::HttpOp<FunctionRun> get_op(std::string_view run_id, const CallOptions& call) const;
+    detail::HttpOp<Page<FunctionRun>> list_op(const detail::Route& route, std::string_view id,
+                                              const ListRunsOptions& options, const CallOptions& call) const;
+    detail::HttpOp<JobStatus> job_op(std::string_view job_id, const CallOptions& call) const;
     detail::Op<FunctionRun> wait_op(std::string_view run_id, const WaitOptions& wait) const;
     detail::Op<FunctionRun> wait_for_job_op(std::string_view trigger_id, std::string_view job_id,
                                             const WaitOptions& wait) const;

@@ -56,7 +56,7 @@ public:
     }
 
 private:
-    detail::Op<SearchResult> query_op(std::string_view text, const SearchOptions& options, const CallOptions& call) const;
+    detail::HttpOp<SearchResult> query_op(std::string_view text, const SearchOptions& options, const CallOptions& call) const;
 };
 
 CENTRALI_NAMESPACE_END

@@ -103,17 +103,17 @@ public:
 
 private:
     template <class T>
-    detail::Op<Page<BasicRecord<T>>> rows(detail::Call call, const CallOptions& options) const {
-        return detail::record_op<T, Page<BasicRecord<T>>>(core_, std::move(call), options, &detail::decode_record_page);
+    detail::HttpOp<Page<BasicRecord<T>>> rows(detail::Call call, const CallOptions& options) const {
+        return detail::record_op<T, Page<BasicRecord<T>>, Page<Record>, &detail::decode_record_page>(core_, std::move(call), options);
     }
     detail::Call execute_call(std::string_view record_slug, std::string_view query_id, const nlohmann::json& variables) const;
     detail::Call test_call(std::string_view record_slug, const nlohmann::json& query, const nlohmann::json& variables) const;
-    detail::Op<Page<SmartQuery>> list_op(std::string_view record_slug, const ListOptions& options, const CallOptions& call) const;
-    detail::Op<SmartQuery> get_op(std::string_view record_slug, std::string_view query_id, const CallOptions& call) const;
-    detail::Op<SmartQuery> create_op(std::string_view record_slug, const SmartQueryInput& input, const CallOptions& call) const;
-    detail::Op<SmartQuery> update_op(std::string_view record_slug, std::string_view query_id, const SmartQueryInput& input,
-                                     const CallOptions& call) const;
-    detail::Op<void> remove_op(std::string_view record_slug, std::string_view query_id, const CallOptions& call) const;
+    detail::HttpOp<Page<SmartQuery>> list_op(std::string_view record_slug, const ListOptions& options, const CallOptions& call) const;
+    detail::HttpOp<SmartQuery> get_op(std::string_view record_slug, std::string_view query_id, const CallOptions& call) const;
+    detail::HttpOp<SmartQuery> create_op(std::string_view record_slug, const SmartQueryInput& input, const CallOptions& call) const;
+    detail::HttpOp<SmartQuery> update_op(std::string_view record_slug, std::string_view query_id, const SmartQueryInput& input,
+                                         const CallOptions& call) const;
+    detail::HttpOp<void> remove_op(std::string_view record_slug, std::string_view query_id, const CallOptions& call) const;
 };
 
 CENTRALI_NAMESPACE_END

@@ -185,11 +185,11 @@ public:
     }
 
 private:
-    detail::Op<Page<Collection>> list_op(const ListOptions& options, const CallOptions& call) const;
-    detail::Op<Collection> by(const detail::Route& route, std::string_view key, const CallOptions& call) const;
-    detail::Op<Collection> create_op(const CreateCollectionInput& input, const CallOptions& call) const;
-    detail::Op<Collection> update_op(std::string_view id, const UpdateCollectionInput& input, const CallOptions& call) const;
-    detail::Op<SchemaValidation> validate_op(const CreateCollectionInput& input, const CallOptions& call) const;
+    detail::HttpOp<Page<Collection>> list_op(const ListOptions& options, const CallOptions& call) const;
+    detail::HttpOp<Collection> by(const detail::Route& route, std::string_view key, const CallOptions& call) const;
+    detail::HttpOp<Collection> create_op(const CreateCollectionInput& input, const CallOptions& call) const;
+    detail::HttpOp<Collection> update_op(std::string_view id, const UpdateCollectionInput& input, const CallOptions& call) const;
+    detail::HttpOp<SchemaValidation> validate_op(const CreateCollectionInput& input, const CallOptions& call) const;
 
     const detail::SchemaRoutes& routes_;
 };

@@ -169,15 +169,15 @@ public:
     }
 
 private:
-    detail::Op<Page<FunctionTrigger>> list_op(const ListOptions& options, const CallOptions& call) const;
-    detail::Op<Page<FunctionTrigger>> list_all_op(const ListAllTriggersOptions& options, const CallOptions& call) const;
-    detail::Op<FunctionTrigger> by_id(const detail::Route& route, std::string_view trigger_id, const CallOptions& call) const;
-    detail::Op<FunctionTrigger> create_op(const CreateTriggerInput& input, const CallOptions& call) const;
-    detail::Op<FunctionTrigger> update_op(std::string_view trigger_id, const UpdateTriggerInput& input,
+    detail::HttpOp<Page<FunctionTrigger>> list_op(const ListOptions& options, const CallOptions& call) const;
+    detail::HttpOp<Page<FunctionTrigger>> list_all_op(const ListAllTriggersOptions& options, const CallOptions& call) const;
+    detail::HttpOp<FunctionTrigger> by_id(const detail::Route& route, std::string_view trigger_id, const CallOptions& call) const;
+    detail::HttpOp<FunctionTrigger> create_op(const CreateTriggerInput& input, const CallOptions& call) const;
+    detail::HttpOp<FunctionTrigger> update_op(std::string_view trigger_id, const UpdateTriggerInput& input,
+                                              const CallOptions& call) const;
+    detail::HttpOp<void> remove_op(std::string_view trigger_id, const CallOptions& call) const;
+    detail::HttpOp<std::string> invoke_op(std::string_view trigger_id, const nlohmann::json& payload,
                                           const CallOptions& call) const;
-    detail::Op<void> remove_op(std::string_view trigger_id, const CallOptions& call) const;
-    detail::Op<std::string> invoke_op(std::string_view trigger_id, const nlohmann::json& payload,
-                                      const CallOptions& call) const;
     detail::Op<FunctionRun> invoke_and_wait_op(std::string_view trigger_id, const nlohmann::json& payload,
                                                const WaitOptions& wait) const;
 };

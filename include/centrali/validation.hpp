@@ -110,9 +110,9 @@ public:
     }
 
 private:
-    detail::Op<Page<ValidationSuggestion>> list_op(const ListSuggestionsOptions& options, const CallOptions& call) const;
-    detail::Op<ValidationSuggestion> by_id(const detail::Route& route, std::string_view id, const CallOptions& call) const;
-    detail::Op<ValidationScan> scan_op(std::string_view record_slug, const CallOptions& call) const;
+    detail::HttpOp<Page<ValidationSuggestion>> list_op(const ListSuggestionsOptions& options, const CallOptions& call) const;
+    detail::HttpOp<ValidationSuggestion> by_id(const detail::Route& route, std::string_view id, const CallOptions& call) const;
+    detail::HttpOp<ValidationScan> scan_op(std::string_view record_slug, const CallOptions& call) const;
 };
 
 CENTRALI_NAMESPACE_END

@@ -111,6 +111,17 @@ public:
     /// Sends `call` with credentials, deadline and retries on `ex`; `done` runs on `ex`'s thread.
     void exchange(const std::shared_ptr<Executor>& ex, Call call, CallOptions options, ExchangeDone done);
 
+    /// Starts an operation on a BlockingExecutor of this thread and runs that executor until
+    /// `finished()`: the one blocking wait (Op::run, perform).
+    void run_blocking(const CancelToken& cancel, MoveOnlyFunction<void(const std::shared_ptr<Executor>&)> start,
+                      MoveOnlyFunction<bool()> finished);
+    /// What perform() does with a 2xx response: decodes it (what it throws becomes a
+    /// decode_error, as in decode()).
+    using ResponseReader = MoveOnlyFunction<void(HttpResponse&, const Call&)>;
+    /// One exchange on this thread: the blocking form of every single-request call. Throws the
+    /// call's typed error.
+    void perform(Call call, CallOptions options, ResponseReader read);
+
     /// The credential `call` will carry (none for an unauthenticated call or a Client without
     /// credentials), after the plain-http check; may wait for the shared token fetch.
     void credential(const std::shared_ptr<Executor>& ex, const Call& call,

@@ -34,7 +34,9 @@ T* deferred(T* object) noexcept {
 }
 
 /// A call described once, ready to run on any executor: run() blocks the calling thread,
-/// launch() starts it on the Client's event loop and reports through a completion token.
+/// launch() starts it on the Client's event loop and reports through a completion token,
+/// start() runs it as one step of a larger operation. The general form (waits, steps in a
+/// row); a single HTTP exchange is an HttpOp.
 template <class T>
 class Op {
 public:
@@ -44,11 +46,13 @@ public:
         : core_(std::move(core)), cancel_(std::move(cancel)), start_(std::move(start)) {}
 
     T run() && {
-        auto ex = core_->blocking_executor(cancel_);
         std::optional<Result<T>> outcome;
-        start_(ex, [&outcome](Result<T> result) { outcome.emplace(std::move(result)); });
-        ex->run_until([&outcome] { return outcome.has_value(); });
-        ex->close();
+        core_->run_blocking(
+            cancel_,
+            [this, &outcome](const std::shared_ptr<Executor>& ex) {
+                start_(ex, [&outcome](Result<T> result) { outcome.emplace(std::move(result)); });
+            },
+            [&outcome] { return outcome.has_value(); });
         if constexpr (std::is_void_v<T>) outcome->value();
         else return std::move(*outcome).value();
     }
@@ -66,7 +70,6 @@ public:
                               });
     }
 
-    /// Runs it on `ex` as one step of a larger operation.
     void start(const std::shared_ptr<Executor>& ex, Completion<T> done) && { start_(ex, std::move(done)); }
 
 private:
@@ -93,56 +96,91 @@ void deliver(Completion<T>& done, F&& produce) {
     done(std::move(*outcome));
 }
 
-/// An HTTP call whose 2xx response `decode(core, response, call)` turns into a T.
-template <class T, class Decode>
-Op<T> http_op(const std::shared_ptr<Core>& core, Call call, const CallOptions& options, Decode decode) {
-    return Op<T>(core, options.cancel,
-                 [core = core.get(), call = std::move(call), options, decode](const std::shared_ptr<Executor>& ex,
-                                                                              Completion<T> done) mutable {
-                     core->exchange(ex, std::move(call), std::move(options),
-                                    [core, decode = std::move(decode), done = std::move(done)](
-                                        Result<HttpResponse> result, const Call& sent) mutable {
-                                        if (!result) return done(result.error());
-                                        HttpResponse& response = result.value();
-                                        deliver<T>(done, [&] {
-                                            return core->decode(response, sent, [&] { return decode(*core, response, sent); });
+/// How a 2xx response becomes a T: a plain function, so that an HttpOp<T> costs the compiler
+/// one such function per shape and type, and nothing else per call.
+template <class T>
+using DecodeFn = T (*)(const Core&, HttpResponse&, const Call&, const char* what);
+
+/// One HTTP exchange whose 2xx response `decode` turns into a T. run() takes Core::perform,
+/// which is no template; launch() and start() (instantiated only where an `_async` call or a
+/// longer operation uses them) make it the general Op first.
+template <class T>
+class HttpOp {
+public:
+    HttpOp(std::shared_ptr<Core> core, Call call, CallOptions options, DecodeFn<T> decode, const char* what)
+        : core_(std::move(core)), call_(std::move(call)), options_(std::move(options)), decode_(decode), what_(what) {}
+
+    T run() && {
+        Core& core = *core_;
+        if constexpr (std::is_void_v<T>) {
+            core.perform(std::move(call_), std::move(options_), [&](HttpResponse& response, const Call& sent) {
+                decode_(core, response, sent, what_);
+            });
+        } else {
+            std::optional<T> value;
+            core.perform(std::move(call_), std::move(options_), [&](HttpResponse& response, const Call& sent) {
+                value.emplace(decode_(core, response, sent, what_));
+            });
+            return std::move(*value);
+        }
+    }
+
+    template <class Token>
+    auto launch(Token&& token) && {
+        return std::move(*this).op().launch(std::forward<Token>(token));
+    }
+
+    void start(const std::shared_ptr<Executor>& ex, Completion<T> done) && {
+        std::move(*this).op().start(ex, std::move(done));
+    }
+
+private:
+    Op<T> op() && {
+        CancelToken cancel = options_.cancel;
+        return Op<T>(core_, std::move(cancel),
+                     [core = core_.get(), call = std::move(call_), options = std::move(options_), decode = decode_,
+                      what = what_](const std::shared_ptr<Executor>& ex, Completion<T> done) mutable {
+                         core->exchange(ex, std::move(call), std::move(options),
+                                        [core, decode, what, done = std::move(done)](Result<HttpResponse> result,
+                                                                                     const Call& sent) mutable {
+                                            if (!result) return done(result.error());
+                                            HttpResponse& response = result.value();
+                                            deliver<T>(done, [&] {
+                                                return core->decode(response, sent,
+                                                                    [&] { return decode(*core, response, sent, what); });
+                                            });
                                         });
-                                    });
-                 });
-}
+                     });
+    }
+
+    std::shared_ptr<Core> core_;
+    Call call_;
+    CallOptions options_;
+    DecodeFn<T> decode_;
+    const char* what_;
+};
 
 /// The response shapes, one decoder each.
 template <class T>
-struct AsObject {
-    const char* what;
-    T operator()(const Core& core, HttpResponse& response, const Call& call) const {
-        nlohmann::json body = core.parse_json(response, call);
-        return Decoder<T>::decode(std::move(unwrap_object(body, what)), what);
-    }
-};
+T as_object(const Core& core, HttpResponse& response, const Call& call, const char* what) {
+    nlohmann::json body = core.parse_json(response, call);
+    return Decoder<T>::decode(std::move(unwrap_object(body, what)), what);
+}
 template <class T>
-struct AsList {
-    const char* what;
-    std::vector<T> operator()(const Core& core, HttpResponse& response, const Call& call) const {
-        nlohmann::json body = core.parse_json(response, call);
-        nlohmann::json& items = unwrap_array(body, what);
-        std::vector<T> out;
-        out.reserve(items.size());
-        for (auto& item : items) out.push_back(Decoder<T>::decode(std::move(item), what));
-        return out;
-    }
-};
+std::vector<T> as_list(const Core& core, HttpResponse& response, const Call& call, const char* what) {
+    nlohmann::json body = core.parse_json(response, call);
+    nlohmann::json& items = unwrap_array(body, what);
+    std::vector<T> out;
+    out.reserve(items.size());
+    for (auto& item : items) out.push_back(Decoder<T>::decode(std::move(item), what));
+    return out;
+}
 template <class T>
-struct AsPage {
-    const char* what;
-    Page<T> operator()(const Core& core, HttpResponse& response, const Call& call) const {
-        return decode_page<T>(core.parse_json(response, call), what);
-    }
-};
+Page<T> as_page(const Core& core, HttpResponse& response, const Call& call, const char* what) {
+    return decode_page<T>(core.parse_json(response, call), what);
+}
 /// The body is not used (deletes): a 2xx whose body is empty, cut or not JSON is a success.
-struct Ignored {
-    void operator()(const Core&, HttpResponse&, const Call&) const {}
-};
+inline void ignored(const Core&, HttpResponse&, const Call&, const char*) {}
 
 /// The one wait: polls with `step` until it reports done, the first poll at once, then after
 /// intervals growing from WaitOptions::initial_interval; never past the deadline (on the
@@ -199,23 +237,23 @@ protected:
     explicit ManagerBase(std::shared_ptr<Core> core) : core_(std::move(core)) {}
 
     template <class T>
-    Op<T> one(const Route& route, std::initializer_list<std::string_view> args, const Query& query,
-              const nlohmann::json* body, const char* what, const CallOptions& call,
-              std::vector<std::string> secrets = {}) const {
-        return http_op<T>(core_, core_->make_call(route, args, query, body, std::move(secrets)), call, AsObject<T>{what});
+    HttpOp<T> one(const Route& route, std::initializer_list<std::string_view> args, const Query& query,
+                  const nlohmann::json* body, const char* what, const CallOptions& call,
+                  std::vector<std::string> secrets = {}) const {
+        return HttpOp<T>(core_, core_->make_call(route, args, query, body, std::move(secrets)), call, &as_object<T>, what);
     }
     template <class T>
-    Op<std::vector<T>> many(const Route& route, std::initializer_list<std::string_view> args, const Query& query,
-                            const nlohmann::json* body, const char* what, const CallOptions& call) const {
-        return http_op<std::vector<T>>(core_, core_->make_call(route, args, query, body), call, AsList<T>{what});
+    HttpOp<std::vector<T>> many(const Route& route, std::initializer_list<std::string_view> args, const Query& query,
+                                const nlohmann::json* body, const char* what, const CallOptions& call) const {
+        return HttpOp<std::vector<T>>(core_, core_->make_call(route, args, query, body), call, &as_list<T>, what);
     }
     template <class T>
-    Op<Page<T>> page(const Route& route, std::initializer_list<std::string_view> args, const Query& query,
-                     const char* what, const CallOptions& call, const nlohmann::json* body = nullptr) const {
-        return http_op<Page<T>>(core_, core_->make_call(route, args, query, body), call, AsPage<T>{what});
+    HttpOp<Page<T>> page(const Route& route, std::initializer_list<std::string_view> args, const Query& query,
+                         const char* what, const CallOptions& call, const nlohmann::json* body = nullptr) const {
+        return HttpOp<Page<T>>(core_, core_->make_call(route, args, query, body), call, &as_page<T>, what);
     }
-    Op<void> discard(const Route& route, std::initializer_list<std::string_view> args, const CallOptions& call,
-                     const Query& query = {}, const nlohmann::json* body = nullptr) const;
+    HttpOp<void> discard(const Route& route, std::initializer_list<std::string_view> args, const CallOptions& call,
+                         const Query& query = {}, const nlohmann::json* body = nullptr) const;
 
     /// `page` and the page size (`limit` for most services, `pageSize` for some), each only
     /// when positive: the JS SDK sends only truthy options.

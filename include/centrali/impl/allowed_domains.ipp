@@ -22,16 +22,16 @@ CENTRALI_DECL void AllowedDomainsManager::remove(std::string_view domain_id, con
     remove_op(domain_id, call).run();
 }
 
-CENTRALI_DECL detail::Op<Page<AllowedDomain>> AllowedDomainsManager::list_op(const CallOptions& call) const {
+CENTRALI_DECL detail::HttpOp<Page<AllowedDomain>> AllowedDomainsManager::list_op(const CallOptions& call) const {
     return page<AllowedDomain>(detail::routes::allowed_domains_list, {}, {}, "allowed domains", call);
 }
-CENTRALI_DECL detail::Op<AllowedDomain> AllowedDomainsManager::add_op(std::string_view domain, const CallOptions& call) const {
+CENTRALI_DECL detail::HttpOp<AllowedDomain> AllowedDomainsManager::add_op(std::string_view domain, const CallOptions& call) const {
     if (domain.empty()) throw InvalidArgument("the domain must not be empty");
     nlohmann::json body = nlohmann::json::object();
     body["domain"] = domain;
     return one<AllowedDomain>(detail::routes::allowed_domains_add, {}, {}, &body, "allowed domain", call);
 }
-CENTRALI_DECL detail::Op<void> AllowedDomainsManager::remove_op(std::string_view domain_id, const CallOptions& call) const {
+CENTRALI_DECL detail::HttpOp<void> AllowedDomainsManager::remove_op(std::string_view domain_id, const CallOptions& call) const {
     return discard(detail::routes::allowed_domains_remove, {domain_id}, call);
 }
 

@@ -43,8 +43,8 @@ CENTRALI_DECL InsightSummary AnomalyInsightsManager::summary(std::string_view re
     return summary_op(record_slug, call).run();
 }
 
-CENTRALI_DECL detail::Op<Page<AnomalyInsight>> AnomalyInsightsManager::list_op(const ListInsightsOptions& options,
-                                                                               const CallOptions& call) const {
+CENTRALI_DECL detail::HttpOp<Page<AnomalyInsight>> AnomalyInsightsManager::list_op(const ListInsightsOptions& options,
+                                                                                   const CallOptions& call) const {
     detail::Query query = paging(options.page, options.limit);
     if (!options.record_slug.empty()) query.add("recordSlug", options.record_slug);
     if (options.severity && !options.severity->empty()) query.add("severity", options.severity->str());
@@ -52,18 +52,18 @@ CENTRALI_DECL detail::Op<Page<AnomalyInsight>> AnomalyInsightsManager::list_op(c
     if (!options.type.empty()) query.add("type", options.type);
     return page<AnomalyInsight>(detail::routes::insights_list, {}, query, "insights", call);
 }
-CENTRALI_DECL detail::Op<AnomalyInsight> AnomalyInsightsManager::by_id(const detail::Route& route, std::string_view id,
-                                                                       const CallOptions& call) const {
+CENTRALI_DECL detail::HttpOp<AnomalyInsight> AnomalyInsightsManager::by_id(const detail::Route& route, std::string_view id,
+                                                                           const CallOptions& call) const {
     return one<AnomalyInsight>(route, {id}, {}, nullptr, "insight", call);
 }
-CENTRALI_DECL detail::Op<Page<AnomalyInsight>> AnomalyInsightsManager::analyze_op(std::string_view record_slug,
-                                                                                  const CallOptions& call) const {
+CENTRALI_DECL detail::HttpOp<Page<AnomalyInsight>> AnomalyInsightsManager::analyze_op(std::string_view record_slug,
+                                                                                      const CallOptions& call) const {
     nlohmann::json body = nlohmann::json::object();
     body["recordSlug"] = record_slug;
     return page<AnomalyInsight>(detail::routes::insights_analyze, {}, {}, "insights", call, &body);
 }
-CENTRALI_DECL detail::Op<InsightSummary> AnomalyInsightsManager::summary_op(std::string_view record_slug,
-                                                                            const CallOptions& call) const {
+CENTRALI_DECL detail::HttpOp<InsightSummary> AnomalyInsightsManager::summary_op(std::string_view record_slug,
+                                                                                const CallOptions& call) const {
     detail::Query query;
     if (!record_slug.empty()) query.add("recordSlug", std::string(record_slug));
     return one<InsightSummary>(detail::routes::insights_summary, {}, query, nullptr, "insight summary", call);

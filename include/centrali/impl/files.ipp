@@ -63,31 +63,31 @@ CENTRALI_DECL MultipartPart FilesManager::memory_part(std::string_view bytes, co
 }
 
 /// Multipart fields (UNCONFIRMED names): `file`, `location`, `isPublic`.
-CENTRALI_DECL detail::Op<UploadedFile> FilesManager::upload_op(MultipartPart file, const UploadOptions& options,
-                                                               const CallOptions& call) const {
+CENTRALI_DECL detail::HttpOp<UploadedFile> FilesManager::upload_op(MultipartPart file, const UploadOptions& options,
+                                                                   const CallOptions& call) const {
     file.name = "file";
     file.content_type = options.content_type.empty() ? "application/octet-stream" : options.content_type;
     std::vector<MultipartPart> parts;
     parts.push_back(std::move(file));
     if (!options.folder.empty()) parts.push_back(MultipartPart{"location", options.folder, {}, {}, {}, {}});
     parts.push_back(MultipartPart{"isPublic", options.is_public ? "true" : "false", {}, {}, {}, {}});
-    return detail::http_op<UploadedFile>(
+    return detail::HttpOp<UploadedFile>(
         core_, core_->make_multipart_call(detail::routes::files_upload, {}, std::move(parts), options.on_progress), call,
-        detail::AsObject<UploadedFile>{"uploaded file"});
+        &detail::as_object<UploadedFile>, "uploaded file");
 }
-CENTRALI_DECL detail::Op<Page<Folder>> FilesManager::list_folders_op(const CallOptions& call) const {
+CENTRALI_DECL detail::HttpOp<Page<Folder>> FilesManager::list_folders_op(const CallOptions& call) const {
     return page<Folder>(detail::routes::folders_list, {}, {}, "folders", call);
 }
-CENTRALI_DECL detail::Op<Folder> FilesManager::create_folder_op(std::string_view name, std::string_view parent_path,
-                                                                const CallOptions& call) const {
+CENTRALI_DECL detail::HttpOp<Folder> FilesManager::create_folder_op(std::string_view name, std::string_view parent_path,
+                                                                    const CallOptions& call) const {
     if (name.empty()) throw InvalidArgument("a folder needs a name");
     nlohmann::json body = nlohmann::json::object();
     body["name"] = name;
     body["parentPath"] = parent_path;
     return one<Folder>(detail::routes::folders_create, {}, {}, &body, "folder", call);
 }
-CENTRALI_DECL detail::Op<Folder> FilesManager::create_subfolder_op(std::string_view parent_folder_id,
-                                                                   std::string_view name, const CallOptions& call) const {
+CENTRALI_DECL detail::HttpOp<Folder> FilesManager::create_subfolder_op(std::string_view parent_folder_id,
+                                                                       std::string_view name, const CallOptions& call) const {
     if (name.empty()) throw InvalidArgument("a folder needs a name");
     nlohmann::json body = nlohmann::json::object();
     body["name"] = name;

@@ -69,32 +69,32 @@ CENTRALI_DECL TestComputeFunctionResult FunctionsManager::test_execute(const Tes
     return test_op(input, call).run();
 }
 
-CENTRALI_DECL detail::Op<Page<ComputeFunction>> FunctionsManager::list_op(const ListOptions& options,
-                                                                          const CallOptions& call) const {
+CENTRALI_DECL detail::HttpOp<Page<ComputeFunction>> FunctionsManager::list_op(const ListOptions& options,
+                                                                              const CallOptions& call) const {
     return page<ComputeFunction>(detail::routes::functions_list, {}, paging(options.page, options.limit),
                                  "compute functions", call);
 }
-CENTRALI_DECL detail::Op<ComputeFunction> FunctionsManager::get_op(std::string_view function_id,
-                                                                   const CallOptions& call) const {
+CENTRALI_DECL detail::HttpOp<ComputeFunction> FunctionsManager::get_op(std::string_view function_id,
+                                                                       const CallOptions& call) const {
     return one<ComputeFunction>(detail::routes::functions_get, {function_id}, {}, nullptr, "compute function", call);
 }
-CENTRALI_DECL detail::Op<ComputeFunction> FunctionsManager::create_op(const CreateComputeFunctionInput& input,
-                                                                      const CallOptions& call) const {
+CENTRALI_DECL detail::HttpOp<ComputeFunction> FunctionsManager::create_op(const CreateComputeFunctionInput& input,
+                                                                          const CallOptions& call) const {
     if (input.name.empty() || input.code.empty()) throw InvalidArgument("a compute function needs a name and code");
     const nlohmann::json body = input;
     return one<ComputeFunction>(detail::routes::functions_create, {}, {}, &body, "compute function", call);
 }
-CENTRALI_DECL detail::Op<ComputeFunction> FunctionsManager::update_op(std::string_view function_id,
-                                                                      const UpdateComputeFunctionInput& input,
-                                                                      const CallOptions& call) const {
+CENTRALI_DECL detail::HttpOp<ComputeFunction> FunctionsManager::update_op(std::string_view function_id,
+                                                                          const UpdateComputeFunctionInput& input,
+                                                                          const CallOptions& call) const {
     const nlohmann::json body = input;
     return one<ComputeFunction>(detail::routes::functions_update, {function_id}, {}, &body, "compute function", call);
 }
-CENTRALI_DECL detail::Op<void> FunctionsManager::remove_op(std::string_view function_id, const CallOptions& call) const {
+CENTRALI_DECL detail::HttpOp<void> FunctionsManager::remove_op(std::string_view function_id, const CallOptions& call) const {
     return discard(detail::routes::functions_delete, {function_id}, call);
 }
-CENTRALI_DECL detail::Op<TestComputeFunctionResult> FunctionsManager::test_op(const TestComputeFunctionInput& input,
-                                                                              const CallOptions& call) const {
+CENTRALI_DECL detail::HttpOp<TestComputeFunctionResult> FunctionsManager::test_op(const TestComputeFunctionInput& input,
+                                                                                  const CallOptions& call) const {
     if (input.code.empty()) throw InvalidArgument("test_execute needs code");
     const nlohmann::json body = input;
     return one<TestComputeFunctionResult>(detail::routes::functions_test, {}, {}, &body, "test result", call);

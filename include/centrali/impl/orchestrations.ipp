@@ -221,57 +221,57 @@ CENTRALI_DECL OrchestrationRun OrchestrationsManager::start_and_wait(std::string
     return wait_op(orchestration_id, {}, &input, wait).run();
 }
 
-CENTRALI_DECL detail::Op<Page<Orchestration>> OrchestrationsManager::list_op(const ListOrchestrationsOptions& options,
-                                                                             const CallOptions& call) const {
+CENTRALI_DECL detail::HttpOp<Page<Orchestration>> OrchestrationsManager::list_op(const ListOrchestrationsOptions& options,
+                                                                                 const CallOptions& call) const {
     detail::Query query = paging(options.page, options.page_size, "pageSize");
     if (!options.sort.empty()) query.add("sort", options.sort);
     if (!options.order.empty()) query.add("order", options.order);
     return page<Orchestration>(detail::routes::orchestrations_list, {}, query, "orchestrations", call);
 }
-CENTRALI_DECL detail::Op<Orchestration> OrchestrationsManager::get_op(std::string_view orchestration_id,
-                                                                      const CallOptions& call) const {
+CENTRALI_DECL detail::HttpOp<Orchestration> OrchestrationsManager::get_op(std::string_view orchestration_id,
+                                                                          const CallOptions& call) const {
     return one<Orchestration>(detail::routes::orchestrations_get, {orchestration_id}, {}, nullptr, "orchestration", call);
 }
-CENTRALI_DECL detail::Op<Orchestration> OrchestrationsManager::create_op(const CreateOrchestrationInput& input,
-                                                                         const CallOptions& call) const {
+CENTRALI_DECL detail::HttpOp<Orchestration> OrchestrationsManager::create_op(const CreateOrchestrationInput& input,
+                                                                             const CallOptions& call) const {
     if (input.slug.empty() || input.name.empty()) throw InvalidArgument("an orchestration needs a slug and a name");
     const nlohmann::json body = input;
     return one<Orchestration>(detail::routes::orchestrations_create, {}, {}, &body, "orchestration", call,
                               detail::encrypted_values(input.steps));
 }
-CENTRALI_DECL detail::Op<Orchestration> OrchestrationsManager::update_op(std::string_view orchestration_id,
-                                                                         const UpdateOrchestrationInput& input,
-                                                                         const CallOptions& call) const {
+CENTRALI_DECL detail::HttpOp<Orchestration> OrchestrationsManager::update_op(std::string_view orchestration_id,
+                                                                             const UpdateOrchestrationInput& input,
+                                                                             const CallOptions& call) const {
     const nlohmann::json body = input;
     return one<Orchestration>(detail::routes::orchestrations_update, {orchestration_id}, {}, &body, "orchestration", call,
                               input.steps ? detail::encrypted_values(*input.steps) : std::vector<std::string>{});
 }
-CENTRALI_DECL detail::Op<void> OrchestrationsManager::remove_op(std::string_view orchestration_id,
-                                                                const CallOptions& call) const {
+CENTRALI_DECL detail::HttpOp<void> OrchestrationsManager::remove_op(std::string_view orchestration_id,
+                                                                    const CallOptions& call) const {
     return discard(detail::routes::orchestrations_delete, {orchestration_id}, call);
 }
-CENTRALI_DECL detail::Op<OrchestrationRun> OrchestrationsManager::start_op(std::string_view orchestration_id,
-                                                                           const nlohmann::json& input,
-                                                                           const CallOptions& call) const {
+CENTRALI_DECL detail::HttpOp<OrchestrationRun> OrchestrationsManager::start_op(std::string_view orchestration_id,
+                                                                               const nlohmann::json& input,
+                                                                               const CallOptions& call) const {
     nlohmann::json body = nlohmann::json::object();
     body["input"] = input.is_null() ? nlohmann::json::object() : input;
     return one<OrchestrationRun>(detail::routes::orchestration_runs_start, {orchestration_id}, {}, &body,
                                  "orchestration run", call);
 }
-CENTRALI_DECL detail::Op<Page<OrchestrationRun>> OrchestrationsManager::list_runs_op(
+CENTRALI_DECL detail::HttpOp<Page<OrchestrationRun>> OrchestrationsManager::list_runs_op(
     std::string_view orchestration_id, const ListOrchestrationRunsOptions& options, const CallOptions& call) const {
     detail::Query query = paging(options.page, options.page_size, "pageSize");
     if (options.status && !options.status->empty()) query.add("status", options.status->str());
     return page<OrchestrationRun>(detail::routes::orchestration_runs_list, {orchestration_id}, query,
                                   "orchestration runs", call);
 }
-CENTRALI_DECL detail::Op<OrchestrationRun> OrchestrationsManager::run_op(const detail::Route& route,
-                                                                         std::string_view orchestration_id,
-                                                                         std::string_view run_id,
-                                                                         const CallOptions& call) const {
+CENTRALI_DECL detail::HttpOp<OrchestrationRun> OrchestrationsManager::run_op(const detail::Route& route,
+                                                                             std::string_view orchestration_id,
+                                                                             std::string_view run_id,
+                                                                             const CallOptions& call) const {
     return one<OrchestrationRun>(route, {orchestration_id, run_id}, {}, nullptr, "orchestration run", call);
 }
-CENTRALI_DECL detail::Op<std::vector<OrchestrationStepRun>> OrchestrationsManager::steps_op(
+CENTRALI_DECL detail::HttpOp<std::vector<OrchestrationStepRun>> OrchestrationsManager::steps_op(
     std::string_view orchestration_id, std::string_view run_id, const CallOptions& call) const {
     return many<OrchestrationStepRun>(detail::routes::orchestration_runs_steps, {orchestration_id, run_id}, {}, nullptr,
                                       "orchestration steps", call);

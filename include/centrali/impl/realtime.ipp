@@ -104,22 +104,27 @@ private:
         finished_ = true;
     }
 
-    /// A BlockingExecutor for this thread's next wait, woken by stop().
-    template <class Done>
-    void run_blocking(const std::shared_ptr<BlockingExecutor>& ex, Done done) {
-        CancelRegistration wake(stop_, [weak = std::weak_ptr<BlockingExecutor>(ex)] {
-            if (auto alive = weak.lock()) alive->post([](bool) {});
-        });
-        ex->run_until([&] { return done() || stopping(); });
-        ex->close();
+    /// Starts `start` on a blocking executor of this thread and runs it until `done()` or stop():
+    /// the Core's one blocking wait, which stop() wakes too.
+    template <class Start, class Done>
+    void run_blocking(Start start, Done done) {
+        std::optional<CancelRegistration> wake;
+        core_->run_blocking(
+            stop_,
+            [&](const std::shared_ptr<Executor>& ex) {
+                wake.emplace(stop_, [weak = std::weak_ptr<Executor>(ex)] {
+                    if (auto alive = weak.lock()) alive->post([](bool) {});
+                });
+                start(ex);
+            },
+            [&] { return done() || stopping(); });
     }
 
     /// Waits `delay` ("after this delay, reconnect"); false once stopped.
     bool wait(std::chrono::milliseconds delay) {
-        auto ex = core_->blocking_executor(stop_);
         bool due = false;
-        ex->post_after(delay, [&due](bool) { due = true; });
-        run_blocking(ex, [&due] { return due; });
+        run_blocking([&](const std::shared_ptr<Executor>& ex) { ex->post_after(delay, [&due](bool) { due = true; }); },
+                     [&due] { return due; });
         return !stopping();
     }
 
@@ -144,11 +149,13 @@ private:
 
     Next connect_once() {
         // 1. The credential, through the Core (the shared token fetch, the plain-http check).
-        auto ex = core_->blocking_executor(stop_);
         std::optional<Result<std::optional<Credential>>> credential;
-        core_->credential(ex, call_, std::nullopt, stop_,
-                          [&credential](Result<std::optional<Credential>> c) { credential.emplace(std::move(c)); });
-        run_blocking(ex, [&credential] { return credential.has_value(); });
+        run_blocking(
+            [&](const std::shared_ptr<Executor>& ex) {
+                core_->credential(ex, call_, std::nullopt, stop_,
+                                  [&credential](Result<std::optional<Credential>> c) { credential.emplace(std::move(c)); });
+            },
+            [&credential] { return credential.has_value(); });
         if (stopping() || !credential) return std::nullopt;
         if (!*credential) return credential_failed(credential->error());
 
@@ -181,7 +188,7 @@ private:
         error_body_.clear();
         response_headers_.clear();
         parser_.reset_connection();
-        const auto opened = ex->now();
+        const auto opened = core_->clock().steady_now();
         std::string reason = "the server closed the stream";
         std::optional<RealtimeError> transfer_error;
         try {
@@ -210,7 +217,7 @@ private:
         if (transfer_error && !had_connection) report(*transfer_error);
         // A stream that delivered events (or stayed open a good while) was healthy: the next
         // attempt waits only the base delay. One that ended at once counts as a failure.
-        const bool healthy = events_ > 0 || ex->now() - opened >= options_.max_reconnect_delay;
+        const bool healthy = events_ > 0 || core_->clock().steady_now() - opened >= options_.max_reconnect_delay;
         if (healthy) failures_ = 0;
         return failed();
     }

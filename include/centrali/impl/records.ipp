@@ -225,7 +225,7 @@ CENTRALI_DECL Page<Record> decode_record_page(const Core& core, HttpResponse& re
 }
 
 CENTRALI_DECL std::vector<Record> decode_record_list(const Core& core, HttpResponse& response, const Call& call) {
-    return AsList<Record>{"records"}(core, response, call);
+    return as_list<Record>(core, response, call, "records");
 }
 
 CENTRALI_DECL UpsertResult<> decode_upsert(const Core& core, HttpResponse& response, const Call& call) {
@@ -316,35 +316,33 @@ CENTRALI_DECL detail::Call RecordsManager::bulk_update_call(std::string_view slu
     return core_->make_call(detail::routes::records_bulk_update, {slug}, {}, &body);
 }
 
-CENTRALI_DECL detail::Op<void> RecordsManager::remove_op(std::string_view slug, std::string_view id,
-                                                         const DeleteRecordOptions& options,
-                                                         const CallOptions& call) const {
+CENTRALI_DECL detail::HttpOp<void> RecordsManager::remove_op(std::string_view slug, std::string_view id,
+                                                             const DeleteRecordOptions& options,
+                                                             const CallOptions& call) const {
     detail::Query query;
     if (options.hard) query.add("hard", "true");
     return discard(detail::routes::records_delete, {slug, id}, call, query);
 }
 
 namespace detail {
-struct AsDeletedCount {
-    long long operator()(const Core& core, HttpResponse& response, const Call& call) const {
-        const nlohmann::json body = core.parse_json(response, call);
-        long long deleted = 0;
-        if (body.is_object())
-            if (auto data = body.find("data"); data != body.end()) read_member(*data, "deleted", deleted);
-        return deleted;
-    }
-};
+inline long long as_deleted_count(const Core& core, HttpResponse& response, const Call& call, const char*) {
+    const nlohmann::json body = core.parse_json(response, call);
+    long long deleted = 0;
+    if (body.is_object())
+        if (auto data = body.find("data"); data != body.end()) read_member(*data, "deleted", deleted);
+    return deleted;
+}
 }  // namespace detail
 
-CENTRALI_DECL detail::Op<long long> RecordsManager::bulk_delete_op(std::string_view slug,
-                                                                   const std::vector<std::string>& ids,
-                                                                   const DeleteRecordOptions& options,
-                                                                   const CallOptions& call) const {
+CENTRALI_DECL detail::HttpOp<long long> RecordsManager::bulk_delete_op(std::string_view slug,
+                                                                       const std::vector<std::string>& ids,
+                                                                       const DeleteRecordOptions& options,
+                                                                       const CallOptions& call) const {
     nlohmann::json body = nlohmann::json::object();
     body["ids"] = ids;
     body["hard"] = options.hard;
-    return detail::http_op<long long>(core_, core_->make_call(detail::routes::records_bulk_delete, {slug}, {}, &body),
-                                      call, detail::AsDeletedCount{});
+    return detail::HttpOp<long long>(core_, core_->make_call(detail::routes::records_bulk_delete, {slug}, {}, &body),
+                                     call, &detail::as_deleted_count, "deleted count");
 }
 
 CENTRALI_NAMESPACE_END

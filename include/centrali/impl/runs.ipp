@@ -85,19 +85,19 @@ CENTRALI_DECL JobStatus RunsManager::wait_for_job_status(std::string_view job_id
     return wait_for_job_status_op(job_id, wait).run();
 }
 
-CENTRALI_DECL detail::Op<FunctionRun> RunsManager::get_op(std::string_view run_id, const CallOptions& call) const {
+CENTRALI_DECL detail::HttpOp<FunctionRun> RunsManager::get_op(std::string_view run_id, const CallOptions& call) const {
     return one<FunctionRun>(detail::routes::runs_get, {run_id}, {}, nullptr, "function run", call);
 }
 
-CENTRALI_DECL detail::Op<Page<FunctionRun>> RunsManager::list_op(const detail::Route& route, std::string_view id,
-                                                                 const ListRunsOptions& options,
-                                                                 const CallOptions& call) const {
+CENTRALI_DECL detail::HttpOp<Page<FunctionRun>> RunsManager::list_op(const detail::Route& route, std::string_view id,
+                                                                     const ListRunsOptions& options,
+                                                                     const CallOptions& call) const {
     detail::Query query = paging(options.page, options.limit);
     if (options.status && !options.status->empty()) query.add("status", options.status->str());
     return page<FunctionRun>(route, {id}, query, "function runs", call);
 }
 
-CENTRALI_DECL detail::Op<JobStatus> RunsManager::job_op(std::string_view job_id, const CallOptions& call) const {
+CENTRALI_DECL detail::HttpOp<JobStatus> RunsManager::job_op(std::string_view job_id, const CallOptions& call) const {
     return one<JobStatus>(detail::routes::runs_job_status, {job_id}, {}, nullptr, "job status", call);
 }
 

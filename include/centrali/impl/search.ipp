@@ -27,7 +27,7 @@ CENTRALI_DECL SearchResult SearchManager::query(std::string_view text, const Sea
     return query_op(text, options, call).run();
 }
 
-CENTRALI_DECL detail::Op<SearchResult> SearchManager::query_op(std::string_view text, const SearchOptions& options,
+CENTRALI_DECL detail::HttpOp<SearchResult> SearchManager::query_op(std::string_view text, const SearchOptions& options,
                                                               const CallOptions& call) const {
     detail::Query query;
     query.add("q", std::string(text));

@@ -55,33 +55,33 @@ CENTRALI_DECL detail::Call SmartQueriesManager::test_call(std::string_view recor
     body["variables"] = detail::variables_or_empty(variables);
     return core_->make_call(detail::routes::smart_queries_test, {record_slug}, {}, &body);
 }
-CENTRALI_DECL detail::Op<Page<SmartQuery>> SmartQueriesManager::list_op(std::string_view record_slug,
-                                                                        const ListOptions& options,
-                                                                        const CallOptions& call) const {
+CENTRALI_DECL detail::HttpOp<Page<SmartQuery>> SmartQueriesManager::list_op(std::string_view record_slug,
+                                                                            const ListOptions& options,
+                                                                            const CallOptions& call) const {
     const detail::Query query = paging(options.page, options.limit);
     if (record_slug.empty()) return page<SmartQuery>(detail::routes::smart_queries_list_all, {}, query, "smart queries", call);
     return page<SmartQuery>(detail::routes::smart_queries_list, {record_slug}, query, "smart queries", call);
 }
-CENTRALI_DECL detail::Op<SmartQuery> SmartQueriesManager::get_op(std::string_view record_slug, std::string_view query_id,
-                                                                 const CallOptions& call) const {
+CENTRALI_DECL detail::HttpOp<SmartQuery> SmartQueriesManager::get_op(std::string_view record_slug, std::string_view query_id,
+                                                                     const CallOptions& call) const {
     return one<SmartQuery>(detail::routes::smart_queries_get, {record_slug, query_id}, {}, nullptr, "smart query", call);
 }
-CENTRALI_DECL detail::Op<SmartQuery> SmartQueriesManager::create_op(std::string_view record_slug,
-                                                                    const SmartQueryInput& input,
-                                                                    const CallOptions& call) const {
+CENTRALI_DECL detail::HttpOp<SmartQuery> SmartQueriesManager::create_op(std::string_view record_slug,
+                                                                        const SmartQueryInput& input,
+                                                                        const CallOptions& call) const {
     if (input.name.empty()) throw InvalidArgument("a smart query needs a name");
     const nlohmann::json body = input;
     return one<SmartQuery>(detail::routes::smart_queries_create, {record_slug}, {}, &body, "smart query", call);
 }
-CENTRALI_DECL detail::Op<SmartQuery> SmartQueriesManager::update_op(std::string_view record_slug,
-                                                                    std::string_view query_id,
-                                                                    const SmartQueryInput& input,
-                                                                    const CallOptions& call) const {
+CENTRALI_DECL detail::HttpOp<SmartQuery> SmartQueriesManager::update_op(std::string_view record_slug,
+                                                                        std::string_view query_id,
+                                                                        const SmartQueryInput& input,
+                                                                        const CallOptions& call) const {
     const nlohmann::json body = input;
     return one<SmartQuery>(detail::routes::smart_queries_update, {record_slug, query_id}, {}, &body, "smart query", call);
 }
-CENTRALI_DECL detail::Op<void> SmartQueriesManager::remove_op(std::string_view record_slug, std::string_view query_id,
-                                                              const CallOptions& call) const {
+CENTRALI_DECL detail::HttpOp<void> SmartQueriesManager::remove_op(std::string_view record_slug, std::string_view query_id,
+                                                                  const CallOptions& call) const {
     return discard(detail::routes::smart_queries_delete, {record_slug, query_id}, call);
 }
 

@@ -120,25 +120,25 @@ CENTRALI_DECL SchemaValidation SchemaManager::validate(const CreateCollectionInp
     return validate_op(input, call).run();
 }
 
-CENTRALI_DECL detail::Op<Page<Collection>> SchemaManager::list_op(const ListOptions& options, const CallOptions& call) const {
+CENTRALI_DECL detail::HttpOp<Page<Collection>> SchemaManager::list_op(const ListOptions& options, const CallOptions& call) const {
     return page<Collection>(routes_.list, {}, paging(options.page, options.limit), "collections", call);
 }
-CENTRALI_DECL detail::Op<Collection> SchemaManager::by(const detail::Route& route, std::string_view key,
-                                                       const CallOptions& call) const {
+CENTRALI_DECL detail::HttpOp<Collection> SchemaManager::by(const detail::Route& route, std::string_view key,
+                                                           const CallOptions& call) const {
     return one<Collection>(route, {key}, {}, nullptr, "collection", call);
 }
-CENTRALI_DECL detail::Op<Collection> SchemaManager::create_op(const CreateCollectionInput& input, const CallOptions& call) const {
+CENTRALI_DECL detail::HttpOp<Collection> SchemaManager::create_op(const CreateCollectionInput& input, const CallOptions& call) const {
     if (input.name.empty() || input.record_slug.empty()) throw InvalidArgument("a collection needs a name and a record_slug");
     const nlohmann::json body = input;
     return one<Collection>(routes_.create, {}, {}, &body, "collection", call);
 }
-CENTRALI_DECL detail::Op<Collection> SchemaManager::update_op(std::string_view id, const UpdateCollectionInput& input,
-                                                              const CallOptions& call) const {
+CENTRALI_DECL detail::HttpOp<Collection> SchemaManager::update_op(std::string_view id, const UpdateCollectionInput& input,
+                                                                  const CallOptions& call) const {
     const nlohmann::json body = input;
     return one<Collection>(routes_.update, {id}, {}, &body, "collection", call);
 }
-CENTRALI_DECL detail::Op<SchemaValidation> SchemaManager::validate_op(const CreateCollectionInput& input,
-                                                                      const CallOptions& call) const {
+CENTRALI_DECL detail::HttpOp<SchemaValidation> SchemaManager::validate_op(const CreateCollectionInput& input,
+                                                                          const CallOptions& call) const {
     const nlohmann::json body = input;
     return one<SchemaValidation>(routes_.validate, {}, {}, &body, "validation result", call);
 }

@@ -122,63 +122,61 @@ CENTRALI_DECL FunctionTrigger TriggersManager::resume(std::string_view trigger_i
     return by_id(detail::routes::triggers_resume, trigger_id, call).run();
 }
 
-CENTRALI_DECL detail::Op<Page<FunctionTrigger>> TriggersManager::list_op(const ListOptions& options,
-                                                                         const CallOptions& call) const {
+CENTRALI_DECL detail::HttpOp<Page<FunctionTrigger>> TriggersManager::list_op(const ListOptions& options,
+                                                                             const CallOptions& call) const {
     return page<FunctionTrigger>(detail::routes::triggers_list, {}, paging(options.page, options.limit), "triggers", call);
 }
-CENTRALI_DECL detail::Op<Page<FunctionTrigger>> TriggersManager::list_all_op(const ListAllTriggersOptions& options,
-                                                                             const CallOptions& call) const {
+CENTRALI_DECL detail::HttpOp<Page<FunctionTrigger>> TriggersManager::list_all_op(const ListAllTriggersOptions& options,
+                                                                                 const CallOptions& call) const {
     detail::Query query;
     if (options.include_health) query.add("includeHealth", "true");
     if (!options.function_id.empty()) query.add("functionId", options.function_id);
     return page<FunctionTrigger>(detail::routes::triggers_list, {}, query, "triggers", call);
 }
-CENTRALI_DECL detail::Op<FunctionTrigger> TriggersManager::by_id(const detail::Route& route, std::string_view trigger_id,
-                                                                 const CallOptions& call) const {
+CENTRALI_DECL detail::HttpOp<FunctionTrigger> TriggersManager::by_id(const detail::Route& route, std::string_view trigger_id,
+                                                                     const CallOptions& call) const {
     return one<FunctionTrigger>(route, {trigger_id}, {}, nullptr, "trigger", call);
 }
-CENTRALI_DECL detail::Op<FunctionTrigger> TriggersManager::create_op(const CreateTriggerInput& input,
-                                                                     const CallOptions& call) const {
+CENTRALI_DECL detail::HttpOp<FunctionTrigger> TriggersManager::create_op(const CreateTriggerInput& input,
+                                                                         const CallOptions& call) const {
     if (input.name.empty() || input.function_id.empty()) throw InvalidArgument("a trigger needs a name and a function_id");
     const nlohmann::json body = input;
     return one<FunctionTrigger>(detail::routes::triggers_create, {}, {}, &body, "trigger", call);
 }
-CENTRALI_DECL detail::Op<FunctionTrigger> TriggersManager::update_op(std::string_view trigger_id,
-                                                                     const UpdateTriggerInput& input,
-                                                                     const CallOptions& call) const {
+CENTRALI_DECL detail::HttpOp<FunctionTrigger> TriggersManager::update_op(std::string_view trigger_id,
+                                                                         const UpdateTriggerInput& input,
+                                                                         const CallOptions& call) const {
     const nlohmann::json body = input;
     return one<FunctionTrigger>(detail::routes::triggers_update, {trigger_id}, {}, &body, "trigger", call);
 }
-CENTRALI_DECL detail::Op<void> TriggersManager::remove_op(std::string_view trigger_id, const CallOptions& call) const {
+CENTRALI_DECL detail::HttpOp<void> TriggersManager::remove_op(std::string_view trigger_id, const CallOptions& call) const {
     return discard(detail::routes::triggers_delete, {trigger_id}, call);
 }
 
 namespace detail {
 /// The job id arrives as a bare string in `data`; {"data": {"jobId": …}} is tolerated too.
-struct AsJobId {
-    std::string operator()(const Core& core, HttpResponse& response, const Call& call) const {
-        const nlohmann::json body = core.parse_json(response, call);
-        if (body.is_object()) {
-            const auto data = body.find("data");
-            if (data != body.end() && data->is_string()) return data->get<std::string>();
-            if (data != body.end() && data->is_object()) {
-                std::string job_id;
-                read_member(*data, "jobId", job_id);
-                if (!job_id.empty()) return job_id;
-            }
+inline std::string as_job_id(const Core& core, HttpResponse& response, const Call& call, const char*) {
+    const nlohmann::json body = core.parse_json(response, call);
+    if (body.is_object()) {
+        const auto data = body.find("data");
+        if (data != body.end() && data->is_string()) return data->get<std::string>();
+        if (data != body.end() && data->is_object()) {
+            std::string job_id;
+            read_member(*data, "jobId", job_id);
+            if (!job_id.empty()) return job_id;
         }
-        throw DecodeError("centrali: invoke answered without a job id: " + dump_json(body).substr(0, 200));
     }
-};
+    throw DecodeError("centrali: invoke answered without a job id: " + dump_json(body).substr(0, 200));
+}
 }  // namespace detail
 
-CENTRALI_DECL detail::Op<std::string> TriggersManager::invoke_op(std::string_view trigger_id,
-                                                                 const nlohmann::json& payload,
-                                                                 const CallOptions& call) const {
+CENTRALI_DECL detail::HttpOp<std::string> TriggersManager::invoke_op(std::string_view trigger_id,
+                                                                     const nlohmann::json& payload,
+                                                                     const CallOptions& call) const {
     nlohmann::json body = nlohmann::json::object();
     if (!payload.is_null()) body["payload"] = payload;
-    return detail::http_op<std::string>(core_, core_->make_call(detail::routes::triggers_invoke, {trigger_id}, {}, &body),
-                                        call, detail::AsJobId{});
+    return detail::HttpOp<std::string>(core_, core_->make_call(detail::routes::triggers_invoke, {trigger_id}, {}, &body),
+                                       call, &detail::as_job_id, "job id");
 }
 
 CENTRALI_DECL detail::Op<FunctionRun> TriggersManager::invoke_and_wait_op(std::string_view trigger_id,

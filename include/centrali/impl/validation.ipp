@@ -42,20 +42,20 @@ CENTRALI_DECL ValidationScan ValidationManager::scan(std::string_view record_slu
     return scan_op(record_slug, call).run();
 }
 
-CENTRALI_DECL detail::Op<Page<ValidationSuggestion>> ValidationManager::list_op(const ListSuggestionsOptions& options,
-                                                                                const CallOptions& call) const {
+CENTRALI_DECL detail::HttpOp<Page<ValidationSuggestion>> ValidationManager::list_op(const ListSuggestionsOptions& options,
+                                                                                    const CallOptions& call) const {
     detail::Query query = paging(options.page, options.limit);
     if (!options.record_slug.empty()) query.add("recordSlug", options.record_slug);
     if (options.status && !options.status->empty()) query.add("status", options.status->str());
     if (options.issue_type && !options.issue_type->empty()) query.add("issueType", options.issue_type->str());
     return page<ValidationSuggestion>(detail::routes::validation_suggestions, {}, query, "suggestions", call);
 }
-CENTRALI_DECL detail::Op<ValidationSuggestion> ValidationManager::by_id(const detail::Route& route, std::string_view id,
-                                                                        const CallOptions& call) const {
+CENTRALI_DECL detail::HttpOp<ValidationSuggestion> ValidationManager::by_id(const detail::Route& route, std::string_view id,
+                                                                            const CallOptions& call) const {
     return one<ValidationSuggestion>(route, {id}, {}, nullptr, "suggestion", call);
 }
-CENTRALI_DECL detail::Op<ValidationScan> ValidationManager::scan_op(std::string_view record_slug,
-                                                                    const CallOptions& call) const {
+CENTRALI_DECL detail::HttpOp<ValidationScan> ValidationManager::scan_op(std::string_view record_slug,
+                                                                        const CallOptions& call) const {
     nlohmann::json body = nlohmann::json::object();
     body["recordSlug"] = record_slug;
     return one<ValidationScan>(detail::routes::validation_scan, {}, {}, &body, "validation scan", call);

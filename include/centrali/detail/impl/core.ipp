@@ -298,6 +298,35 @@ CENTRALI_DECL std::shared_ptr<BlockingExecutor> Core::blocking_executor(const Ca
     return std::make_shared<BlockingExecutor>(*transport_, clock_, cancel);
 }
 
+CENTRALI_DECL void Core::run_blocking(const CancelToken& cancel,
+                                     MoveOnlyFunction<void(const std::shared_ptr<Executor>&)> start,
+                                     MoveOnlyFunction<bool()> finished) {
+    const std::shared_ptr<BlockingExecutor> ex = blocking_executor(cancel);
+    start(ex);
+    ex->run_until([&finished] { return finished(); });
+    ex->close();
+}
+
+CENTRALI_DECL void Core::perform(Call call, CallOptions options, ResponseReader read) {
+    std::optional<std::exception_ptr> outcome;  // empty while running; then null on success
+    CancelToken cancel = options.cancel;
+    run_blocking(
+        cancel,
+        [&](const std::shared_ptr<Executor>& ex) {
+            exchange(ex, std::move(call), std::move(options), [&](Result<HttpResponse> result, const Call& sent) {
+                if (!result) return void(outcome = result.error());
+                try {
+                    decode(result.value(), sent, [&] { read(result.value(), sent); });
+                    outcome = nullptr;
+                } catch (...) {
+                    outcome = std::current_exception();
+                }
+            });
+        },
+        [&outcome] { return outcome.has_value(); });
+    if (*outcome) std::rethrow_exception(*outcome);
+}
+
 CENTRALI_DECL std::shared_ptr<EventLoop> Core::loop() {
     std::lock_guard<std::mutex> lock(mutex_);
     if (!loop_) {

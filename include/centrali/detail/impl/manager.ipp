@@ -68,9 +68,10 @@ CENTRALI_DECL void PollLoop::finish(Result<void> outcome) {
     done(std::move(outcome));
 }
 
-CENTRALI_DECL Op<void> ManagerBase::discard(const Route& route, std::initializer_list<std::string_view> args,
-                                            const CallOptions& call, const Query& query, const nlohmann::json* body) const {
-    return http_op<void>(core_, core_->make_call(route, args, query, body), call, Ignored{});
+CENTRALI_DECL HttpOp<void> ManagerBase::discard(const Route& route, std::initializer_list<std::string_view> args,
+                                                const CallOptions& call, const Query& query,
+                                                const nlohmann::json* body) const {
+    return HttpOp<void>(core_, core_->make_call(route, args, query, body), call, &ignored, "response");
 }
 
 CENTRALI_DECL Query ManagerBase::paging(long long page, long long size, const char* size_key) {
