@@ -27,7 +27,7 @@ int main() {
             std::lock_guard<std::mutex> lock(mutex);
             std::cout << "event " << event.id << ": " << event.event << " " << event.record_slug << "/" << event.record_id;
             if (event.event == centrali::RealtimeEventType::record_updated)
-                std::cout << " before=" << event.before.dump() << " after=" << event.after.dump();
+                std::cout << " before=" << event.before().dump() << " after=" << event.after().dump();
             else
                 std::cout << " data=" << event.data.dump();
             std::cout << "\n";

@@ -37,8 +37,6 @@ struct RealtimeRecordEvent {
     std::string record_slug;  ///< the collection (structure) slug
     std::string record_id;
     nlohmann::json data;    ///< created/deleted: the field map; updated: {"before": …, "after": …}
-    nlohmann::json before;  ///< updates only: data.before
-    nlohmann::json after;   ///< updates only: data.after
     std::string timestamp;  ///< ISO-8601
     std::string created_by;
     std::string updated_by;
@@ -47,6 +45,11 @@ struct RealtimeRecordEvent {
     /// The payload's members that have no field above (members this SDK does not know yet);
     /// not repeating the fields keeps every event one parse and no copy.
     nlohmann::json raw;
+
+    /// Updates only: data.before and data.after, as views into `data` (null for other events).
+    /// Views, not copies: a copy of each doubled the decoding cost of an update.
+    const nlohmann::json& before() const noexcept;
+    const nlohmann::json& after() const noexcept;
 };
 void from_json(const nlohmann::json& j, RealtimeRecordEvent& e);
 

@@ -55,8 +55,8 @@ TEST_CASE("each event type arrives, with before and after on updates", "[integra
     CHECK_FALSE(rec.events[0].created_by.empty());
     CHECK_FALSE(rec.events[0].timestamp.empty());
     CHECK(rec.events[1].event == RealtimeEventType::record_updated);
-    CHECK(rec.events[1].before == json{{"status", "pending"}, {"total", 42}});
-    CHECK(rec.events[1].after == json{{"status", "shipped"}, {"total", 42}});
+    CHECK(rec.events[1].before() == json{{"status", "pending"}, {"total", 42}});
+    CHECK(rec.events[1].after() == json{{"status", "shipped"}, {"total", 42}});
     CHECK(rec.events[2].event == RealtimeEventType::record_deleted);
     CHECK(std::stoll(rec.events[2].id) > std::stoll(rec.events[0].id));
     CHECK(rec.errors.empty());
@@ -85,7 +85,7 @@ TEST_CASE("structures, events and CFL filters are honoured", "[integration][real
     REQUIRE(rec.wait([&] { return rec.events.size() >= 2; }));
     std::lock_guard<std::mutex> lock(rec.mutex);
     REQUIRE(rec.events.size() == 2);
-    CHECK(rec.events[0].after["status"] == "shipped");
+    CHECK(rec.events[0].after()["status"] == "shipped");
     CHECK(rec.events[0].record_id == a.id);
     CHECK(rec.events[1].record_id == b.id);
 }

@@ -30,13 +30,24 @@ inline void decode_event(nlohmann::json&& payload, RealtimeRecordEvent& e) {
         if (key == "data") return e.data = std::move(value), true;
         return take_string_member(event_strings, e, key, value);
     });
-    if (e.data.is_object()) {
-        read_member(e.data, "before", e.before);
-        read_member(e.data, "after", e.after);
-    }
+}
+
+/// `object`'s member `key`, or null.
+inline const nlohmann::json& member_or_null(const nlohmann::json& object, const char* key) noexcept {
+    static const nlohmann::json null;
+    if (!object.is_object()) return null;
+    const auto it = object.find(key);
+    return it == object.end() ? null : *it;
 }
 
 }  // namespace detail
+
+CENTRALI_DECL const nlohmann::json& RealtimeRecordEvent::before() const noexcept {
+    return detail::member_or_null(data, "before");
+}
+CENTRALI_DECL const nlohmann::json& RealtimeRecordEvent::after() const noexcept {
+    return detail::member_or_null(data, "after");
+}
 
 CENTRALI_DECL void from_json(const nlohmann::json& j, RealtimeRecordEvent& e) { detail::decode_event(nlohmann::json(j), e); }
 
