@@ -2,14 +2,15 @@
 # Builds the benchmarks in Release, runs them all against the in-process emulator and writes
 # docs/benchmarks.md (a table of ratios and goals, the machine, and every benchmark's output).
 #
-#   bash scripts/bench.sh            about 1.5 minutes once built (2-3 minutes from scratch)
+#   bash scripts/bench.sh            about 8 minutes once built (the compile matrix is most of it)
 #
-#   P1 per-call cost: SDK vs raw libcurl vs axios on Node     tests/bench/bench_get.cpp (+ axios/)
-#   P2 connections                                           tests/bench/bench_get.cpp
-#   P3 decoding a 10,000-record page                         tests/bench/bench_decode.cpp
-#   P4 SSE parser throughput, idle subscription CPU          tests/bench/bench_realtime.cpp
-#   P5 what including <centrali/client.hpp> costs g++        tests/bench/header_cost.sh
-#   Async: get_async vs a raw curl multi loop vs sync        tests/bench/bench_get.cpp
+#   P1 per call: GET, typed GET, query; SDK vs raw libcurl vs axios  tests/bench/bench_get.cpp (+ axios/)
+#   T  one Client shared by 8 and 16 threads vs a handle per thread  tests/bench/bench_get.cpp
+#   P2 connections                                                  tests/bench/bench_get.cpp
+#   A  get_async (future, callback) vs a raw curl multi loop         tests/bench/bench_get.cpp
+#   P3 decoding: a 10,000-record page, one GET's record              tests/bench/bench_decode.cpp
+#   P4 realtime end to end, the SSE parser, an idle subscription     tests/bench/bench_realtime.cpp
+#   C  compile time and memory: g++/clang++ x -O0/-O2 x both modes   tests/bench/header_cost.sh
 #
 # The machine is small and shared, so every figure that matters is a ratio of medians of rounds
 # run interleaved in one run; absolute times are printed for scale only.
@@ -21,12 +22,14 @@ doc="$root/docs/benchmarks.md"
 started=$SECONDS
 
 bash "$root/scripts/install-deps.sh"
-# What only the benchmarks need: Node + npm (the axios comparison), clang (-ftime-trace, P5).
+# What only the benchmarks need: Node + npm (the axios comparison), clang (the compile matrix and
+# its -ftime-trace), GNU time (the compilers' peak memory), taskset (pinning node).
 missing=()
 command -v node >/dev/null || missing+=(nodejs)
 command -v npm >/dev/null || missing+=(npm)
 command -v clang++ >/dev/null || missing+=(clang)
 command -v taskset >/dev/null || missing+=(util-linux)
+[ -x /usr/bin/time ] || missing+=(time)
 if [ "${#missing[@]}" -gt 0 ]; then
   echo "installing for the benchmarks: ${missing[*]}"
   export DEBIAN_FRONTEND=noninteractive
@@ -43,7 +46,7 @@ cmake --build "$build" --target bench_get bench_decode bench_realtime -j "$(npro
 echo "built in $((SECONDS - started)) s"
 
 log="$build/bench-output.txt"
-trace_md="$build/header-cost-trace.md"
+trace_md="$build/compile-trace.md"
 load_before=$(cut -d' ' -f1-3 /proc/loadavg)
 {
   "$bench_dir/bench_get"
@@ -63,10 +66,18 @@ fmt() { [ -n "$1" ] && LC_ALL=C printf "%.${2:-2}f" "$1" || echo "n/a"; }
 # met VALUE OP GOAL -> yes / no / n/a
 met() { [ -z "$1" ] && { echo "n/a"; return; }; awk -v v="$1" -v g="$3" -v op="$2" \
   'BEGIN { ok = op == "<=" ? v <= g : op == ">=" ? v >= g : v == g; print ok ? "yes" : "**no**" }'; }
+ratio() { [ -n "$1" ] && [ -n "$2" ] && awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", a / b }' || echo ""; }
 
 cpu_model=$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ *//')
 mem_gib=$(awk '/MemTotal/ { printf "%.1f", $2 / 1048576 }' /proc/meminfo)
 axios_version=$(node -p "require('$root/tests/bench/axios/node_modules/axios/package.json').version" 2>/dev/null || echo "n/a")
+
+# What the JSON path would add to one GET if it kept a text reader too (issue 12: keep a second
+# decoding path only where removing it costs more than 10 %).
+get_saving=$(awk -v j="$(get p3.get_json_us)" -v t="$(get p3.get_text_us)" -v g="$(get p1.get.sdk_us)" \
+  'BEGIN { if (g > 0) printf "%.3f", (j - t) / g }')
+page_cost=$(awk -v x="$(get p3.page_json_over_text)" 'BEGIN { if (x > 0) printf "%.3f", x - 1 }')
+pct() { [ -n "$1" ] && awk -v v="$1" 'BEGIN { printf "%.1f %%", v * 100 }' || echo "n/a"; }
 
 mkdir -p "$(dirname "$doc")"
 {
@@ -79,98 +90,105 @@ mkdir -p "$(dirname "$doc")"
   echo "| cores (nproc) | $(nproc) |"
   echo "| CPU | $cpu_model |"
   echo "| memory | $mem_gib GiB |"
-  echo "| compiler | $(g++ --version | head -1) |"
+  echo "| compilers | $(g++ --version | head -1); $(clang++ --version 2>/dev/null | head -1) |"
   echo "| libcurl | $(pkg-config --modversion libcurl 2>/dev/null || curl-config --version) |"
   echo "| nlohmann/json | $(dpkg-query -W -f='${Version}' nlohmann-json3-dev 2>/dev/null || echo '?') |"
   echo "| Node / axios | $(node --version 2>/dev/null || echo n/a) / $axios_version |"
   echo "| load average before / after | $load_before / $load_after |"
   echo
   echo "The machine has 2 cores shared with other work, so absolute times mean little: every"
-  echo "comparison below is a ratio of medians of rounds run interleaved in the same run."
+  echo "comparison below is a ratio of medians of rounds run interleaved in the same run. The"
+  echo "benchmarks are built in Release (-O2) in header-only mode, as a user's program would be."
+  echo
+  echo "## Calls"
   echo
   echo "| benchmark | measured | goal | met? |"
   echo "|---|---|---|---|"
-  # axios / raw libcurl: what axios/SDK would be for an SDK that cost nothing over the floor.
-  ratio() { [ -n "$1" ] && [ -n "$2" ] && awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", a / b }' || echo "n/a"; }
-  get_ceiling=$(ratio "$(get p1.get.axios_us)" "$(get p1.get.raw_us)")
-  query_ceiling=$(ratio "$(get p1.query.axios_us)" "$(get p1.query.raw_us)")
-  echo "| P1 GET one record: SDK / raw libcurl, per call | $(fmt "$(get p1.get.sdk_over_raw)") wall, $(fmt "$(get p1.get.sdk_over_raw_cpu)") client CPU ($(fmt "$(get p1.get.sdk_us)" 0) vs $(fmt "$(get p1.get.raw_us)" 0) µs) | ≤ 1.05 | $(met "$(get p1.get.sdk_over_raw)" '<=' 1.05) |"
-  echo "| P1 GET one record: axios / SDK, per call | $(fmt "$(get p1.get.axios_over_sdk)") wall, $(fmt "$(get p1.get.axios_over_sdk_cpu)") client CPU ($(fmt "$(get p1.get.axios_us)" 0) µs); axios / raw libcurl $get_ceiling | ≥ 10 | $(met "$(get p1.get.axios_over_sdk)" '>=' 10) |"
+  echo "| P1 GET one record: SDK / raw libcurl, per call | $(fmt "$(get p1.get.sdk_over_raw)") wall, $(fmt "$(get p1.get.sdk_over_raw_cpu)") client CPU ($(fmt "$(get p1.get.sdk_us)" 1) vs $(fmt "$(get p1.get.raw_us)" 1) µs) | ≤ 1.05 | $(met "$(get p1.get.sdk_over_raw)" '<=' 1.05) |"
+  echo "| P1 typed GET (\`get<Order>\`): SDK / raw libcurl + the same struct | $(fmt "$(get p1.typed.sdk_over_raw)") wall, $(fmt "$(get p1.typed.sdk_over_raw_cpu)") client CPU | ≤ 1.05 | $(met "$(get p1.typed.sdk_over_raw)" '<=' 1.05) |"
   echo "| P1 query of 100 records: SDK / raw libcurl | $(fmt "$(get p1.query.sdk_over_raw)") wall, $(fmt "$(get p1.query.sdk_over_raw_cpu)") client CPU ($(fmt "$(get p1.query.sdk_us)" 0) vs $(fmt "$(get p1.query.raw_us)" 0) µs) | ≤ 1.05 | $(met "$(get p1.query.sdk_over_raw)" '<=' 1.05) |"
-  echo "| P1 query of 100 records: axios / SDK | $(fmt "$(get p1.query.axios_over_sdk)") wall, $(fmt "$(get p1.query.axios_over_sdk_cpu)") client CPU ($(fmt "$(get p1.query.axios_us)" 0) µs); axios / raw libcurl $query_ceiling | ≥ 10 | $(met "$(get p1.query.axios_over_sdk)" '>=' 10) |"
+  echo "| P1 GET: axios on Node / SDK | $(fmt "$(get p1.get.axios_over_sdk)") wall, $(fmt "$(get p1.get.axios_over_sdk_cpu)") client CPU ($(fmt "$(get p1.get.axios_us)" 0) µs) | — | — |"
+  echo "| P1 query: axios on Node / SDK | $(fmt "$(get p1.query.axios_over_sdk)") wall, $(fmt "$(get p1.query.axios_over_sdk_cpu)") client CPU ($(fmt "$(get p1.query.axios_us)" 0) µs) | — | — |"
+  echo "| T one Client shared by 8 threads / a raw handle per thread, both cores | $(fmt "$(get threads.8.sdk_over_raw)") ($(fmt "$(get threads.8.sdk_rps)" 0) vs $(fmt "$(get threads.8.raw_rps)" 0) req/s) | ≥ 0.95 | $(met "$(get threads.8.sdk_over_raw)" '>=' 0.95) |"
+  echo "| T one Client shared by 16 threads / a raw handle per thread, both cores | $(fmt "$(get threads.16.sdk_over_raw)") ($(fmt "$(get threads.16.sdk_rps)" 0) vs $(fmt "$(get threads.16.raw_rps)" 0) req/s) | ≥ 0.95 | $(met "$(get threads.16.sdk_over_raw)" '>=' 0.95) |"
   echo "| P2 TCP connections, 1,000 sequential calls on one Client | $(fmt "$(get p2.sequential_connections)" 0) | exactly 1 | $(met "$(get p2.sequential_connections)" == 1) |"
   echo "| P2 TCP connections, 4 threads × 250 calls | $(fmt "$(get p2.threaded_connections)" 0) | ≤ 4 | $(met "$(get p2.threaded_connections)" '<=' 4) |"
-  echo "| P3 Page<Record> from the text (the SDK's path) / json::parse, 10,000 records ($(fmt "$(get p3.page_mib)" 1) MiB) | $(fmt "$(get p3.decode_over_parse)") ($(fmt "$(get p3.decode_ms)" 0) vs $(fmt "$(get p3.parse_ms)" 0) ms CPU) | ≤ 1.3 | $(met "$(get p3.decode_over_parse)" '<=' 1.3) |"
-  echo "| P3 decode_page(json::parse) / json::parse (bodies of another shape) | $(fmt "$(get p3.json_decode_over_parse)") ($(fmt "$(get p3.json_decode_ms)" 0) ms CPU) | ≤ 1.3 | $(met "$(get p3.json_decode_over_parse)" '<=' 1.3) |"
-  echo "| P3 peak memory above the input: from text / through JSON / parse alone | +$(fmt "$(get p3.decode_peak_mib)" 1) / +$(fmt "$(get p3.json_decode_peak_mib)" 1) / +$(fmt "$(get p3.parse_peak_mib)" 1) MiB | — | — |"
-  echo "| P4 SseParser, 200,000 record events in 16 KiB chunks | $(fmt "$(get p4.parser_events_per_s)" 0) events/s | ≥ 200,000/s | $(met "$(get p4.parser_events_per_s)" '>=' 200000) |"
-  idle_note=""
-  [ "$(get p4.idle_one_second_ping)" = 1 ] || idle_note=" (server pings at its default interval: set_realtime_options missing)"
-  echo "| P4 idle subscription, 5 s, 1 s pings: client process CPU | $(fmt "$(get p4.idle_cpu_percent)" 3) % of one core$idle_note | — | — |"
-  echo "| P5 compile \`<centrali/client.hpp>\` / \`<nlohmann/json.hpp>\`+\`<curl/curl.h>\` (g++ -O0, CPU) | $(fmt "$(get p5.sdk_over_baseline)") ($(fmt "$(get p5.sdk_s)" 1) vs $(fmt "$(get p5.baseline_s)" 1) s) | ≤ 1.5 | $(met "$(get p5.sdk_over_baseline)" '<=' 1.5) |"
-  echo "| Async: get_async / raw curl multi, 2,000 GETs, 64 in flight | $(fmt "$(get async.sdk_over_raw)") ($(fmt "$(get async.sdk_rps)" 0) vs $(fmt "$(get async.raw_multi_rps)" 0) req/s); client CPU $(fmt "$(get async.sdk_over_raw_cpu)")× | ≥ 0.9 | $(met "$(get async.sdk_over_raw)" '>=' 0.9) |"
-  echo "| Async: get_async / sync get() one by one | $(fmt "$(get async.sdk_over_sync)") ($(fmt "$(get async.sync_rps)" 0) req/s sync) | — | — |"
+  echo "| A get_async (future) / raw curl multi, 64 in flight | $(fmt "$(get async.future_over_raw)") ($(fmt "$(get async.future_rps)" 0) vs $(fmt "$(get async.raw_multi_rps)" 0) req/s; CPU/request $(fmt "$(get async.future_cpu_us)" 1) vs $(fmt "$(get async.raw_multi_cpu_us)" 1) µs) | ≥ 0.95 | $(met "$(get async.future_over_raw)" '>=' 0.95) |"
+  echo "| A get_async (callback) / raw curl multi, 64 in flight | $(fmt "$(get async.callback_over_raw)") ($(fmt "$(get async.callback_rps)" 0) req/s; CPU/request $(fmt "$(get async.callback_cpu_us)" 1) µs) | ≥ 0.95 | $(met "$(get async.callback_over_raw)" '>=' 0.95) |"
+  echo "| A connections opened (future / callback / raw multi) | $(fmt "$(get async.future_connections)" 0) / $(fmt "$(get async.callback_connections)" 0) / $(fmt "$(get async.raw_multi_connections)" 0) | ≤ 64 | $(met "$(get async.future_connections)" '<=' 64) |"
+  echo
+  echo "## Decoding"
+  echo
+  echo "| benchmark | measured | goal | met? |"
+  echo "|---|---|---|---|"
+  echo "| P3 \`Page<Record>\` of 10,000 records ($(fmt "$(get p3.page_mib)" 1) MiB) / json::parse alone | $(fmt "$(get p3.decode_over_parse)") ($(fmt "$(get p3.decode_ms)" 0) vs $(fmt "$(get p3.parse_ms)" 0) ms CPU) | ≤ 1.3 | $(met "$(get p3.decode_over_parse)" '<=' 1.3) |"
+  echo "| P3 the same page through the JSON path (depth-limited parse + decode) / json::parse | $(fmt "$(get p3.json_decode_over_parse)") ($(fmt "$(get p3.json_decode_ms)" 0) ms CPU) | — | — |"
+  echo "| P3 peak memory above the input: from the text / through JSON / parse alone | +$(fmt "$(get p3.decode_peak_mib)" 1) / +$(fmt "$(get p3.json_decode_peak_mib)" 1) / +$(fmt "$(get p3.parse_peak_mib)" 1) MiB | — | — |"
+  echo "| P3 the text reader earns its keep? Removing it costs the page decode | $(pct "$page_cost") | keep if > 10 % | $(met "$page_cost" '>=' 0.10) (kept for pages) |"
+  echo "| P3 … and would save one GET (one record: $(fmt "$(get p3.get_text_us)") µs from the text, $(fmt "$(get p3.get_json_us)") µs through JSON) | $(pct "$get_saving") of the GET | keep if > 10 % | $(met "$get_saving" '>=' 0.10) (GETs take the JSON path) |"
+  echo
+  echo "## Realtime"
+  echo
+  echo "| benchmark | measured | goal | met? |"
+  echo "|---|---|---|---|"
+  echo "| P4 end to end: record events delivered to a subscription's on_event, server on the other core | $(fmt "$(get p4.end_to_end_events_per_s)" 0) events/s ($(fmt "$(get p4.end_to_end_cpu_us_per_event)") µs of the subscription thread's CPU per event) | ≥ 200,000/s | $(met "$(get p4.end_to_end_events_per_s)" '>=' 200000) |"
+  echo "| P4 the ceiling: the SSE parser + nlohmann::json::parse of each payload, nothing else | $(fmt "$(get p4.json_parse_events_per_s)" 0) events/s | — | — |"
+  echo "| P4 the SSE parser + the subscription's decoding (no I/O) | $(fmt "$(get p4.decoded_events_per_s)" 0) events/s | — | — |"
+  echo "| P4 the SSE parser alone, 16 KiB chunks | $(fmt "$(get p4.parser_events_per_s)" 0) events/s | ≥ 200,000/s | $(met "$(get p4.parser_events_per_s)" '>=' 200000) |"
+  echo "| P4 idle subscription, 1 s pings: client process CPU | $(fmt "$(get p4.idle_cpu_percent)" 3) % of one core | — | — |"
+  echo
+  echo "## Compiling"
+  echo
+  echo "A TU that includes \`<centrali/client.hpp>\`, constructs a Client and makes one \`records().get\`,"
+  echo "over a TU that makes the same GET with libcurl and \`nlohmann::json::parse\`: the compiler's CPU"
+  echo "time and peak memory, medians of 3 interleaved runs (tests/bench/header_cost.sh). In compiled"
+  echo "mode the library's own TU is built once per project and not counted."
+  echo
+  echo "| compiler | level | mode | CPU time × | memory × | goal | met? |"
+  echo "|---|---|---|---|---|---|---|"
+  for cc in gcc clang; do
+    for level in O0 O2; do
+      for mode in compiled header-only; do
+        key="compile.$cc.$level.$mode"
+        goal=2.5
+        [ "$mode" = compiled ] && goal=1.3
+        cpu=$(get "$key.cpu_ratio")
+        mem=$(get "$key.mem_ratio")
+        both=$(awk -v a="$cpu" -v b="$mem" 'BEGIN { print (a > b) ? a : b }')
+        [ -n "$cpu" ] && echo "| $cc | -$level | $mode | $(fmt "$cpu") ($(fmt "$(get "$key.sdk_s")" 1) vs $(fmt "$(get "$key.baseline_s")" 1) s) | $(fmt "$mem") | ≤ $goal | $(met "$both" '<=' "$goal") |"
+      done
+    done
+  done
   echo
   echo "## How it is measured"
   echo
-  echo "- **Pinned to one core.** bench_get pins itself, and so the in-process emulator's threads, to"
-  echo "  the core it starts on; node runs under \`taskset\` on the same core. Otherwise each request/"
-  echo "  response hand-off lands on one core or crosses to the other at random and the ratios measure"
-  echo "  the scheduler. Everything the server does competes with the client, as on a busy host."
-  echo "- **P1.** Three blocks, each of 4 interleaved SDK/raw rounds (order alternating; 1,000 GETs or 100"
-  echo "  queries of \`pageSize=100\` per round) followed by one node run (its own warm-up of 2,000 GETs"
-  echo "  and 200 queries, then 4 rounds). Medians over all rounds. Client CPU is the calling thread's"
-  echo "  CPU time for the C++ clients and the whole node process's for axios. axios sends"
-  echo "  \`Accept-Encoding: identity\`: by default it asks for gzip/br and the emulator would spend"
-  echo "  ~100 ms brotli-compressing each 100-record page, which is the server's cost, not the client's."
-  echo "  The axios / raw libcurl figure is the ceiling of axios / SDK: an SDK costing nothing over"
-  echo "  the floor would score exactly that. The query's raw floor itself is mostly the emulator"
-  echo "  serialising 100 records, which every client waits for alike."
-  echo "- **P3.** Medians of 9 interleaved rounds of thread CPU time (each includes freeing the result)."
-  echo "  Peak memory is measured in a forked child per variant: VmHWM reset through"
-  echo "  /proc/self/clear_refs, so it is the peak above the child's starting footprint."
-  echo "- **P4.** The idle figure is the client process alone: the emulator runs in a forked child."
-  echo "- **P5.** Compiler CPU time (user + sys), 3 runs of each TU alternating, medians."
-  echo "- **Async.** One emulator per contender (a keep-alive connection occupies one of an emulator's"
-  echo "  64 worker threads); 5 rounds in rotating order. Client CPU counts the calling thread and, for"
-  echo "  the SDK, its event-loop thread."
-  echo
-  echo "## Where the client's time goes (callgrind, instructions per call, 2026-11-30)"
-  echo
-  echo "Instruction counts do not depend on the machine's load, so they show what the wall-clock"
-  echo "ratios above only sample. Client process only:"
-  echo
-  echo "| | GET one record | async GET (64 in flight) |"
-  echo "|---|---|---|"
-  echo "| raw libcurl + nlohmann::json::parse (the floor) | 125 k | 124 k (curl multi) |"
-  echo "| the SDK on 2026-11-29 | 141 k | 157 k |"
-  echo "| the SDK now | 119 k | 129 k |"
-  echo
-  echo "- **Records are read straight from the response text** (\`RecordTextReader\`, records.hpp):"
-  echo "  one pass of nlohmann's SAX parser that writes the id, timestamps, version and so on into"
-  echo "  their fields and builds a JSON document only for \`data\` and unknown members. The floor"
-  echo "  builds a document for the whole body, so the SDK now parses and decodes a record in 27 k"
-  echo "  against the floor's 35 k for parsing alone. Bodies of any other shape go through the JSON"
-  echo "  decoder with the same result (a differential unit test and a fuzz invariant check it)."
-  echo "  \`Record::raw\` now holds only the members without a field."
-  echo "- **User-Agent is opt-in** (\`ClientOptions::user_agent\`): libcurl 7.88 formats every"
-  echo "  request header byte by byte through its printf, and the 30-byte line cost 4.4 k per call."
-  echo "- **Response headers** are read after the transfer through libcurl's header API (a 2xx needs"
-  echo "  only its x-request-id) instead of a callback copying every line: 0.9 k."
-  echo "- **Per-request libcurl options** are set only when they differ from the pooled handle's last"
-  echo "  request, and the callbacks' data pointers once per handle: 0.9 k."
-  echo "- **Async**: the event loop's handles leave libcurl's progress callback off (the loop watches"
-  echo "  cancel tokens itself; libcurl called the callback on every turn for every transfer). What"
-  echo "  remains between async and the raw multi loop is mostly not instructions (129 k vs 124 k) but"
-  echo "  the hand-off: each result crosses from the loop thread to the caller's through a"
-  echo "  std::promise (in libstdc++ 12 every set_value is a futex system call), and the Record is"
-  echo "  allocated on the loop thread and freed on the caller's, which defeats glibc's per-thread"
-  echo "  caches."
+  echo "- **Cores.** P1 and A pin the client to core 0 and start the emulator's threads from a"
+  echo "  thread pinned to core 1 (a service and its clients are not one process on one core); node"
+  echo "  runs under \`taskset\` on the client's core. T leaves every thread free on both cores."
+  echo "- **P1.** Blocks of interleaved SDK/raw rounds (order alternating; 1,000 GETs or 100 queries of"
+  echo "  \`pageSize=100\` per round), each followed by one node run. Client CPU is the calling thread's"
+  echo "  for the C++ clients and the whole node process's for axios. The typed GET decodes into the"
+  echo "  caller's own struct on both sides. axios sends \`Accept-Encoding: identity\` (by default the"
+  echo "  emulator would brotli-compress every page for it)."
+  echo "- **A.** One emulator per contender (a keep-alive connection holds one of an emulator's 64 worker"
+  echo "  threads), rounds in rotating order. CPU per request counts the calling thread and the SDK's"
+  echo "  event-loop thread. Connections are every connection the contender's server saw."
+  echo "- **P3.** Thread CPU time, medians of 9 interleaved rounds (each includes freeing the result)."
+  echo "  Peak memory is measured in a forked child per variant (VmHWM reset through /proc/self/clear_refs)."
+  echo "  The GET comparison decodes one record 20,000 times each way: from the text (as a one-record"
+  echo "  page, the text reader's only shape) and through JSON (what a GET does)."
+  echo "- **P4.** End to end: a raw-socket server on core 1 writes 200,000 record events (creates,"
+  echo "  updates with before/after, deletes, pings) as fast as the socket takes them; the rate is events"
+  echo "  delivered to on_event per second between the first and the last. The ceiling pass runs the same"
+  echo "  payloads through the parser and a bare \`nlohmann::json::parse\`: every event's \`data\` is a JSON"
+  echo "  document, so no subscription built on nlohmann/json can deliver faster than that."
+  echo "- **C.** Compiler CPU time (user + sys) and maximum resident set size (GNU time), each"
+  echo "  configuration 3 times in rotating order, medians."
   if [ -s "$trace_md" ]; then
     echo
-    echo "## P5: where compiling \`#include <centrali/client.hpp>\` spends its time"
+    echo "## Compiling: where a header-only TU spends its time"
     echo
-    echo "clang++ 14 \`-ftime-trace\` of both translation units (tests/bench/time_trace_summary.mjs):"
+    echo "clang++ -O0 \`-ftime-trace\` of the header-only TU and the baseline (tests/bench/time_trace_summary.mjs):"
     echo
     cat "$trace_md"
   fi

@@ -296,6 +296,22 @@ TEST_CASE("sequential calls reuse one TCP connection", "[integration][connection
     CHECK(emu.server.connections() == 1);
 }
 
+TEST_CASE("threads sharing a Client open no more connections than they run at once", "[integration][connections]") {
+    LiveEmulator emu;
+    auto client = emu.client();
+    client.records().query("orders");  // this thread's connection, idle when the workers start
+    std::vector<std::thread> workers;
+    for (int t = 0; t < 4; ++t)
+        workers.emplace_back([&client] {
+            for (int i = 0; i < 25; ++i) client.records().query("orders");
+        });
+    for (auto& worker : workers) worker.join();
+    client.records().query("orders");
+    // At most four in use at once; the first one's idle handle is taken up by a worker rather
+    // than left aside for the thread that made it.
+    CHECK(emu.server.connections() <= 4);
+}
+
 TEST_CASE("a cancel token aborts a call that is waiting on a slow server", "[integration][cancel]") {
     LiveEmulator emu;
     auto client = emu.client();

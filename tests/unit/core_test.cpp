@@ -661,6 +661,33 @@ TEST_CASE("fuzz: bodies nested 100,000 deep are refused, not a stack overflow", 
     CHECK(parse_json_text("{bad json").is_discarded());
 }
 
+TEST_CASE("the depth limit holds at every alignment, and brackets in strings never trip it", "[unit][errors]") {
+    using centrali::detail::parse_json_text;
+    const std::size_t limit = centrali::detail::max_json_depth;
+    // The bracket count goes eight bytes at a time: shift the text through every offset, with
+    // '{' and '[' mixed, so each lands in every byte of a word and in the tail.
+    for (std::size_t pad = 0; pad < 9; ++pad) {
+        std::string open, close;
+        for (std::size_t i = 0; i < limit; ++i) {
+            open += i % 2 == 0 ? "[" : "{\"k\":";
+            close.insert(0, i % 2 == 0 ? "]" : "}");
+        }
+        const std::string spaces(pad, ' ');
+        INFO("padding " << pad);
+        CHECK_FALSE(parse_json_text(spaces + open + "1" + close).is_discarded());
+        CHECK(parse_json_text(spaces + "[" + open + "1" + close + "]").is_discarded());
+    }
+    // Far more brackets than the limit, all inside strings, beside bytes that differ from '[' and
+    // '{' in one bit (';', '_', and 0xDB in U+06DB): a shallow document.
+    const char* const pieces[] = {"[", "{", "\xDB\x9B", ";", "_"};
+    std::string text = "[\"";
+    for (int i = 0; i < 400; ++i) text += pieces[i % 5];
+    text += "\", \"[[[[[[[[{{{{{{\"]";
+    const json parsed = parse_json_text(text);
+    REQUIRE_FALSE(parsed.is_discarded());
+    CHECK(parsed.size() == 2);
+}
+
 TEST_CASE("fuzz: an out-of-range number in an integer field is a DecodeError", "[unit][fuzz-regression][errors]") {
     const json run = {{"id", "r"}, {"rerunCount", 1e30}};
     CHECK_THROWS_AS(run.get<centrali::FunctionRun>(), centrali::DecodeError);
