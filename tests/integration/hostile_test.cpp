@@ -28,7 +28,6 @@ namespace {
 
 constexpr const char* kToken = "tok-HOSTILE-5f2e9a";
 constexpr const char* kSecret = "sk/SECRET+123-hostile";  // '/' and '+' change when percent-encoded
-constexpr const char* kRecordPath = "/data/workspace/acme/api/v1/records/slug/orders/r1";
 
 centrali::ClientOptions options_for(const HostileServer& server) {
     centrali::ClientOptions options;
