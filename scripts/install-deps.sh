@@ -6,6 +6,7 @@ set -euo pipefail
 packages=(
   g++ make cmake pkg-config       # toolchain
   libcurl4-openssl-dev            # the SDK's HTTP client
+  ca-certificates                 # the CA store HTTPS verifies against (libcurl only recommends it)
   nlohmann-json3-dev              # the SDK's JSON library
   catch2                          # tests (Debian 12 ships v2.13; v3 is used when present)
   libcpp-httplib-dev              # the local emulator (tests and demo only)

@@ -91,6 +91,44 @@ inline bool is_tls_trust_failure(CURLcode code) noexcept {
     }
 }
 
+/// What to do about a TLS failure, for its error message: libcurl's own text names the symptom
+/// ("problem with the SSL CA cert") but not the fix. `curl_detail` is libcurl's error buffer, the
+/// only place that tells an untrusted chain from a certificate for another host name (both are
+/// CURLE_PEER_FAILED_VERIFICATION). Empty for codes that are not about TLS.
+inline std::string tls_failure_advice(CURLcode code, std::string_view curl_detail) {
+    const auto mentions = [curl_detail](std::string_view word) { return curl_detail.find(word) != std::string_view::npos; };
+    constexpr std::string_view set_ca =
+        "set ClientOptions::tls.ca_file to a PEM bundle that holds the server's CA (or tls.ca_dir to a directory of "
+        "hashed CA certificates)";
+    switch (code) {
+    case CURLE_SSL_CACERT_BADFILE:
+        return std::string("no CA certificates could be loaded to verify the server. Install the system CA "
+                           "certificates (Debian/Ubuntu: apt-get install ca-certificates), or ") +
+               std::string(set_ca) + "; check that the file or directory given there exists and is readable";
+    case CURLE_PEER_FAILED_VERIFICATION:
+        if (mentions("host name") || mentions("hostname") || mentions("subject name"))
+            return "the server's certificate is valid but issued for another host name than base_url's. Use the host "
+                   "name the certificate names in base_url (not an IP address or an alias it does not list)";
+        if (mentions("expired") || mentions("not yet valid"))
+            return "the server's certificate is outside its validity period (or this machine's clock is wrong)";
+        return "the server's certificate chain is not trusted by the CA certificates in use. If the server uses a "
+               "private or corporate CA, " + std::string(set_ca) + "; otherwise check that the system CA certificates "
+               "are installed and current (Debian/Ubuntu: ca-certificates)";
+    case CURLE_SSL_CONNECT_ERROR:
+        return "the TLS handshake failed. Check that base_url's host and port speak HTTPS (an http:// server "
+               "answers a handshake with garbage), and that no proxy intercepts the connection; the server may also "
+               "accept no TLS version or cipher this libcurl offers";
+    case CURLE_SSL_CRL_BADFILE:
+    case CURLE_SSL_ISSUER_ERROR:
+    case CURLE_SSL_INVALIDCERTSTATUS:
+    case CURLE_SSL_CERTPROBLEM:
+    case CURLE_SSL_PINNEDPUBKEYNOTMATCH:
+        return "the server's certificate could not be verified; sending again will not help";
+    default:
+        return {};
+    }
+}
+
 /// What one transfer writes into while libcurl runs it.
 struct Transfer {
     const HttpRequest* request = nullptr;
@@ -230,6 +268,8 @@ inline std::exception_ptr transfer_error(CURLcode code, const Transfer& transfer
         code == CURLE_COULDNT_CONNECT || code == CURLE_COULDNT_RESOLVE_HOST || code == CURLE_COULDNT_RESOLVE_PROXY;
     std::string detail = curl_easy_strerror(code);
     if (transfer.error_buffer[0] != '\0') detail += std::string(" (") + transfer.error_buffer + ")";
+    if (std::string advice = tls_failure_advice(code, transfer.error_buffer); !advice.empty())
+        detail += ". TLS: " + advice;
     return std::make_exception_ptr(TransportError("centrali: " + where + " failed: " + detail, code, timed_out,
                                                   connect_failed, /*retryable=*/!is_tls_trust_failure(code)));
 }

@@ -33,7 +33,10 @@ CENTRALI_DECL void PollLoop::poll() {
     if (left.count() <= 0) return finish(Result<void>(expired()));
     CallOptions call;
     call.cancel = wait_.cancel;
-    call.timeout = left;  // a poll never outlives the wait
+    // A poll never outlives the wait. Rounded up, so that a poll the wait's deadline cuts short
+    // ends at or after that deadline and on_poll sees it as the deadline (truncating made the
+    // poll's limit up to 1 ms earlier, and its TransportError escaped the wait).
+    call.timeout = std::chrono::ceil<std::chrono::milliseconds>(deadline_ - ex_->now());
     step_(ex_, call, [self = shared_from_this()](Result<bool> done) { self->on_poll(std::move(done)); });
 }
 
