@@ -348,3 +348,20 @@ TEST_CASE("setting a token while other threads make calls is race-free", "[integ
     setter.join();
     CHECK(ok == 50);
 }
+
+// The start call answers a run without an id: the wait must end with a typed error, not poll a
+// route with an empty segment, and not throw on the event loop's thread (which terminates).
+TEST_CASE("an orchestration start answered without a run id ends the wait with DecodeError", "[integration][fault][orchestrations]") {
+    std::atomic<int> requests{0};
+    HostileServer server([&requests](const RawRequest&, RawConnection& connection) {
+        ++requests;
+        connection.write(centrali_test::json_response(200, json{{"data", {{"status", "pending"}}}}.dump()));
+    });
+    centrali::Client client(options_for(server));
+    centrali::WaitOptions wait;
+    wait.deadline = std::chrono::seconds(10);
+    CHECK_THROWS_AS(client.orchestrations().start_and_wait("orch-1", json::object(), wait), centrali::DecodeError);
+    auto future = client.orchestrations().start_and_wait_async("orch-1", json::object(), wait);
+    CHECK_THROWS_AS(future.get(), centrali::DecodeError);
+    CHECK(requests == 2);  // one start each, and no poll
+}

@@ -743,7 +743,7 @@ TEST_CASE("fuzz: an unclosed placeholder in a route template fails instead of lo
 }
 
 // The default jitter source: uniform enough on [0, 1), and not the same sequence on every thread.
-TEST_CASE("the default clock's random numbers spread over [0, 1) and differ between threads", "[unit][retry]") {
+TEST_CASE("the default clock's random numbers spread over 0 to 1 (1 excluded) and differ between threads", "[unit][retry]") {
     const centrali::Clock clock = centrali::detail::complete_clock(centrali::Clock{});
     std::vector<double> draws;
     for (int i = 0; i < 4000; ++i) draws.push_back(clock.random());
@@ -760,4 +760,21 @@ TEST_CASE("the default clock's random numbers spread over [0, 1) and differ betw
     double other = -1;
     std::thread([&] { other = clock.random(); }).join();
     CHECK(other != draws.front());
+}
+
+// The token fetch failed before it started (no base_url to send it to): every call gets the
+// ConfigurationError, the next one too, and none waits for a fetch that never began.
+TEST_CASE("a token fetch that cannot start fails every call, not only the first", "[unit][auth]") {
+    UnitClient unit;
+    unit.options.base_url.clear();
+    unit.options.token.clear();
+    unit.options.client_id = "ci_abc";
+    unit.options.client_secret = "sk_def";
+    auto client = unit.make();
+    centrali::CallOptions call;
+    call.timeout = std::chrono::seconds(30);
+    CHECK_THROWS_AS(client.fetch_service_account_token(call), centrali::ConfigurationError);
+    CHECK_THROWS_AS(client.fetch_service_account_token(call), centrali::ConfigurationError);
+    CHECK_THROWS_AS(client.records().get("orders", "r1", {}, call), centrali::ConfigurationError);
+    CHECK(unit.transport->count() == 0);
 }

@@ -303,6 +303,8 @@ CENTRALI_DECL void OrchestrationsManager::poll_run(const std::shared_ptr<RunProg
         return start_op(progress->orchestration, input, call)
             .start(ex, [progress, done = std::move(done)](Result<OrchestrationRun> run) mutable {
                 if (!run) return done(run.error());
+                if (run.value().id.empty())
+                    return done(std::make_exception_ptr(DecodeError("centrali: the orchestration's start answer has no run id")));
                 progress->run_id = run.value().id;
                 done(false);
             });

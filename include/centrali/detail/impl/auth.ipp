@@ -162,7 +162,13 @@ CENTRALI_DECL void Auth::give_up(const std::shared_ptr<Waiter>& waiter, Auth& au
 CENTRALI_DECL void Auth::start_fetch() {
     Call call;
     call.method = "POST";
-    call.url = core_.require_origins().auth + "/" + core_.options().token_path;
+    try {
+        call.url = core_.require_origins().auth + "/" + core_.options().token_path;
+    } catch (...) {
+        // No base_url, say: every waiter gets the error, and the next call may fetch again
+        // (fetching_ is already set, and only on_fetched clears it).
+        return on_fetched(std::current_exception(), std::nullopt);
+    }
     call.body = form_encode({{"grant_type", "client_credentials"},
                              {"client_id", client_id_},
                              {"client_secret", client_secret_},

@@ -37,7 +37,13 @@ CENTRALI_DECL void PollLoop::poll() {
     // ends at or after that deadline and on_poll sees it as the deadline (truncating made the
     // poll's limit up to 1 ms earlier, and its TransportError escaped the wait).
     call.timeout = std::chrono::ceil<std::chrono::milliseconds>(deadline_ - ex_->now());
-    step_(ex_, call, [self = shared_from_this()](Result<bool> done) { self->on_poll(std::move(done)); });
+    // A step that cannot even start (an id the last answer left empty, say) ends the wait with
+    // its error: this may run on the event loop's thread, where an escaping throw terminates.
+    try {
+        step_(ex_, call, [self = shared_from_this()](Result<bool> done) { self->on_poll(std::move(done)); });
+    } catch (...) {
+        finish(Result<void>(std::current_exception()));
+    }
 }
 
 CENTRALI_DECL void PollLoop::on_poll(Result<bool> done) {
