@@ -18,82 +18,107 @@
 
 CENTRALI_NAMESPACE_BEGIN
 
-/// Wire spellings UNCONFIRMED (the docs show Critical / Warning / Info); unknown values are kept.
+/// How serious an anomaly is. Wire spellings UNCONFIRMED (the docs show Critical / Warning /
+/// Info); unknown values are kept.
 class InsightSeverity : public StringEnum<InsightSeverity> {
 public:
+    /// Empty by default, or any wire value, known to this SDK or not.
     using StringEnum::StringEnum;
     static const InsightSeverity critical, warning, info;
 };
-inline const InsightSeverity InsightSeverity::critical{"critical"};
-inline const InsightSeverity InsightSeverity::warning{"warning"};
-inline const InsightSeverity InsightSeverity::info{"info"};
+inline const InsightSeverity InsightSeverity::critical{"critical"};  ///< `critical`: the most serious
+inline const InsightSeverity InsightSeverity::warning{"warning"};    ///< `warning`: less serious than critical
+inline const InsightSeverity InsightSeverity::info{"info"};          ///< `info`: for information only
 
+/// Where an insight is in its review: open until acknowledged or dismissed. Wire spellings
+/// UNCONFIRMED; unknown values are kept.
 class InsightStatus : public StringEnum<InsightStatus> {
 public:
+    /// Empty by default, or any wire value, known to this SDK or not.
     using StringEnum::StringEnum;
     static const InsightStatus open, acknowledged, dismissed;
 };
-inline const InsightStatus InsightStatus::open{"open"};
-inline const InsightStatus InsightStatus::acknowledged{"acknowledged"};
-inline const InsightStatus InsightStatus::dismissed{"dismissed"};
+inline const InsightStatus InsightStatus::open{"open"};                  ///< `open`: not reviewed yet
+inline const InsightStatus InsightStatus::acknowledged{"acknowledged"};  ///< `acknowledged`: seen, see AnomalyInsightsManager::acknowledge()
+inline const InsightStatus InsightStatus::dismissed{"dismissed"};        ///< `dismissed`: set aside, see AnomalyInsightsManager::dismiss()
 
+/// One anomaly found in a collection's records. Members the server did not send stay empty.
 struct AnomalyInsight {
-    std::string id;
-    std::string record_slug;
+    std::string id;  ///< the insight's id; get(), acknowledge() and dismiss() take it
+    std::string record_slug;  ///< `recordSlug`: the collection it was found in
     std::string type;  ///< e.g. statistical_outlier, volume_spike (spellings UNCONFIRMED)
-    InsightSeverity severity;
-    InsightStatus status;
-    std::string title;
-    std::string description;
-    nlohmann::json details;
-    std::string detected_at;
-    nlohmann::json raw;
+    InsightSeverity severity;  ///< `severity`
+    InsightStatus status;  ///< `status`
+    std::string title;  ///< a short human-readable summary
+    std::string description;  ///< the human-readable explanation
+    nlohmann::json details;  ///< `details`, as the server sent them (depend on the type); null when absent
+    std::string detected_at;  ///< `detectedAt`, as the server sent it
+    nlohmann::json raw;  ///< the whole object as received, for the members this SDK does not model
 };
 
+/// Decodes an insight; absent or null members keep their defaults.
 void from_json(const nlohmann::json& j, AnomalyInsight& i);
 
+/// Counts of insights, for a collection or the whole workspace (see summary()).
 struct InsightSummary {
-    long long total = 0;
+    long long total = 0;  ///< `total`: the number of insights; 0 when not sent
     nlohmann::json by_severity;  ///< {severity: count}
     nlohmann::json by_type;      ///< {type: count}
-    nlohmann::json raw;
+    nlohmann::json raw;  ///< the whole answer as received
 };
 
+/// Decodes a summary; absent or null members keep their defaults.
 void from_json(const nlohmann::json& j, InsightSummary& s);
 
+/// Filters and paging for AnomalyInsightsManager::list(). Like the JS SDK, empty or unset
+/// filters and zero page/limit are not sent (the server's defaults apply).
 struct ListInsightsOptions {
-    std::string record_slug;
-    std::optional<InsightSeverity> severity;
-    std::optional<InsightStatus> status;
-    std::string type;
-    long long page = 0;
-    long long limit = 0;
+    std::string record_slug;  ///< `recordSlug`: only this collection's insights
+    std::optional<InsightSeverity> severity;  ///< `severity`: only insights of this severity
+    std::optional<InsightStatus> status;  ///< `status`: only insights in this state
+    std::string type;  ///< `type`: only insights of this type (see AnomalyInsight::type)
+    long long page = 0;  ///< the page number
+    long long limit = 0;  ///< the page size
 };
 
-/// Every call has an `_async` twin (see async.hpp for its completion token).
+/// Every call has an `_async` twin (see async.hpp for its completion token). Every route is
+/// UNCONFIRMED.
+///
+/// Every call throws a centrali::Error: an ApiError by status for a non-2xx answer (NotFound,
+/// …), TransportError, DecodeError or Cancelled; InvalidArgument for an empty id, which the
+/// `_async` twins throw themselves instead of reporting it through the token.
 class AnomalyInsightsManager : private detail::ManagerBase {
 public:
+    /// Made by the Client (Client::anomaly_insights()); not for direct use.
     explicit AnomalyInsightsManager(std::shared_ptr<detail::Core> core) : ManagerBase(std::move(core)) {}
 
+    /// One page of the insights that match `options`.
     Page<AnomalyInsight> list(const ListInsightsOptions& options = {}, const CallOptions& call = {});
+    /// list() without blocking: the page, or the error, arrives through `token`.
     template <class Token = UseFuture>
     auto list_async(const ListInsightsOptions& options = {}, const CallOptions& call = {}, Token&& token = {}) {
         return detail::deferred<Token>(this)->list_op(options, call).launch(std::forward<Token>(token));
     }
 
+    /// The insight with this id; NotFound when there is none.
     AnomalyInsight get(std::string_view id, const CallOptions& call = {});
+    /// get() without blocking: the insight, or the error, arrives through `token`.
     template <class Token = UseFuture>
     auto get_async(std::string_view id, const CallOptions& call = {}, Token&& token = {}) {
         return detail::deferred<Token>(this)->by_id(detail::routes::insights_get, id, call).launch(std::forward<Token>(token));
     }
 
+    /// Marks the insight acknowledged; returns it as the server answered.
     AnomalyInsight acknowledge(std::string_view id, const CallOptions& call = {});
+    /// acknowledge() without blocking: the insight, or the error, arrives through `token`.
     template <class Token = UseFuture>
     auto acknowledge_async(std::string_view id, const CallOptions& call = {}, Token&& token = {}) {
         return detail::deferred<Token>(this)->by_id(detail::routes::insights_acknowledge, id, call).launch(std::forward<Token>(token));
     }
 
+    /// Marks the insight dismissed; returns it as the server answered.
     AnomalyInsight dismiss(std::string_view id, const CallOptions& call = {});
+    /// dismiss() without blocking: the insight, or the error, arrives through `token`.
     template <class Token = UseFuture>
     auto dismiss_async(std::string_view id, const CallOptions& call = {}, Token&& token = {}) {
         return detail::deferred<Token>(this)->by_id(detail::routes::insights_dismiss, id, call).launch(std::forward<Token>(token));
@@ -101,12 +126,16 @@ public:
 
     /// Runs an analysis of one collection now; returns the insights it found.
     Page<AnomalyInsight> analyze(std::string_view record_slug, const CallOptions& call = {});
+    /// analyze() without blocking: the insights found, or the error, arrives through `token`.
     template <class Token = UseFuture>
     auto analyze_async(std::string_view record_slug, const CallOptions& call = {}, Token&& token = {}) {
         return detail::deferred<Token>(this)->analyze_op(record_slug, call).launch(std::forward<Token>(token));
     }
 
+    /// Counts of insights for the collection `record_slug`, or, when it is empty, for the whole
+    /// workspace.
     InsightSummary summary(std::string_view record_slug = {}, const CallOptions& call = {});
+    /// summary() without blocking: the summary, or the error, arrives through `token`.
     template <class Token = UseFuture>
     auto summary_async(std::string_view record_slug = {}, const CallOptions& call = {}, Token&& token = {}) {
         return detail::deferred<Token>(this)->summary_op(record_slug, call).launch(std::forward<Token>(token));

@@ -41,24 +41,33 @@ CENTRALI_NAMESPACE_BEGIN
 template <class T>
 class Result {
 public:
+    /// A success holding `value`.
     Result(T value) : value_(std::move(value)) {}  // NOLINT: implicit, a value is a result
+    /// A failure with `error`, which must not be null (a null one would read as a success
+    /// without a value).
     Result(std::exception_ptr error) : error_(std::move(error)) {}  // NOLINT
 
+    /// True for a success, false for a failure.
     bool has_value() const noexcept { return !error_; }
+    /// has_value(): `if (result)` tests for a success.
     explicit operator bool() const noexcept { return has_value(); }
     /// The value; rethrows the error when there is none.
     T& value() & {
         if (error_) std::rethrow_exception(error_);
         return *value_;
     }
+    /// The value; rethrows the error when there is none.
     const T& value() const& {
         if (error_) std::rethrow_exception(error_);
         return *value_;
     }
+    /// The value, to move from (`std::move(result).value()`); rethrows the error when there is
+    /// none.
     T&& value() && {
         if (error_) std::rethrow_exception(error_);
         return std::move(*value_);
     }
+    /// The error; null for a success. Rethrow it (std::rethrow_exception) to catch it by type.
     const std::exception_ptr& error() const noexcept { return error_; }
 
 private:
@@ -66,25 +75,35 @@ private:
     std::exception_ptr error_;
 };
 
+/// The outcome of an asynchronous call that returns nothing: success, or the error it failed
+/// with.
 template <>
 class Result<void> {
 public:
+    /// A success.
     Result() = default;
+    /// A failure with `error`; a null `error` is a success.
     Result(std::exception_ptr error) : error_(std::move(error)) {}  // NOLINT
 
+    /// True for a success, false for a failure.
     bool has_value() const noexcept { return !error_; }
+    /// has_value(): `if (result)` tests for a success.
     explicit operator bool() const noexcept { return has_value(); }
+    /// Returns for a success; rethrows the error for a failure.
     void value() const {
         if (error_) std::rethrow_exception(error_);
     }
+    /// The error; null for a success. Rethrow it (std::rethrow_exception) to catch it by type.
     const std::exception_ptr& error() const noexcept { return error_; }
 
 private:
     std::exception_ptr error_;
 };
 
-/// The default completion token: the call returns a std::future.
+/// The default completion token: the call returns a std::future, whose get() returns the value
+/// or throws the error. Its get() blocks: do not call it on the event loop's thread.
 struct UseFuture {};
+/// The UseFuture token, to pass explicitly (`get_async("orders", id, {}, {}, use_future)`).
 inline constexpr UseFuture use_future{};
 
 namespace detail {
@@ -144,6 +163,7 @@ auto start_async(Token&& token, Initiation<T> initiation) {
 #if CENTRALI_HAS_COROUTINES
 /// The completion token for `co_await` (C++20): the call returns an Awaitable<T>.
 struct UseAwaitable {};
+/// The UseAwaitable token (`co_await` of `get_async("orders", id, {}, {}, use_awaitable)`).
 inline constexpr UseAwaitable use_awaitable{};
 
 /// Starts its call when awaited and resumes the awaiting coroutine with the value (or throws
@@ -151,11 +171,17 @@ inline constexpr UseAwaitable use_awaitable{};
 template <class T>
 class Awaitable {
 public:
+    /// Made by the `_async` calls given use_awaitable; holds the call, not yet started.
     explicit Awaitable(detail::Initiation<T> initiation) : initiation_(std::move(initiation)) {}
+    /// Takes over the other's call (before it is awaited).
     Awaitable(Awaitable&&) noexcept = default;
+    /// Takes over the other's call (before either is awaited).
     Awaitable& operator=(Awaitable&&) noexcept = default;
 
+    /// Coroutine protocol: always false, the call starts in await_suspend().
     bool await_ready() const noexcept { return false; }
+    /// Coroutine protocol: starts the call; `awaiting` is resumed on the event loop's thread
+    /// when it completes (or not suspended at all when it completed already).
     bool await_suspend(std::coroutine_handle<> awaiting) {
         state_ = std::make_shared<State>();
         state_->awaiting = awaiting;
@@ -167,6 +193,7 @@ public:
         }));
         return !state_->second.exchange(true, std::memory_order_acq_rel);
     }
+    /// Coroutine protocol: the value of the `co_await`, or the call's error thrown.
     T await_resume() {
         if constexpr (std::is_void_v<T>) std::move(*state_->result).value();
         else return std::move(*state_->result).value();

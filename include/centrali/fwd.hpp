@@ -32,6 +32,8 @@ class PageRange;
 
 template <class T>
 struct BasicRecord;
+/// A record whose field map is an nlohmann::json object: what the record calls return unless
+/// given another `T` (see BasicRecord).
 using Record = BasicRecord<nlohmann::json>;
 class RecordQuery;
 

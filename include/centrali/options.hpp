@@ -47,8 +47,13 @@ class CancelRegistration;
 /// progress, a retry back-off, a wait for a token, a poll interval. Copies share the flag.
 class CancelToken {
 public:
+    /// A new flag, not cancelled (shared only by this token's copies).
     CancelToken() : state_(std::make_shared<detail::CancelState>()) {}
+    /// Ends every call given this token (or a copy) with Cancelled, at once and wherever it is;
+    /// a call given it later fails the same way. Thread-safe, also from inside a callback;
+    /// calling it again does nothing. A token cannot be reset: make a new one.
     void cancel() const { state_->cancel(); }
+    /// True once cancel() was called on this token or a copy.
     bool is_cancelled() const noexcept { return state_->cancelled(); }
 
 private:
@@ -94,25 +99,34 @@ private:
 /// [0, min(max_delay, initial_delay * multiplier^n)], or exactly the server's Retry-After.
 struct RetryOptions {
     int max_attempts = 3;  ///< total attempts including the first; 1 disables retries
-    std::chrono::milliseconds initial_delay{200};
-    std::chrono::milliseconds max_delay{10'000};
-    double multiplier = 2.0;
+    std::chrono::milliseconds initial_delay{200};  ///< the cap of the first retry's wait
+    std::chrono::milliseconds max_delay{10'000};   ///< no retry waits longer (but for Retry-After)
+    double multiplier = 2.0;  ///< how much the cap grows per retry
+
     /// A Retry-After longer than this is not waited for: the error is raised at once, with
     /// retry_after() set, so that a call never stalls for minutes on a server's word.
     std::chrono::milliseconds max_retry_after{30'000};
 };
 
+/// Certificate checks of the libcurl transport (a custom ClientOptions::transport ignores them).
+/// Verification is on by default, against the system's CA store.
 struct TlsOptions {
     std::string ca_file;  ///< PEM bundle to trust instead of the system store
     std::string ca_dir;   ///< directory of hashed CA certificates
+
     /// Turns off certificate and host-name verification. Anyone on the network path can then
     /// read and change your traffic, credentials included. A warning is logged on every Client
     /// built with it. For throw-away local testing only.
     bool insecure_disable_verification = false;
 };
 
+/// The severity of a log line given to the Logger. The SDK logs each attempt of each call at
+/// `debug` (its status and duration, or why it failed), and a risky setting (TLS verification
+/// off) or a server quirk it worked around at `warning`; `info` and `error` are not used at
+/// present (failures are thrown to the caller, not logged).
 enum class LogLevel { debug, info, warning, error };
 
+/// The level's name: "debug", "info", "warning" or "error".
 inline const char* to_string(LogLevel level) noexcept {
     switch (level) {
     case LogLevel::debug: return "debug";
@@ -143,6 +157,8 @@ struct Clock {
     std::function<double()> random;
 };
 
+/// Everything a Client is configured with. Only base_url, workspace and one credential are
+/// usually needed; the rest has working defaults. Copied into the Client, which never changes it.
 struct ClientOptions {
     /// `https://centrali.io` (root domain) or `https://api.centrali.io`; the API and auth hosts
     /// are derived from it. A loopback URL (127.0.0.1, localhost, [::1]) is used as the single
@@ -159,7 +175,7 @@ struct ClientOptions {
     std::function<std::string()> token_provider;
     std::string token;                            ///< a static bearer token
     std::string client_id;                        ///< service account (client credentials)
-    std::string client_secret;
+    std::string client_secret;                    ///< the service account's secret (`sk_…`)
     /// The token endpoint on the auth origin. The docs disagree (`oidc/token` in the auth guides,
     /// `oauth/token` in the newest route map); UNCONFIRMED which one SDK 4.4.5 uses.
     std::string token_path = "oidc/token";
@@ -181,8 +197,8 @@ struct ClientOptions {
     /// token fetch itself runs under request_timeout and the retry policy, not under any one
     /// caller's limit, so a caller with a short limit does not cut it short for the others.
     std::optional<std::chrono::milliseconds> call_timeout;
-    RetryOptions retry;
-    TlsOptions tls;
+    RetryOptions retry;  ///< when and how a failed attempt is tried again
+    TlsOptions tls;      ///< certificate checks (libcurl transport)
     /// A proxy URL for every request. Empty: libcurl's environment proxies apply
     /// (http_proxy, https_proxy, no_proxy).
     std::string proxy;
@@ -196,10 +212,10 @@ struct ClientOptions {
     /// Credentials are refused over plain http to anything but loopback unless this is set.
     bool allow_insecure_http = false;
 
-    Logger logger;
+    Logger logger;  ///< receives the SDK's log lines; empty: nothing is logged
     /// Replaces the libcurl transport (unit tests, custom stacks). Shared by all copies.
     std::shared_ptr<Transport> transport;
-    Clock clock;
+    Clock clock;  ///< time, sleep and randomness hooks for tests; empty hooks are the real ones
 
     /// Reads CENTRALI_URL, CENTRALI_WORKSPACE, CENTRALI_CLIENT_ID, CENTRALI_CLIENT_SECRET,
     /// CENTRALI_TOKEN and CENTRALI_PUBLISHABLE_KEY; unset variables leave defaults untouched.
@@ -212,10 +228,10 @@ struct ClientOptions {
 /// without another request; when `cancel` fires it throws Cancelled, also without another one.
 struct WaitOptions {
     std::chrono::milliseconds deadline{300'000};  ///< Centrali stops functions after 5 minutes
-    std::chrono::milliseconds initial_interval{250};
-    std::chrono::milliseconds max_interval{5'000};
-    double multiplier = 1.5;
-    CancelToken cancel;
+    std::chrono::milliseconds initial_interval{250};  ///< the pause after the first poll
+    std::chrono::milliseconds max_interval{5'000};    ///< the longest pause between two polls
+    double multiplier = 1.5;  ///< how much the pause grows after each poll (below 1: as 1)
+    CancelToken cancel;       ///< ends the wait (and a poll in flight) with Cancelled
 };
 
 /// Per-call settings; every manager method takes one as its last, defaulted argument.
@@ -224,7 +240,7 @@ struct CallOptions {
     /// and token wait included. Reaching it ends the call with TransportError (timed_out()), or
     /// with the last error when it came between attempts.
     std::optional<std::chrono::milliseconds> timeout;
-    CancelToken cancel;
+    CancelToken cancel;  ///< cancel() ends this call with Cancelled, wherever it is
     /// Lets a POST or PATCH be retried like an idempotent call. Set it only when sending the
     /// request twice cannot apply it twice.
     bool idempotent = false;

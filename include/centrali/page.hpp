@@ -17,29 +17,38 @@ CENTRALI_NAMESPACE_BEGIN
 /// The list `meta` object. Only `total` is evidenced for Centrali (sent when asked for with
 /// include_total); page and page size are read when the server sends them.
 struct PageMeta {
-    std::optional<long long> total;
-    std::optional<long long> page;
-    std::optional<long long> page_size;
+    std::optional<long long> total;      ///< `total`: the matching items of all pages, when sent
+    std::optional<long long> page;       ///< `page`: this page's number (1-based), when sent
+    std::optional<long long> page_size;  ///< `pageSize`: the page size, when sent
     nlohmann::json raw;  ///< the whole meta object, for members the SDK does not know
 };
 
+/// Reads `total`, `page` and `pageSize` (each only when present and not null) and keeps the
+/// whole object in `raw`. A member that is not a number, or is out of range, throws
+/// DecodeError.
 void from_json(const nlohmann::json& j, PageMeta& meta);
 
 /// Paging for list calls. Like the JS SDK, zero means "not sent" (the server's default).
 struct ListOptions {
-    long long page = 0;
-    long long limit = 0;
+    long long page = 0;   ///< the page number, from 1; 0: not sent (the server's first page)
+    long long limit = 0;  ///< items per page; 0: not sent (the server's default size)
 };
 
+/// One page of a list call: the items of the response's `data` array (or of a bare array
+/// body), in the server's order, and its `meta`. Iterable like its items.
 template <class T>
 struct Page {
-    std::vector<T> items;
-    PageMeta meta;
+    std::vector<T> items;  ///< this page's items; empty past the last page
+    PageMeta meta;         ///< the body's `meta` object; all empty when the body has none
     nlohmann::json raw;  ///< the response body, without the items (they are in `items`)
 
+    /// The first item.
     auto begin() const noexcept { return items.begin(); }
+    /// Past the last item.
     auto end() const noexcept { return items.end(); }
+    /// The number of items on this page (meta.total counts all pages).
     std::size_t size() const noexcept { return items.size(); }
+    /// True when this page has no items.
     bool empty() const noexcept { return items.empty(); }
 };
 
@@ -65,22 +74,35 @@ Page<T> decode_page(nlohmann::json body, const char* what) {
 template <class T>
 class PageRange {
 public:
+    /// Fetches page `page_number`; what it throws comes out of the iteration.
     using Fetch = std::function<Page<T>(long long page_number)>;
 
+    /// A range that starts at `first_page` and asks `fetch` for each following page (number + 1)
+    /// as iteration needs it. `page_size` is the size asked for, used only to recognise a short
+    /// (last) page; 0 when unknown (then only an empty page or `meta.total` ends it). Nothing
+    /// is fetched before begin().
     PageRange(Fetch fetch, long long first_page, long long page_size)
         : fetch_(std::move(fetch)), first_page_(first_page), page_size_(page_size) {}
 
+    /// An input iterator over the items of every page. It refers to its range, which must
+    /// outlive it; an item it returns stays valid only until the iterator moves to the next
+    /// page. All iterators of one range compare equal until they reach the end.
     class iterator {
     public:
-        using iterator_category = std::input_iterator_tag;
-        using value_type = T;
-        using difference_type = std::ptrdiff_t;
-        using pointer = const T*;
-        using reference = const T&;
+        using iterator_category = std::input_iterator_tag;  ///< single pass
+        using value_type = T;                               ///< the item type
+        using difference_type = std::ptrdiff_t;             ///< required by the iterator traits
+        using pointer = const T*;                           ///< a pointer to an item
+        using reference = const T&;                         ///< a reference to an item
 
+        /// The end iterator.
         iterator() = default;
+        /// The current item.
         reference operator*() const { return range_->current_.items[index_]; }
+        /// The current item's members.
         pointer operator->() const { return &**this; }
+        /// Moves to the next item, fetching the next page when this one is used up (and the
+        /// range has not ended); throws what the fetch throws.
         iterator& operator++() {
             ++index_;
             ++range_->delivered_;
@@ -95,8 +117,11 @@ public:
             }
             return *this;
         }
+        /// Like ++it; returns nothing, as an input iterator may.
         void operator++(int) { ++*this; }
+        /// True when both are the end, or both iterate the same range.
         friend bool operator==(const iterator& a, const iterator& b) noexcept { return a.range_ == b.range_; }
+        /// True when exactly one is the end, or they iterate different ranges.
         friend bool operator!=(const iterator& a, const iterator& b) noexcept { return !(a == b); }
 
     private:
@@ -106,7 +131,9 @@ public:
         std::size_t index_ = 0;
     };
 
-    /// An input range: iterate it once (begin() again restarts at the current page).
+    /// An input range: iterate it once (begin() again restarts at the current page). The first
+    /// call fetches the first page, and throws what that fetch throws; returns end() when that
+    /// page is empty.
     iterator begin() {
         if (!started_) {
             started_ = true;
@@ -115,6 +142,7 @@ public:
         if (current_.items.empty()) return end();
         return iterator(this);
     }
+    /// The end of the range.
     iterator end() noexcept { return iterator(); }
 
     /// How many pages have been requested so far.

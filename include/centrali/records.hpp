@@ -26,20 +26,22 @@ CENTRALI_NAMESPACE_BEGIN
 /// with a from_json (records().get<Order>(…)).
 template <class T = nlohmann::json>
 struct BasicRecord {
-    std::string id;
-    T data{};
-    std::string record_slug;
-    std::string workspace_slug;
+    std::string id;  ///< the record's id (a UUID), as get(), update() and remove() take it
+    T data{};        ///< `data`: the custom fields (null, or `T{}`, when the server sent none)
+    std::string record_slug;     ///< `recordSlug`: the collection (structure) slug
+    std::string workspace_slug;  ///< `workspaceSlug`: the workspace
     std::string status;  ///< e.g. "active"; archived (soft-deleted) records say so here
-    std::optional<long long> version;
+    std::optional<long long> version;  ///< `version`: the record's version number, when sent
     std::string created_at;  ///< ISO-8601, as the server sent it
-    std::string updated_at;
-    std::string created_by;
-    std::string updated_by;
+    std::string updated_at;  ///< `updatedAt`: ISO-8601, as the server sent it
+    std::string created_by;  ///< `createdBy`: the id of the user or service that created it
+    std::string updated_by;  ///< `updatedBy`: the id of the user or service that last changed it
     /// The members the server sent that have no field above: the escape hatch for members this
     /// SDK does not know yet. Not repeating the fields (nor `data`) keeps decoding cheap.
     nlohmann::json raw;
 };
+/// A record whose field map is an nlohmann::json object: what the record calls return unless
+/// given another `T` (see BasicRecord).
 using Record = BasicRecord<>;
 
 namespace detail {
@@ -93,6 +95,8 @@ struct Decoder<BasicRecord<T>> {
 };
 }  // namespace detail
 
+/// Decodes a record object (its `data` with T's from_json), as the record calls do; members
+/// without a field go to `raw`. Throws DecodeError for a member of the wrong type.
 template <class T>
 void from_json(const nlohmann::json& j, BasicRecord<T>& record) {
     detail::read_record(nlohmann::json(j), record);
@@ -102,24 +106,36 @@ void from_json(const nlohmann::json& j, BasicRecord<T>& record) {
 /// comma-joined (the form Centrali documents for in, nin, hasAny and hasAll).
 class FilterValue {
 public:
+    /// Text, sent as it is.
     FilterValue(std::string text) : text_(std::move(text)) {}  // NOLINT: implicit by design
+    /// Text, sent as it is (`text` must not be null).
     FilterValue(const char* text) : text_(text) {}             // NOLINT
+    /// Text, sent as it is.
     FilterValue(std::string_view text) : text_(text) {}        // NOLINT
+    /// A number in its JSON spelling (`100`, `2.5`), or a bool as `true` / `false`. A `char`
+    /// is a number here too: write `"x"` for a one-letter text.
     template <class N, std::enable_if_t<std::is_arithmetic_v<N>, int> = 0>
     FilterValue(N number) {  // NOLINT
         if constexpr (std::is_same_v<N, bool>) text_ = number ? "true" : "false";
         else text_ = nlohmann::json(number).dump();
     }
+    /// A list, comma-joined (`todo,done`), for in, nin, hasAny and hasAll.
     FilterValue(const std::vector<std::string>& list) : text_(detail::join(list)) {}  // NOLINT
+    /// A list, comma-joined: `where("data.status", FilterOp::in, {"todo", "done"})`.
     FilterValue(std::initializer_list<std::string_view> list) : text_(detail::join(list)) {}
+    /// The value as it goes into the query string (before percent-encoding).
     const std::string& text() const noexcept { return text_; }
 
 private:
     std::string text_;
 };
 
+/// A filter operator of RecordQuery::where(), sent as `field[op]=value`: eq, ne, gt, gte, lt,
+/// lte, in and nin (lists), contains, startsWith, endsWith, hasAny and hasAll (lists of an
+/// array field's values), and exists. The names are Centrali's query vocabulary.
 enum class FilterOp { eq, ne, gt, gte, lt, lte, in, nin, contains, starts_with, ends_with, has_any, has_all, exists };
 
+/// The operator's name on the wire: "eq", …, "startsWith", "endsWith", "hasAny", "hasAll".
 inline const char* to_string(FilterOp op) noexcept {
     switch (op) {
     case FilterOp::eq: return "eq";
@@ -148,6 +164,7 @@ inline const char* to_string(FilterOp op) noexcept {
 ///                .sort_by("createdAt", SortOrder::descending).page_size(25).include_total()
 class RecordQuery {
 public:
+    /// The direction of a sort key; descending is sent as a leading `-`.
     enum class SortOrder { ascending, descending };
 
     /// `field=value` (exact match).
@@ -167,7 +184,9 @@ public:
         sort_ += field;
         return *this;
     }
+    /// The page to return, from 1 (`page`); not sent unless positive.
     RecordQuery& page(long long number) { page_ = number; return *this; }
+    /// Records per page (`pageSize`); not sent unless positive (the server's default then).
     RecordQuery& page_size(long long size) { page_size_ = size; return *this; }
     /// Asks the server to fill meta.total.
     RecordQuery& include_total(bool on = true) { include_total_ = on; return *this; }
@@ -190,7 +209,9 @@ public:
         return *this;
     }
 
+    /// The value given to page(number), if any.
     std::optional<long long> page() const noexcept { return page_; }
+    /// The value given to page_size(size), if any.
     std::optional<long long> page_size() const noexcept { return page_size_; }
 
     /// The query string parameters, in a fixed order. Like the JS SDK, unset or false options
@@ -211,28 +232,33 @@ private:
     std::vector<std::pair<std::string, std::string>> extra_;
 };
 
+/// Options of records().create(), sent as query parameters.
 struct CreateRecordOptions {
     std::optional<long long> ttl_seconds;  ///< the record expires after this many seconds
     std::string expires_at;                ///< ISO-8601; wins over ttl_seconds on the server
 };
 
+/// Options of records().get().
 struct GetRecordOptions {
     std::vector<std::string> expand;  ///< reference fields to expand into data._expanded
-    bool include_archived = false;
+    bool include_archived = false;    ///< also find an archived record (`includeArchived=true`)
 };
 
+/// Options of records().remove() and bulk_delete().
 struct DeleteRecordOptions {
     bool hard = false;  ///< delete for good instead of archiving (soft delete, restorable)
 };
 
+/// What records().upsert() did: the record as it is now, and whether it was created.
 template <class T = nlohmann::json>
 struct UpsertResult {
-    BasicRecord<T> record;
+    BasicRecord<T> record;  ///< the updated or created record
     bool created = false;  ///< true when no record matched and one was created
 };
 
+/// One item of records().bulk_update().
 struct RecordUpdate {
-    std::string id;
+    std::string id;       ///< the record to change; must not be empty
     nlohmann::json data;  ///< partial field map; null values clear fields
 };
 
@@ -300,10 +326,21 @@ HttpOp<Typed> record_op(const std::shared_ptr<Core>& core, Call call, const Call
 
 }  // namespace detail
 
+/// client.records(): the records of a collection (structure), addressed by its slug.
+///
 /// Every call but query_all has an `_async` twin (see async.hpp for its completion token).
 /// `T` is the type of the records' field maps (see BasicRecord).
+///
+/// An empty slug or id, or fields that are not a JSON object, throw InvalidArgument before
+/// anything is sent (the `_async` twins throw it themselves); a failed call throws an ApiError
+/// (NotFound for a record that does not exist), TransportError, DecodeError or Cancelled. POST
+/// and PATCH calls (create, update, restore, upsert, bulk_create, bulk_update) are not retried
+/// unless CallOptions::idempotent is set. Centrali documents only the list route (query); the
+/// others follow the JS SDK's slug addressing and are unconfirmed (see the README's wire
+/// section).
 class RecordsManager : private detail::ManagerBase {
 public:
+    /// Made by Client::records(); not for direct use.
     explicit RecordsManager(std::shared_ptr<detail::Core> core) : ManagerBase(std::move(core)) {}
 
     /// Creates a record from a field map (any type with a to_json converts implicitly).
@@ -312,17 +349,23 @@ public:
                           const CallOptions& call = {}) {
         return one<T>(create_call(slug, fields, options), call).run();
     }
+    /// create() as an `_async` call: the same arguments, then a completion token (by default
+    /// the call returns a std::future of the record).
     template <class T = nlohmann::json, class Token = UseFuture>
     auto create_async(std::string_view slug, const nlohmann::json& fields, const CreateRecordOptions& options = {},
                       const CallOptions& call = {}, Token&& token = {}) {
         return one<T>(create_call(slug, fields, options), call).launch(std::forward<Token>(token));
     }
 
+    /// The record `id` of collection `slug`. options.expand fills data._expanded with the
+    /// referenced records; options.include_archived asks for it even when it is archived.
     template <class T = nlohmann::json>
     BasicRecord<T> get(std::string_view slug, std::string_view id, const GetRecordOptions& options = {},
                        const CallOptions& call = {}) {
         return one<T>(get_call(slug, id, options), call).run();
     }
+    /// get() as an `_async` call: the same arguments, then a completion token (by default the
+    /// call returns a std::future of the record).
     template <class T = nlohmann::json, class Token = UseFuture>
     auto get_async(std::string_view slug, std::string_view id, const GetRecordOptions& options = {},
                    const CallOptions& call = {}, Token&& token = {}) {
@@ -334,6 +377,8 @@ public:
     Page<BasicRecord<T>> query(std::string_view slug, const RecordQuery& query = {}, const CallOptions& call = {}) {
         return page_of<T>(query_call(slug, query), call).run();
     }
+    /// query() as an `_async` call: the same arguments, then a completion token (by default
+    /// the call returns a std::future of the page).
     template <class T = nlohmann::json, class Token = UseFuture>
     auto query_async(std::string_view slug, const RecordQuery& query = {}, const CallOptions& call = {},
                      Token&& token = {}) {
@@ -361,6 +406,8 @@ public:
                           const CallOptions& call = {}) {
         return one<T>(update_call(slug, id, fields), call).run();
     }
+    /// update() as an `_async` call: the same arguments, then a completion token (by default
+    /// the call returns a std::future of the record).
     template <class T = nlohmann::json, class Token = UseFuture>
     auto update_async(std::string_view slug, std::string_view id, const nlohmann::json& fields,
                       const CallOptions& call = {}, Token&& token = {}) {
@@ -370,16 +417,21 @@ public:
     /// Archives the record (restorable), or deletes it for good with options.hard.
     void remove(std::string_view slug, std::string_view id, const DeleteRecordOptions& options = {},
                 const CallOptions& call = {});
+    /// remove() as an `_async` call: the same arguments, then a completion token (by default
+    /// the call returns a std::future<void>).
     template <class Token = UseFuture>
     auto remove_async(std::string_view slug, std::string_view id, const DeleteRecordOptions& options = {},
                       const CallOptions& call = {}, Token&& token = {}) {
         return detail::deferred<Token>(this)->remove_op(slug, id, options, call).launch(std::forward<Token>(token));
     }
 
+    /// Brings an archived record back, and returns it.
     template <class T = nlohmann::json>
     BasicRecord<T> restore(std::string_view slug, std::string_view id, const CallOptions& call = {}) {
         return one<T>(restore_call(slug, id), call).run();
     }
+    /// restore() as an `_async` call: the same arguments, then a completion token (by default
+    /// the call returns a std::future of the record).
     template <class T = nlohmann::json, class Token = UseFuture>
     auto restore_async(std::string_view slug, std::string_view id, const CallOptions& call = {}, Token&& token = {}) {
         return one<T>(restore_call(slug, id), call).launch(std::forward<Token>(token));
@@ -391,29 +443,37 @@ public:
                            const CallOptions& call = {}) {
         return upsert_of<T>(upsert_call(slug, match, data), call).run();
     }
+    /// upsert() as an `_async` call: the same arguments, then a completion token (by default
+    /// the call returns a std::future of the UpsertResult).
     template <class T = nlohmann::json, class Token = UseFuture>
     auto upsert_async(std::string_view slug, const nlohmann::json& match, const nlohmann::json& data,
                       const CallOptions& call = {}, Token&& token = {}) {
         return upsert_of<T>(upsert_call(slug, match, data), call).launch(std::forward<Token>(token));
     }
 
-    /// Creates all records or none.
+    /// Creates all records or none, and returns them. Each element must be a JSON object.
     template <class T = nlohmann::json>
     std::vector<BasicRecord<T>> bulk_create(std::string_view slug, const std::vector<nlohmann::json>& records,
                                             const CallOptions& call = {}) {
         return list_of<T>(bulk_create_call(slug, records), call).run();
     }
+    /// bulk_create() as an `_async` call: the same arguments, then a completion token (by
+    /// default the call returns a std::future of the records).
     template <class T = nlohmann::json, class Token = UseFuture>
     auto bulk_create_async(std::string_view slug, const std::vector<nlohmann::json>& records,
                            const CallOptions& call = {}, Token&& token = {}) {
         return list_of<T>(bulk_create_call(slug, records), call).launch(std::forward<Token>(token));
     }
 
+    /// Partial updates of several records in one request, as update() does for one; returns
+    /// the updated records.
     template <class T = nlohmann::json>
     std::vector<BasicRecord<T>> bulk_update(std::string_view slug, const std::vector<RecordUpdate>& updates,
                                             const CallOptions& call = {}) {
         return list_of<T>(bulk_update_call(slug, updates), call).run();
     }
+    /// bulk_update() as an `_async` call: the same arguments, then a completion token (by
+    /// default the call returns a std::future of the records).
     template <class T = nlohmann::json, class Token = UseFuture>
     auto bulk_update_async(std::string_view slug, const std::vector<RecordUpdate>& updates,
                            const CallOptions& call = {}, Token&& token = {}) {
@@ -423,6 +483,8 @@ public:
     /// Returns how many records the server deleted.
     long long bulk_delete(std::string_view slug, const std::vector<std::string>& ids,
                           const DeleteRecordOptions& options = {}, const CallOptions& call = {});
+    /// bulk_delete() as an `_async` call: the same arguments, then a completion token (by
+    /// default the call returns a std::future<long long>).
     template <class Token = UseFuture>
     auto bulk_delete_async(std::string_view slug, const std::vector<std::string>& ids,
                            const DeleteRecordOptions& options = {}, const CallOptions& call = {}, Token&& token = {}) {

@@ -16,40 +16,55 @@
 
 CENTRALI_NAMESPACE_BEGIN
 
+/// One match of a search. Only `totalHits` of the result is documented for Centrali's search
+/// service; the hit members follow the older search docs (UNCONFIRMED). Members the server did
+/// not send stay empty.
 struct SearchHit {
     std::string id;  ///< the record id
-    std::string record_slug;
-    std::optional<double> score;
+    std::string record_slug;  ///< `recordSlug`: the collection the record is in
+    std::optional<double> score;  ///< the relevance score, when sent
     nlohmann::json document;   ///< the matched record as indexed
     nlohmann::json formatted;  ///< `_formatted`: the document with highlights, when sent
-    nlohmann::json raw;
+    nlohmann::json raw;  ///< the whole hit as received
 };
 
+/// Decodes a hit: `id` (or `recordId`); `document` is the hit's `document` member, or the
+/// whole hit when it has none.
 void from_json(const nlohmann::json& j, SearchHit& h);
 
+/// The answer to SearchManager::query().
 struct SearchResult {
     long long total_hits = 0;  ///< `totalHits` (or the older `estimatedTotalHits`)
-    std::vector<SearchHit> hits;
-    std::optional<double> processing_time_ms;
-    nlohmann::json raw;
+    std::vector<SearchHit> hits;  ///< `hits`: the matches on this page, in the server's order
+    std::optional<double> processing_time_ms;  ///< `processingTimeMs`: the server's search time in milliseconds, when sent
+    nlohmann::json raw;  ///< the whole answer as received
 };
 
+/// Decodes a search result; absent or null members keep their defaults.
 void from_json(const nlohmann::json& j, SearchResult& r);
 
+/// Where and how much to search. Query parameter names (`structures`, `limit`, `offset`,
+/// `filter`) are UNCONFIRMED.
 struct SearchOptions {
     std::vector<std::string> structures;  ///< collection slugs; empty: all
     long long limit = 0;                  ///< 0: the server's default
-    long long offset = 0;
+    long long offset = 0;  ///< how many hits to skip (paging); 0: not sent
     std::string filter;                   ///< passed through as given
 };
 
 /// Every call has an `_async` twin (see async.hpp for its completion token).
+///
+/// Every call throws a centrali::Error: an ApiError by status for a non-2xx answer,
+/// TransportError, DecodeError or Cancelled.
 class SearchManager : private detail::ManagerBase {
 public:
+    /// Made by the Client (Client::search()); not for direct use.
     explicit SearchManager(std::shared_ptr<detail::Core> core) : ManagerBase(std::move(core)) {}
 
-    /// The JS SDK's centrali.search(query, options). Parameter names are UNCONFIRMED.
+    /// Full-text search for `text` (sent as `q`) across the collections `options` names, or all
+    /// of them: the JS SDK's centrali.search(query, options). Parameter names are UNCONFIRMED.
     SearchResult query(std::string_view text, const SearchOptions& options = {}, const CallOptions& call = {});
+    /// query() without blocking: the result, or the error, arrives through `token`.
     template <class Token = UseFuture>
     auto query_async(std::string_view text, const SearchOptions& options = {}, const CallOptions& call = {}, Token&& token = {}) {
         return detail::deferred<Token>(this)->query_op(text, options, call).launch(std::forward<Token>(token));

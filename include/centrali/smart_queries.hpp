@@ -16,71 +16,100 @@
 
 CENTRALI_NAMESPACE_BEGIN
 
+/// A named query stored with a collection, run by SmartQueriesManager::execute(). Members the
+/// server did not send stay empty.
 struct SmartQuery {
-    std::string id;
-    std::string name;
-    std::string description;
-    std::string record_slug;
+    std::string id;  ///< the query's id; get(), update(), remove() and execute() take it
+    std::string name;  ///< the query's name
+    std::string description;  ///< empty when it has none
+    std::string record_slug;  ///< `recordSlug`: the collection it queries
     /// The definition: select, where ({field: {$op: value}}), sort, limit, skip, join.
     nlohmann::json query;
-    std::string created_at;
-    std::string updated_at;
-    nlohmann::json raw;
+    std::string created_at;  ///< `createdAt`, as the server sent it
+    std::string updated_at;  ///< `updatedAt`, as the server sent it
+    nlohmann::json raw;  ///< the whole object as received, for the members this SDK does not model
 };
 
+/// Decodes a smart query; absent or null members keep their defaults.
 void from_json(const nlohmann::json& j, SmartQuery& q);
 
+/// A smart query to create, or the new state of one for update().
 struct SmartQueryInput {
-    std::string name;
-    std::string description;
+    std::string name;  ///< always sent; create() throws InvalidArgument when it is empty
+    std::string description;  ///< sent only when not empty
+    /// The definition, always sent (see SmartQuery::query); `{{name}}` marks a variable that
+    /// execute() fills in.
     nlohmann::json query = nlohmann::json::object();
 };
 
+/// Encodes the request body of create() and update(): name, query and a non-empty description.
 void to_json(nlohmann::json& j, const SmartQueryInput& input);
 
-/// Every call has an `_async` twin (see async.hpp for its completion token).
+/// Every call has an `_async` twin (see async.hpp for its completion token). The execute route
+/// is documented; the others are UNCONFIRMED.
+///
+/// Every call throws a centrali::Error: an ApiError by status for a non-2xx answer (NotFound,
+/// BadRequest, …), TransportError, DecodeError or Cancelled; InvalidArgument for an argument
+/// that can never be valid (an empty slug or id), which the `_async` twins throw themselves
+/// instead of reporting it through the token.
 class SmartQueriesManager : private detail::ManagerBase {
 public:
+    /// Made by the Client (Client::smart_queries()); not for direct use.
     explicit SmartQueriesManager(std::shared_ptr<detail::Core> core) : ManagerBase(std::move(core)) {}
 
     /// All smart queries of the workspace, or of one collection.
     Page<SmartQuery> list(std::string_view record_slug = {}, const ListOptions& options = {}, const CallOptions& call = {});
+    /// list() without blocking: the page, or the error, arrives through `token`.
     template <class Token = UseFuture>
     auto list_async(std::string_view record_slug = {}, const ListOptions& options = {}, const CallOptions& call = {}, Token&& token = {}) {
         return detail::deferred<Token>(this)->list_op(record_slug, options, call).launch(std::forward<Token>(token));
     }
 
+    /// The smart query `query_id` of the collection `record_slug`; NotFound when there is none.
     SmartQuery get(std::string_view record_slug, std::string_view query_id, const CallOptions& call = {});
+    /// get() without blocking: the smart query, or the error, arrives through `token`.
     template <class Token = UseFuture>
     auto get_async(std::string_view record_slug, std::string_view query_id, const CallOptions& call = {}, Token&& token = {}) {
         return detail::deferred<Token>(this)->get_op(record_slug, query_id, call).launch(std::forward<Token>(token));
     }
 
+    /// Stores a new smart query for the collection `record_slug` and returns it. Throws
+    /// InvalidArgument, before sending anything, when `input.name` is empty.
     SmartQuery create(std::string_view record_slug, const SmartQueryInput& input, const CallOptions& call = {});
+    /// create() without blocking: the smart query, or the error, arrives through `token`. The
+    /// InvalidArgument of an empty name is thrown by this call itself.
     template <class Token = UseFuture>
     auto create_async(std::string_view record_slug, const SmartQueryInput& input, const CallOptions& call = {}, Token&& token = {}) {
         return detail::deferred<Token>(this)->create_op(record_slug, input, call).launch(std::forward<Token>(token));
     }
 
+    /// Replaces the query's name, definition and (when not empty) description with `input`
+    /// (PUT); returns the query as stored. Not a partial update: give the whole input.
     SmartQuery update(std::string_view record_slug, std::string_view query_id, const SmartQueryInput& input, const CallOptions& call = {});
+    /// update() without blocking: the smart query, or the error, arrives through `token`.
     template <class Token = UseFuture>
     auto update_async(std::string_view record_slug, std::string_view query_id, const SmartQueryInput& input, const CallOptions& call = {}, Token&& token = {}) {
         return detail::deferred<Token>(this)->update_op(record_slug, query_id, input, call).launch(std::forward<Token>(token));
     }
 
+    /// Deletes the smart query. The response body is not read: any 2xx succeeds.
     void remove(std::string_view record_slug, std::string_view query_id, const CallOptions& call = {});
+    /// remove() without blocking: success, or the error, arrives through `token`.
     template <class Token = UseFuture>
     auto remove_async(std::string_view record_slug, std::string_view query_id, const CallOptions& call = {}, Token&& token = {}) {
         return detail::deferred<Token>(this)->remove_op(record_slug, query_id, call).launch(std::forward<Token>(token));
     }
 
-    /// Runs a stored query with `variables`; rows come back as records (joined data under
-    /// data._joined.<foreignSlug>).
+    /// Runs a stored query with `variables`; rows come back as records. Joined data is under
+    /// `data._joined.<foreignSlug>`. `variables` gives a value to every `{{name}}` the
+    /// definition uses (a null is sent as {}). `T` is the type the rows' field maps are read
+    /// into (see BasicRecord).
     template <class T = nlohmann::json>
     Page<BasicRecord<T>> execute(std::string_view record_slug, std::string_view query_id,
                                  const nlohmann::json& variables = nlohmann::json::object(), const CallOptions& call = {}) {
         return rows<T>(execute_call(record_slug, query_id, variables), call).run();
     }
+    /// execute() without blocking: the rows, or the error, arrives through `token`.
     template <class T = nlohmann::json, class Token = UseFuture>
     auto execute_async(std::string_view record_slug, std::string_view query_id,
                        const nlohmann::json& variables = nlohmann::json::object(), const CallOptions& call = {},
@@ -88,12 +117,14 @@ public:
         return rows<T>(execute_call(record_slug, query_id, variables), call).launch(std::forward<Token>(token));
     }
 
-    /// Runs a definition without saving it.
+    /// Runs a definition without saving it: `query` against the collection `record_slug`, with
+    /// `variables` as for execute(); the rows come back as from execute().
     template <class T = nlohmann::json>
     Page<BasicRecord<T>> test(std::string_view record_slug, const nlohmann::json& query,
                               const nlohmann::json& variables = nlohmann::json::object(), const CallOptions& call = {}) {
         return rows<T>(test_call(record_slug, query, variables), call).run();
     }
+    /// test() without blocking: the rows, or the error, arrives through `token`.
     template <class T = nlohmann::json, class Token = UseFuture>
     auto test_async(std::string_view record_slug, const nlohmann::json& query,
                     const nlohmann::json& variables = nlohmann::json::object(), const CallOptions& call = {},

@@ -19,99 +19,123 @@
 
 CENTRALI_NAMESPACE_BEGIN
 
+/// The type of a property (its `type` on the wire), as the Centrali docs list them. An
+/// unknown value a newer server sends is kept as it came.
 class PropertyType : public StringEnum<PropertyType> {
 public:
+    /// Empty by default, or any wire value, known to this SDK or not.
     using StringEnum::StringEnum;
     static const PropertyType string, number, boolean, datetime, array, object, reference;
 };
-inline const PropertyType PropertyType::string{"string"};
-inline const PropertyType PropertyType::number{"number"};
-inline const PropertyType PropertyType::boolean{"boolean"};
-inline const PropertyType PropertyType::datetime{"datetime"};
-inline const PropertyType PropertyType::array{"array"};
-inline const PropertyType PropertyType::object{"object"};
-inline const PropertyType PropertyType::reference{"reference"};
+inline const PropertyType PropertyType::string{"string"};        ///< `string`: text
+inline const PropertyType PropertyType::number{"number"};        ///< `number`: an integer or a decimal
+inline const PropertyType PropertyType::boolean{"boolean"};      ///< `boolean`: true or false
+inline const PropertyType PropertyType::datetime{"datetime"};    ///< `datetime`: a date and time, stored as an ISO-8601 string
+inline const PropertyType PropertyType::array{"array"};          ///< `array`: a list of values
+inline const PropertyType PropertyType::object{"object"};        ///< `object`: a nested object
+inline const PropertyType PropertyType::reference{"reference"};  ///< `reference`: a record of another collection (PropertyDefinition::target)
 
+/// How a collection treats record fields its properties do not define (`schemaDiscoveryMode`).
+/// The server's default is strict. In auto-evolving and schemaless mode Centrali suggests
+/// properties for the unknown fields it sees. An unknown value a newer server sends is kept as
+/// it came.
 class SchemaDiscoveryMode : public StringEnum<SchemaDiscoveryMode> {
 public:
+    /// Empty by default, or any wire value, known to this SDK or not.
     using StringEnum::StringEnum;
     static const SchemaDiscoveryMode strict, auto_evolving, schemaless;
 };
-inline const SchemaDiscoveryMode SchemaDiscoveryMode::strict{"strict"};
-inline const SchemaDiscoveryMode SchemaDiscoveryMode::auto_evolving{"auto-evolving"};
-inline const SchemaDiscoveryMode SchemaDiscoveryMode::schemaless{"schemaless"};
+inline const SchemaDiscoveryMode SchemaDiscoveryMode::strict{"strict"};                ///< `strict`: unknown fields are rejected
+inline const SchemaDiscoveryMode SchemaDiscoveryMode::auto_evolving{"auto-evolving"};  ///< `auto-evolving`: known fields are validated, unknown ones accepted
+inline const SchemaDiscoveryMode SchemaDiscoveryMode::schemaless{"schemaless"};        ///< `schemaless`: any fields are accepted, none validated
 
 /// A field of a collection. The wire names follow the vendor's own tooling (`isUnique`, not
 /// `unique`); reference options (`target`, `relationship`) are UNCONFIRMED names.
 struct PropertyDefinition {
-    std::string name;
-    PropertyType type = PropertyType::string;
-    std::string description;
-    bool required = false;
-    bool is_unique = false;
-    std::optional<bool> nullable;
-    std::optional<bool> immutable;
-    nlohmann::json default_value;  ///< null: none
-    std::vector<std::string> enum_values;
+    std::string name;  ///< the field's key in a record's data
+    PropertyType type = PropertyType::string;  ///< `type`
+    std::string description;  ///< sent only when not empty
+    bool required = false;  ///< records must have this field; sent only when true
+    bool is_unique = false;  ///< `isUnique`: no two records may share a value; sent only when true
+    std::optional<bool> nullable;  ///< whether null is accepted; unset: not sent (the server's default)
+    std::optional<bool> immutable;  ///< whether the value may not change once set; unset: not sent
+    nlohmann::json default_value;  ///< `default`: the value a record gets without one; null: none
+    std::vector<std::string> enum_values;  ///< `enum`: the only values allowed; empty: any (not sent)
     std::string target;        ///< reference fields: the referenced collection's slug
     std::string relationship;  ///< reference fields: e.g. many-to-one, many-to-many
-    nlohmann::json extra = nlohmann::json::object();  ///< minLength, pattern, renderAs, …: sent and kept as is
+    /// minLength, pattern, renderAs, …: sent and kept as is. Decoding stores the whole
+    /// definition here (the members above included); encoding starts from it and writes the
+    /// members above over it.
+    nlohmann::json extra = nlohmann::json::object();
 };
 
+/// Encodes a property for a request body: `extra`, with the members that are set written over it.
 void to_json(nlohmann::json& j, const PropertyDefinition& p);
 
+/// Decodes a property; absent or null members keep their defaults.
 void from_json(const nlohmann::json& j, PropertyDefinition& p);
 
+/// A collection (older name: structure): the schema of one kind of record. Members the server
+/// did not send stay empty.
 struct Collection {
-    std::string id;
-    std::string workspace_slug;
-    std::string record_slug;
-    std::string name;
-    std::string description;
-    std::vector<PropertyDefinition> properties;
+    std::string id;  ///< the collection's id (a UUID); get(), update(), remove() and restore() take it
+    std::string workspace_slug;  ///< `workspaceSlug`: the workspace it belongs to
+    std::string record_slug;  ///< `recordSlug`: the slug its records are addressed by (records().query(slug))
+    std::string name;  ///< the human-readable name
+    std::string description;  ///< empty when it has none
+    std::vector<PropertyDefinition> properties;  ///< the fields its records have
     std::string status;  ///< active | inactive
-    SchemaDiscoveryMode schema_discovery_mode;  ///< or, from older servers, derived from isStrict
-    std::optional<bool> enable_versioning;
-    std::string default_search_field;
-    std::string created_at;
-    std::string updated_at;
-    nlohmann::json raw;
+    /// `schemaDiscoveryMode`, or, from older servers, derived from isStrict (true: strict,
+    /// false: schemaless); empty when the server sent neither.
+    SchemaDiscoveryMode schema_discovery_mode;
+    std::optional<bool> enable_versioning;  ///< `enableVersioning`: whether definition changes are versioned
+    std::string default_search_field;  ///< `defaultSearchField`: the field text search uses when a query names none
+    std::string created_at;  ///< `createdAt`, as the server sent it (ISO-8601)
+    std::string updated_at;  ///< `updatedAt`, as the server sent it (ISO-8601)
+    nlohmann::json raw;  ///< the whole object as received, for the members this SDK does not model (retentionPolicy, …)
 };
+/// The older name of Collection (client.structures() returns the same type).
 using Structure = Collection;
 
+/// Decodes a collection; absent or null members keep their defaults.
 void from_json(const nlohmann::json& j, Collection& c);
 
+/// A new collection, for create() and validate(). name, record_slug and properties are always
+/// sent; the other members only when set (not empty).
 struct CreateCollectionInput {
-    std::string name;
-    std::string record_slug;  ///< kebab-case; the slug records are addressed by
-    std::string description;
-    std::vector<PropertyDefinition> properties;
-    std::optional<SchemaDiscoveryMode> schema_discovery_mode;
-    std::string default_search_field;
-    std::optional<bool> enable_versioning;
+    std::string name;  ///< required by create() (InvalidArgument when empty)
+    std::string record_slug;  ///< kebab-case; the slug records are addressed by. Required by create()
+    std::string description;  ///< sent only when not empty
+    std::vector<PropertyDefinition> properties;  ///< always sent, even empty (a schemaless collection may have none)
+    std::optional<SchemaDiscoveryMode> schema_discovery_mode;  ///< unset: the server's default (strict)
+    std::string default_search_field;  ///< `defaultSearchField`; sent only when not empty
+    std::optional<bool> enable_versioning;  ///< `enableVersioning`; unset: not sent
 };
 
+/// Encodes the request body of create() and validate().
 void to_json(nlohmann::json& j, const CreateCollectionInput& input);
 
 /// Only the members that are set are sent.
 struct UpdateCollectionInput {
-    std::optional<std::string> name;
-    std::optional<std::string> description;
-    std::optional<std::vector<PropertyDefinition>> properties;
-    std::optional<SchemaDiscoveryMode> schema_discovery_mode;
-    std::optional<std::string> default_search_field;
-    std::optional<bool> enable_versioning;
+    std::optional<std::string> name;  ///< the new name
+    std::optional<std::string> description;  ///< the new description; an empty string is sent as given
+    std::optional<std::vector<PropertyDefinition>> properties;  ///< sent as given, as the complete list (nothing is merged with the stored one)
+    std::optional<SchemaDiscoveryMode> schema_discovery_mode;  ///< `schemaDiscoveryMode`
+    std::optional<std::string> default_search_field;  ///< `defaultSearchField`
+    std::optional<bool> enable_versioning;  ///< `enableVersioning`
 };
 
+/// Encodes the request body of update(): only the members that are set.
 void to_json(nlohmann::json& j, const UpdateCollectionInput& input);
 
 /// The answer to validate(): whether a definition would be accepted, and why not.
 struct SchemaValidation {
-    bool valid = false;
+    bool valid = false;  ///< `valid`; false too when the server did not send it
     nlohmann::json errors;  ///< as the server sent them (usually [{field, message}])
-    nlohmann::json raw;
+    nlohmann::json raw;  ///< the whole answer as received
 };
 
+/// Decodes the answer to validate().
 void from_json(const nlohmann::json& j, SchemaValidation& v);
 
 namespace detail {
@@ -130,55 +154,83 @@ struct SchemaRoutes {
 
 /// What structures() and collections() share. Every call has an `_async` twin (see async.hpp
 /// for its completion token).
+///
+/// Every call throws a centrali::Error: an ApiError by status for a non-2xx answer (NotFound,
+/// BadRequest, …), TransportError, DecodeError or Cancelled; InvalidArgument for an argument
+/// that can never be valid (an empty id), which the `_async` twins throw themselves instead of
+/// reporting it through the token. Routes: the structures paths list, create, get, update and
+/// remove are documented; by-slug, validate and restore, and every collections path, are
+/// UNCONFIRMED.
 class SchemaManager : private detail::ManagerBase {
 public:
+    /// Made by the Client for StructuresManager and CollectionsManager; not for direct use.
     SchemaManager(std::shared_ptr<detail::Core> core, const detail::SchemaRoutes& routes)
         : ManagerBase(std::move(core)), routes_(routes) {}
 
+    /// One page of the workspace's collections. `options.page` and `options.limit` are sent
+    /// only when positive (otherwise the server's defaults apply).
     Page<Collection> list(const ListOptions& options = {}, const CallOptions& call = {});
+    /// list() without blocking: the page, or the error, arrives through `token`.
     template <class Token = UseFuture>
     auto list_async(const ListOptions& options = {}, const CallOptions& call = {}, Token&& token = {}) {
         return detail::deferred<Token>(this)->list_op(options, call).launch(std::forward<Token>(token));
     }
 
+    /// The collection with this id; NotFound when there is none.
     Collection get(std::string_view id, const CallOptions& call = {});
+    /// get() without blocking: the collection, or the error, arrives through `token`.
     template <class Token = UseFuture>
     auto get_async(std::string_view id, const CallOptions& call = {}, Token&& token = {}) {
         return detail::deferred<Token>(this)->by(routes_.get, id, call).launch(std::forward<Token>(token));
     }
 
+    /// The collection whose records are addressed by `record_slug`; NotFound when there is none.
     Collection get_by_slug(std::string_view record_slug, const CallOptions& call = {});
+    /// get_by_slug() without blocking: the collection, or the error, arrives through `token`.
     template <class Token = UseFuture>
     auto get_by_slug_async(std::string_view record_slug, const CallOptions& call = {}, Token&& token = {}) {
         return detail::deferred<Token>(this)->by(routes_.by_slug, record_slug, call).launch(std::forward<Token>(token));
     }
 
+    /// Creates a collection and returns it as stored. Throws InvalidArgument, before sending
+    /// anything, when `input.name` or `input.record_slug` is empty.
     Collection create(const CreateCollectionInput& input, const CallOptions& call = {});
+    /// create() without blocking: the collection, or the error, arrives through `token`. The
+    /// InvalidArgument of an empty name or record_slug is thrown by this call itself.
     template <class Token = UseFuture>
     auto create_async(const CreateCollectionInput& input, const CallOptions& call = {}, Token&& token = {}) {
         return detail::deferred<Token>(this)->create_op(input, call).launch(std::forward<Token>(token));
     }
 
+    /// Changes the members of `input` that are set (PUT) and returns the collection as stored.
     Collection update(std::string_view id, const UpdateCollectionInput& input, const CallOptions& call = {});
+    /// update() without blocking: the collection, or the error, arrives through `token`.
     template <class Token = UseFuture>
     auto update_async(std::string_view id, const UpdateCollectionInput& input, const CallOptions& call = {}, Token&& token = {}) {
         return detail::deferred<Token>(this)->update_op(id, input, call).launch(std::forward<Token>(token));
     }
 
+    /// Deletes the collection (see restore()). The response body is not read: any 2xx succeeds.
     void remove(std::string_view id, const CallOptions& call = {});
+    /// remove() without blocking: success, or the error, arrives through `token`.
     template <class Token = UseFuture>
     auto remove_async(std::string_view id, const CallOptions& call = {}, Token&& token = {}) {
         return detail::deferred<Token>(this)->discard(routes_.remove, {id}, call).launch(std::forward<Token>(token));
     }
 
+    /// Brings back a deleted collection and returns it.
     Collection restore(std::string_view id, const CallOptions& call = {});
+    /// restore() without blocking: the collection, or the error, arrives through `token`.
     template <class Token = UseFuture>
     auto restore_async(std::string_view id, const CallOptions& call = {}, Token&& token = {}) {
         return detail::deferred<Token>(this)->by(routes_.restore, id, call).launch(std::forward<Token>(token));
     }
 
-    /// Checks a definition without saving it.
+    /// Checks a definition without saving it. Unlike create(), it does not check `input`
+    /// itself. Whether the server reports an invalid definition as `valid == false` or as a
+    /// BadRequest is UNCONFIRMED.
     SchemaValidation validate(const CreateCollectionInput& input, const CallOptions& call = {});
+    /// validate() without blocking: the verdict, or the error, arrives through `token`.
     template <class Token = UseFuture>
     auto validate_async(const CreateCollectionInput& input, const CallOptions& call = {}, Token&& token = {}) {
         return detail::deferred<Token>(this)->validate_op(input, call).launch(std::forward<Token>(token));
@@ -194,13 +246,19 @@ private:
     const detail::SchemaRoutes& routes_;
 };
 
+/// client.structures(): the SchemaManager calls on the `…/structures` routes (the older name,
+/// the one the data service's route table documents).
 class StructuresManager : public SchemaManager {
 public:
+    /// Made by the Client (Client::structures()); not for direct use.
     explicit StructuresManager(std::shared_ptr<detail::Core> core);
 };
 
+/// client.collections(): the SchemaManager calls on the `…/collections` routes (the newer,
+/// user-facing name; every path UNCONFIRMED).
 class CollectionsManager : public SchemaManager {
 public:
+    /// Made by the Client (Client::collections()); not for direct use.
     explicit CollectionsManager(std::shared_ptr<detail::Core> core);
 };
 

@@ -22,6 +22,7 @@
 
 CENTRALI_NAMESPACE_BEGIN
 
+/// HTTP headers as (name, value) pairs, in order; a name may repeat.
 using HttpHeaders = std::vector<std::pair<std::string, std::string>>;
 
 namespace detail {
@@ -41,10 +42,10 @@ inline bool equals_ignoring_case(std::string_view a, std::string_view b) noexcep
 /// from disk), else `borrowed` (streamed from the caller's memory, which must outlive the
 /// call), else `data`.
 struct MultipartPart {
-    std::string name;
-    std::string data;
-    std::string_view borrowed;
-    std::string file_path;
+    std::string name;           ///< the form field's name
+    std::string data;           ///< the content, held here (when both below are empty)
+    std::string_view borrowed;  ///< the content, in the caller's memory (when file_path is empty)
+    std::string file_path;      ///< the content, streamed from this file (when not empty)
     std::string filename;      ///< sent as the part's filename (files)
     std::string content_type;  ///< empty: the transport's default
 };
@@ -52,12 +53,16 @@ struct MultipartPart {
 /// Upload progress: bytes of the request body sent so far, and its total size.
 using ProgressCallback = std::function<void(std::uint64_t sent, std::uint64_t total)>;
 
+/// One HTTP request, as the Core hands it to a Transport: complete but for what the transport
+/// adds itself (Content-Length, the multipart Content-Type with its boundary).
 struct HttpRequest {
     std::string method;  ///< GET, POST, PUT, PATCH, DELETE
     std::string url;     ///< absolute, already percent-encoded
     /// Every value has been checked by the Core: no CR, LF or other control character.
     HttpHeaders headers;
-    std::string body;
+    std::string body;  ///< the body (JSON or form-encoded, as Content-Type says); empty: none
+    /// The limit for establishing the connection (ClientOptions::connect_timeout, never more
+    /// than `timeout`).
     std::chrono::milliseconds connect_timeout{10'000};
     /// What is left of the call's time limit: the transfer must end within it.
     std::chrono::milliseconds timeout{60'000};
@@ -71,6 +76,7 @@ struct HttpRequest {
     /// When not empty, the body is multipart/form-data built from these parts (and `body` is
     /// ignored); the Content-Type header with its boundary is the transport's job.
     std::vector<MultipartPart> multipart;
+    /// When set, called as the body goes out (uploads), on the thread running the transfer.
     ProgressCallback upload_progress;
 };
 
@@ -78,11 +84,12 @@ struct HttpRequest {
 /// these (names in lower case); it may keep others.
 inline constexpr std::string_view response_headers_read[] = {"x-request-id", "retry-after", "content-type"};
 
+/// An HTTP response, whatever its status, as a Transport returns it to the Core.
 struct HttpResponse {
-    int status = 0;
+    int status = 0;  ///< the HTTP status code
     /// Names in lower case. The libcurl transport keeps only response_headers_read.
     HttpHeaders headers;
-    std::string body;
+    std::string body;  ///< the whole body; empty when there was none
 
     /// The first header with this (case-insensitive) name, or an empty view.
     std::string_view header(std::string_view name) const noexcept;
@@ -103,7 +110,9 @@ public:
 /// so stop() interrupts even a stream that is waiting for bytes.
 class StreamControl {
 public:
+    /// Asks the stream to end, and runs the waker the transport installed (if any). Any thread.
     void stop();
+    /// True once stop() was called; a transport checks it between reads.
     bool stopped() const noexcept { return stopped_.load(std::memory_order_acquire); }
     /// For transports: `wake` must be safe to call from any thread until it is cleared.
     void set_waker(std::function<void()> wake);
@@ -118,7 +127,8 @@ private:
 /// abort() are called on the loop's thread, and run() delivers completions on it.
 class AsyncTransport {
 public:
-    using Id = std::uint64_t;
+    using Id = std::uint64_t;  ///< a transfer's id, given by the event loop to start()
+    /// Receives a transfer's outcome, exactly once (unless the transfer is aborted).
     using Completion = MoveOnlyFunction<void(Result<HttpResponse>)>;
 
     virtual ~AsyncTransport() = default;
@@ -141,6 +151,9 @@ public:
 class Transport {
 public:
     virtual ~Transport() = default;
+    /// Sends `request` and returns the response, whatever its status (an error status is the
+    /// Core's to interpret). Throws TransportError when no response came, or Cancelled once
+    /// `request.cancel` fires. Must not resend a request that is not idempotent on its own.
     virtual HttpResponse send(const HttpRequest& request) = 0;
 
     /// The asynchronous side, made once per Client when it first needs one. The default runs

@@ -18,120 +18,163 @@
 
 CENTRALI_NAMESPACE_BEGIN
 
+/// What starts a trigger's function (its `executionType`). Set TriggerMetadata to match. An
+/// unknown value a newer server sends is kept as it came.
 class TriggerType : public StringEnum<TriggerType> {
 public:
+    /// Empty by default, or any wire value, known to this SDK or not.
     using StringEnum::StringEnum;
     static const TriggerType on_demand, event_driven, scheduled, http_trigger, endpoint;
 };
-inline const TriggerType TriggerType::on_demand{"on-demand"};
-inline const TriggerType TriggerType::event_driven{"event-driven"};
-inline const TriggerType TriggerType::scheduled{"scheduled"};
-inline const TriggerType TriggerType::http_trigger{"http-trigger"};
+inline const TriggerType TriggerType::on_demand{"on-demand"};        ///< `on-demand`: runs when invoked (invoke(), invoke_and_wait())
+inline const TriggerType TriggerType::event_driven{"event-driven"};  ///< `event-driven`: runs on record events of a collection
+inline const TriggerType TriggerType::scheduled{"scheduled"};        ///< `scheduled`: runs at an interval, on a cron expression or once
+inline const TriggerType TriggerType::http_trigger{"http-trigger"};  ///< `http-trigger`: an inbound HTTP call queues a run (webhook style, fire and forget)
+/// `endpoint`: a synchronous HTTP endpoint that answers with the function's output. UNCONFIRMED
+/// as an `executionType` spelling (runs do report it as their ExecutionSource).
 inline const TriggerType TriggerType::endpoint{"endpoint"};
 
 /// A parameter stored encrypted at rest and handed to the function decrypted. The SDK never
-/// logs request bodies, so the plain value leaves only in the request itself.
+/// logs request bodies, so the plain value leaves only in the request itself. Returns
+/// `{"value": value, "encrypt": true}`, to put in a TriggerMetadata's params:
+/// `TriggerMetadata::on_demand({{"apiKey", encrypted(key)}})`.
 nlohmann::json encrypted(std::string value);
 
 /// `triggerMetadata`: the per-type fields, plus `params` (the function's triggerParams).
 /// Built with the named constructors; `json` stays reachable for fields not listed here.
+/// Every constructor sends a null `params` as `{}`.
 struct TriggerMetadata {
+    /// The `triggerMetadata` object exactly as it is sent; add or change members here.
     nlohmann::json json = nlohmann::json::object();
 
     /// `{"params": {…}}`; an empty params object is kept, as the JS SDK's users send it.
     static TriggerMetadata on_demand(nlohmann::json params = nlohmann::json::object());
-    /// Fires on record events such as record_created, record_updated, record_deleted.
+    /// Fires on record events such as record_created, record_updated, record_deleted, of the
+    /// collection `record_slug`: `{"event": …, "recordSlug": …, "params": {…}}`.
     static TriggerMetadata event_driven(std::string event, std::string record_slug,
                                         nlohmann::json params = nlohmann::json::object());
+    /// Every `interval_seconds` seconds: `{"scheduleType": "interval", "interval": …, "params": {…}}`.
+    /// The params of a scheduled trigger may take up to 64 KB.
     static TriggerMetadata every(long long interval_seconds, nlohmann::json params = nlohmann::json::object());
-    /// A 5-field cron expression in `timezone`.
+    /// A 5-field cron expression in `timezone`: `scheduleType` cron, with `cronExpression` and
+    /// `timezone`.
     static TriggerMetadata cron(std::string expression, std::string timezone = "UTC",
                                 nlohmann::json params = nlohmann::json::object());
-    /// Once, at an ISO-8601 time.
+    /// Once, at an ISO-8601 time: `scheduleType` once, with `scheduledAt`.
     static TriggerMetadata once(std::string scheduled_at, nlohmann::json params = nlohmann::json::object());
     /// An inbound HTTP trigger; the server generates the public URL from `path`.
     static TriggerMetadata http(std::string path, nlohmann::json params = nlohmann::json::object());
 };
 
+/// A trigger as the server returns it. A member the server did not send stays empty.
 struct FunctionTrigger {
-    std::string id;
-    std::string name;
-    std::string function_id;
-    TriggerType execution_type;
-    std::string description;
+    std::string id;              ///< the trigger's id, as invoke() and runs().list_by_trigger() take it
+    std::string name;            ///< its name
+    std::string function_id;     ///< the compute function it runs
+    TriggerType execution_type;  ///< `executionType`: what starts it
+    std::string description;     ///< empty when it has none
     bool enabled = true;  ///< false: paused
-    nlohmann::json trigger_metadata;
+    nlohmann::json trigger_metadata;  ///< `triggerMetadata` as received: the per-type fields and `params`
     nlohmann::json health;  ///< present when listed with include_health
-    std::string workspace_slug;
-    std::string created_at;
-    std::string updated_at;
-    nlohmann::json raw;
+    std::string workspace_slug;  ///< the workspace it belongs to
+    std::string created_at;      ///< ISO-8601, as the server sent it
+    std::string updated_at;      ///< ISO-8601, as the server sent it
+    nlohmann::json raw;          ///< the whole trigger as received
 };
+/// Reads a FunctionTrigger from the service's JSON (nlohmann/json's hook: `j.get<FunctionTrigger>()`).
 void from_json(const nlohmann::json& j, FunctionTrigger& t);
 
+/// What create() sends. `name` and `function_id` are required (create() throws
+/// InvalidArgument, and sends nothing, when either is empty).
 struct CreateTriggerInput {
-    std::string name;
-    std::string function_id;
-    TriggerType execution_type = TriggerType::on_demand;
-    std::string description;
+    std::string name;                                     ///< the trigger's name
+    std::string function_id;                              ///< the compute function to run
+    TriggerType execution_type = TriggerType::on_demand;  ///< `executionType`; match it with trigger_metadata
+    std::string description;                              ///< not sent when empty
     std::optional<bool> enabled;  ///< the server's default is true
+    /// `triggerMetadata`, always sent; the default is on-demand's `{"params": {}}`.
     TriggerMetadata trigger_metadata = TriggerMetadata::on_demand();
 };
+/// Writes a CreateTriggerInput as the JSON the service takes (nlohmann/json's hook: `nlohmann::json(x)`).
 void to_json(nlohmann::json& j, const CreateTriggerInput& input);
 
 /// Only the members that are set are sent.
 struct UpdateTriggerInput {
-    std::optional<std::string> name;
-    std::optional<std::string> function_id;
-    std::optional<TriggerType> execution_type;
-    std::optional<std::string> description;
-    std::optional<bool> enabled;
-    std::optional<TriggerMetadata> trigger_metadata;
+    std::optional<std::string> name;                  ///< the new name
+    std::optional<std::string> function_id;           ///< another compute function to run
+    std::optional<TriggerType> execution_type;        ///< a new `executionType`; send trigger_metadata to match
+    std::optional<std::string> description;           ///< the new description (sent even when empty)
+    std::optional<bool> enabled;                      ///< false pauses, true resumes (see also pause(), resume())
+    std::optional<TriggerMetadata> trigger_metadata;  ///< the whole new `triggerMetadata`, params included
 };
+/// Writes a UpdateTriggerInput as the JSON the service takes (nlohmann/json's hook: `nlohmann::json(x)`).
 void to_json(nlohmann::json& j, const UpdateTriggerInput& input);
 
+/// The filters of list_all().
 struct ListAllTriggersOptions {
     std::string function_id;     ///< only this function's triggers (empty: all)
     bool include_health = false; ///< adds each trigger's health summary
 };
 
-/// Every call has an `_async` twin (see async.hpp for its completion token).
+/// The function triggers of the workspace: client.triggers().
+///
+/// Every call has an `_async` twin (see async.hpp for its completion token). An empty id and
+/// the other argument errors throw InvalidArgument before anything is sent (from the `_async`
+/// call itself too); a failed call throws a centrali::Error: NotFound and the other ApiError
+/// kinds for an error status, TransportError, DecodeError or Cancelled.
 class TriggersManager : private detail::ManagerBase {
 public:
+    /// Made by the Client; use client.triggers().
     explicit TriggersManager(std::shared_ptr<detail::Core> core) : ManagerBase(std::move(core)) {}
 
+    /// One page of the workspace's triggers; `page` and `limit` are sent only when positive.
     Page<FunctionTrigger> list(const ListOptions& options = {}, const CallOptions& call = {});
+    /// list() without blocking: the page, or the error, arrives through `token`.
     template <class Token = UseFuture>
     auto list_async(const ListOptions& options = {}, const CallOptions& call = {}, Token&& token = {}) {
         return detail::deferred<Token>(this)->list_op(options, call).launch(std::forward<Token>(token));
     }
 
+    /// The triggers, filtered by `options` (`functionId`, `includeHealth=true`), in one request
+    /// that sends no paging parameters: the result is the one page the server answers with.
     Page<FunctionTrigger> list_all(const ListAllTriggersOptions& options = {}, const CallOptions& call = {});
+    /// list_all() without blocking: the page, or the error, arrives through `token`.
     template <class Token = UseFuture>
     auto list_all_async(const ListAllTriggersOptions& options = {}, const CallOptions& call = {}, Token&& token = {}) {
         return detail::deferred<Token>(this)->list_all_op(options, call).launch(std::forward<Token>(token));
     }
 
+    /// The trigger with this id; NotFound when there is none.
     FunctionTrigger get(std::string_view trigger_id, const CallOptions& call = {});
+    /// get() without blocking: the trigger, or the error, arrives through `token`.
     template <class Token = UseFuture>
     auto get_async(std::string_view trigger_id, const CallOptions& call = {}, Token&& token = {}) {
         return detail::deferred<Token>(this)->by_id(detail::routes::triggers_get, trigger_id, call).launch(std::forward<Token>(token));
     }
 
+    /// Creates a trigger and returns it as stored. Throws InvalidArgument when `name` or
+    /// `function_id` is empty. A POST: not resent once it may have reached the server, unless
+    /// CallOptions::idempotent.
     FunctionTrigger create(const CreateTriggerInput& input, const CallOptions& call = {});
+    /// create() without blocking: the trigger, or the error, arrives through `token`.
     template <class Token = UseFuture>
     auto create_async(const CreateTriggerInput& input, const CallOptions& call = {}, Token&& token = {}) {
         return detail::deferred<Token>(this)->create_op(input, call).launch(std::forward<Token>(token));
     }
 
+    /// Changes the members set in `input` (a PUT with only those members) and returns the
+    /// trigger as updated.
     FunctionTrigger update(std::string_view trigger_id, const UpdateTriggerInput& input, const CallOptions& call = {});
+    /// update() without blocking: the trigger, or the error, arrives through `token`.
     template <class Token = UseFuture>
     auto update_async(std::string_view trigger_id, const UpdateTriggerInput& input, const CallOptions& call = {},
                       Token&& token = {}) {
         return detail::deferred<Token>(this)->update_op(trigger_id, input, call).launch(std::forward<Token>(token));
     }
 
+    /// Deletes the trigger. Whatever 2xx body the server answers with is ignored.
     void remove(std::string_view trigger_id, const CallOptions& call = {});
+    /// remove() without blocking: completion, or the error, arrives through `token`.
     template <class Token = UseFuture>
     auto remove_async(std::string_view trigger_id, const CallOptions& call = {}, Token&& token = {}) {
         return detail::deferred<Token>(this)->remove_op(trigger_id, call).launch(std::forward<Token>(token));
@@ -139,7 +182,13 @@ public:
 
     /// Queues a run and returns its job id at once; the function's output is not returned
     /// (see invoke_and_wait). A null payload sends an empty body object.
+    ///
+    /// Any other payload is sent as `{"payload": payload}`. The job id is the run's
+    /// FunctionRun::job_id (runs().wait_for_job() follows it). A POST: not resent once it may
+    /// have reached the server, unless CallOptions::idempotent. Throws DecodeError when the
+    /// answer carries no job id.
     std::string invoke(std::string_view trigger_id, const nlohmann::json& payload = nullptr, const CallOptions& call = {});
+    /// invoke() without blocking: the job id, or the error, arrives through `token`.
     template <class Token = UseFuture>
     auto invoke_async(std::string_view trigger_id, const nlohmann::json& payload = nullptr, const CallOptions& call = {},
                       Token&& token = {}) {
@@ -148,21 +197,34 @@ public:
 
     /// Invokes and waits for the run: returns it completed, or throws FunctionRunFailed (failure
     /// or timeout), DeadlineExceeded or Cancelled. The invoke itself is sent once, never retried.
+    ///
+    /// The invoke is the wait's first poll, so `wait`'s deadline and cancel token cover it too;
+    /// the next polls look for the job's run among the trigger's runs, then follow it, as
+    /// runs().wait_for_job() does.
     FunctionRun invoke_and_wait(std::string_view trigger_id, const nlohmann::json& payload = nullptr,
                                 const WaitOptions& wait = {});
+    /// invoke_and_wait() without blocking: its polls are timers on the event loop; the run, or
+    /// the error, arrives through `token`.
     template <class Token = UseFuture>
     auto invoke_and_wait_async(std::string_view trigger_id, const nlohmann::json& payload = nullptr,
                                const WaitOptions& wait = {}, Token&& token = {}) {
         return detail::deferred<Token>(this)->invoke_and_wait_op(trigger_id, payload, wait).launch(std::forward<Token>(token));
     }
 
+    /// Pauses the trigger and returns it as the server answers (a paused trigger has `enabled`
+    /// false). A PATCH: not resent once it may have reached the server, unless
+    /// CallOptions::idempotent.
     FunctionTrigger pause(std::string_view trigger_id, const CallOptions& call = {});
+    /// pause() without blocking: the trigger, or the error, arrives through `token`.
     template <class Token = UseFuture>
     auto pause_async(std::string_view trigger_id, const CallOptions& call = {}, Token&& token = {}) {
         return detail::deferred<Token>(this)->by_id(detail::routes::triggers_pause, trigger_id, call).launch(std::forward<Token>(token));
     }
 
+    /// Resumes a paused trigger and returns it as the server answers. A PATCH: not resent once
+    /// it may have reached the server, unless CallOptions::idempotent.
     FunctionTrigger resume(std::string_view trigger_id, const CallOptions& call = {});
+    /// resume() without blocking: the trigger, or the error, arrives through `token`.
     template <class Token = UseFuture>
     auto resume_async(std::string_view trigger_id, const CallOptions& call = {}, Token&& token = {}) {
         return detail::deferred<Token>(this)->by_id(detail::routes::triggers_resume, trigger_id, call).launch(std::forward<Token>(token));

@@ -40,10 +40,11 @@
 #endif
 
 CENTRALI_NAMESPACE_BEGIN
+/// The SDK's version, "MAJOR.MINOR.PATCH" (also the macro CENTRALI_VERSION_STRING).
 inline constexpr const char* version_string = CENTRALI_VERSION_STRING;
-inline constexpr int version_major = CENTRALI_VERSION_MAJOR;
-inline constexpr int version_minor = CENTRALI_VERSION_MINOR;
-inline constexpr int version_patch = CENTRALI_VERSION_PATCH;
+inline constexpr int version_major = CENTRALI_VERSION_MAJOR;  ///< the major version: changes break the API
+inline constexpr int version_minor = CENTRALI_VERSION_MINOR;  ///< the minor version: additions
+inline constexpr int version_patch = CENTRALI_VERSION_PATCH;  ///< the patch version: fixes
 /// `centrali-cpp/<version>`: what to put in ClientOptions::user_agent to identify the SDK.
 inline constexpr const char* default_user_agent = "centrali-cpp/" CENTRALI_VERSION_STRING;
 CENTRALI_NAMESPACE_END
