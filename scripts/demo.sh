@@ -9,4 +9,7 @@ bash "$root/scripts/install-deps.sh"
 cmake -S "$root" -B "$build" -DCMAKE_BUILD_TYPE=Release -DCENTRALI_BUILD_TESTS=OFF \
   -DCENTRALI_BUILD_EXAMPLES=ON -DCENTRALI_INSTALL=OFF >/dev/null
 cmake --build "$build" --target centrali-emulator quickstart -j "$(nproc)" >/dev/null
-"$root/tests/support/with_emulator.sh" "$build/tests/emulator/centrali-emulator" "$build/examples/quickstart"
+# --exec: the emulator runs the quick start with CENTRALI_URL, CENTRALI_WORKSPACE and
+# CENTRALI_TOKEN in its environment, then stops.
+"$build/tests/emulator/centrali-emulator" --workspace demo --token "demo-token-$RANDOM$RANDOM" \
+  --exec "$build/examples/quickstart"

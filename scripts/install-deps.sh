@@ -10,6 +10,7 @@ packages=(
   nlohmann-json3-dev              # the SDK's JSON library
   catch2                          # tests (Debian 12 ships v2.13; v3 is used when present)
   libcpp-httplib-dev              # the local emulator (tests and demo only)
+  doxygen                         # the API reference, and the test that every public declaration has a comment
 )
 # The full test command also builds with clang: sanitizers and libFuzzer (tests only).
 if [ "${CENTRALI_WITH_SANITIZERS:-1}" = 1 ]; then

@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # The README's test command (and all that CI runs): installs what is missing, then
-#   1. builds everything with g++ (warnings are errors) and runs the whole ctest suite;
-#   2. builds and runs the suite again under AddressSanitizer+UBSan, then ThreadSanitizer (clang);
-#   3. runs each libFuzzer target for a short bounded time, and replays every past finding.
+#   1. builds everything with g++ as C++17 (warnings are errors) and runs the whole ctest suite;
+#   2. builds it again with g++ as C++20 and runs it (without the consumer projects);
+#   3. builds and runs the suite under AddressSanitizer+UBSan (clang, C++20), then
+#      ThreadSanitizer (clang, C++17): so g++ and clang each compile both standards;
+#   4. runs each libFuzzer target for a short bounded time, and replays every past finding.
 # With arguments, only step 1 runs and the arguments go to ctest, e.g.
 # `bash scripts/test.sh -L records`. CENTRALI_QUICK=1 also stops after step 1.
 set -euo pipefail
@@ -13,7 +15,7 @@ started=$SECONDS
 
 bash "$root/scripts/install-deps.sh"
 
-echo "=== 1/3 the suite (g++) ==="
+echo "=== 1/4 the suite (g++, C++17) ==="
 cmake -S "$root" -B "$build" -DCMAKE_BUILD_TYPE=Debug -DCENTRALI_BUILD_TESTS=ON -DCENTRALI_BUILD_EXAMPLES=ON
 cmake --build "$build" -j "$jobs"
 (cd "$build" && ctest --output-on-failure -j "$jobs" "$@")
@@ -21,9 +23,15 @@ if [ $# -gt 0 ] || [ "${CENTRALI_QUICK:-0}" = 1 ]; then
   exit 0
 fi
 
-echo "=== 2/3 sanitizers (clang) === ($((SECONDS - started)) s so far)"
+echo "=== 2/4 the suite as C++20 (g++) === ($((SECONDS - started)) s so far)"
+cmake -S "$root" -B "$build-cxx20" -DCMAKE_BUILD_TYPE=Debug -DCMAKE_CXX_STANDARD=20 \
+  -DCENTRALI_BUILD_TESTS=ON -DCENTRALI_BUILD_EXAMPLES=ON
+cmake --build "$build-cxx20" -j "$jobs"
+(cd "$build-cxx20" && ctest --output-on-failure -j "$jobs" -LE consumer)
+
+echo "=== 3/4 sanitizers (clang) === ($((SECONDS - started)) s so far)"
 bash "$root/scripts/sanitizers.sh"
 
-echo "=== 3/3 fuzzing (clang libFuzzer) === ($((SECONDS - started)) s so far)"
+echo "=== 4/4 fuzzing (clang libFuzzer) === ($((SECONDS - started)) s so far)"
 CENTRALI_FUZZ_SECONDS="${CENTRALI_FUZZ_SECONDS:-10}" bash "$root/scripts/fuzz.sh" --regressions
 echo "all stages passed in $((SECONDS - started)) s"

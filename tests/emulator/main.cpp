@@ -3,12 +3,23 @@
 //   centrali-emulator [--host 127.0.0.1] [--port 8080|0] [--workspace acme] [--token T]
 //                     [--publishable-key PK] [--client-id ID] [--client-secret S]
 //                     [--token-ttl SECONDS] [--port-file PATH] [--retry-ms MS] [--ping-ms MS]
+//                     [--exec COMMAND [ARG...]]
 //
 // Prints exactly one line "centrali-emulator listening on http://HOST:PORT" once accepting,
 // and exits cleanly (status 0) on SIGINT/SIGTERM.
+//
+// With --exec (the last option; everything after it is the command), it runs COMMAND once the
+// emulator accepts, with CENTRALI_URL, CENTRALI_WORKSPACE and the credentials in its
+// environment (what centrali::ClientOptions::from_env() reads), stops when COMMAND ends and
+// exits with its status: Firebase's `emulators:exec`, for a user's own tests. The port is
+// ephemeral unless --port says otherwise, so parallel test runs never collide.
 #include <pthread.h>
 #include <signal.h>
+#include <sys/types.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
+#include <cerrno>
 #include <cstdio>
 #include <cstdlib>
 #include <exception>
@@ -24,7 +35,8 @@ void usage(const char* argv0) {
   std::cerr << "usage: " << argv0
             << " [--host H] [--port N] [--workspace WS] [--token T] [--publishable-key PK]\n"
                "       [--client-id ID] [--client-secret S] [--token-ttl SECONDS] [--port-file PATH]\n"
-               "       [--retry-ms MS] [--ping-ms MS]   (realtime: retry line, ping interval)\n";
+               "       [--retry-ms MS] [--ping-ms MS]   (realtime: retry line, ping interval)\n"
+               "       [--exec COMMAND [ARG...]]       (run COMMAND against it, exit with its status)\n";
 }
 
 bool parse_int(const std::string& s, int& out) {
@@ -38,10 +50,18 @@ bool parse_int(const std::string& s, int& out) {
 
 // Accepts "--flag value" and "--flag=value". Returns false on bad usage.
 bool parse_args(int argc, char** argv, centrali_emulator::Options& o,
-                centrali_emulator::RealtimeOptions& rt, std::string& port_file) {
+                centrali_emulator::RealtimeOptions& rt, std::string& port_file, char**& exec_argv) {
   for (int i = 1; i < argc; ++i) {
     std::string flag = argv[i], value;
     if (flag == "-h" || flag == "--help") return false;
+    if (flag == "--exec") {
+      if (i + 1 >= argc) {
+        std::cerr << "--exec needs a command\n";
+        return false;
+      }
+      exec_argv = argv + i + 1;  // argv is null-terminated, as execvp wants
+      return true;
+    }
     std::size_t eq = flag.find('=');
     if (eq != std::string::npos) {
       value = flag.substr(eq + 1);
@@ -80,13 +100,55 @@ bool write_port_file(const std::string& path, int port) {
   return std::rename(tmp.c_str(), path.c_str()) == 0;
 }
 
+/// Runs `command` with the emulator's address and credentials in its environment; returns the
+/// exit status to pass on (128 + N when it died of signal N, as shells report it).
+int run_command(char** command, const centrali_emulator::Emulator& emu, const centrali_emulator::Options& opts) {
+  const auto export_var = [](const char* name, const std::string& value) {
+    if (value.empty()) ::unsetenv(name);
+    else ::setenv(name, value.c_str(), 1);
+  };
+  export_var("CENTRALI_URL", emu.base_url());
+  export_var("CENTRALI_WORKSPACE", opts.workspace);
+  export_var("CENTRALI_TOKEN", opts.static_token);
+  // The token is the one credential: a publishable key or service account from the caller's
+  // environment would win over it in from_env(), and real credentials have no business here.
+  export_var("CENTRALI_PUBLISHABLE_KEY", "");
+  export_var("CENTRALI_CLIENT_ID", "");
+  export_var("CENTRALI_CLIENT_SECRET", "");
+  const pid_t child = ::fork();
+  if (child < 0) {
+    std::perror("centrali-emulator: fork");
+    return 1;
+  }
+  if (child == 0) {
+    sigset_t none;
+    sigemptyset(&none);
+    pthread_sigmask(SIG_SETMASK, &none, nullptr);  // the command gets the signals we blocked
+    signal(SIGPIPE, SIG_DFL);
+    ::execvp(command[0], command);
+    std::perror((std::string("centrali-emulator: cannot run ") + command[0]).c_str());
+    ::_exit(127);
+  }
+  int status = 0;
+  while (::waitpid(child, &status, 0) < 0) {
+    if (errno != EINTR) {
+      std::perror("centrali-emulator: waitpid");
+      return 1;
+    }
+  }
+  if (WIFEXITED(status)) return WEXITSTATUS(status);
+  if (WIFSIGNALED(status)) return 128 + WTERMSIG(status);
+  return 1;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
   centrali_emulator::Options opts;
   centrali_emulator::RealtimeOptions rt;
   std::string port_file;
-  if (!parse_args(argc, argv, opts, rt, port_file)) {
+  char** exec_argv = nullptr;
+  if (!parse_args(argc, argv, opts, rt, port_file, exec_argv)) {
     usage(argv[0]);
     return 2;
   }
@@ -109,6 +171,11 @@ int main(int argc, char** argv) {
     }
     std::cout << "centrali-emulator listening on " << emu.base_url() << std::endl;
 
+    if (exec_argv != nullptr) {
+      const int status = run_command(exec_argv, emu, opts);
+      emu.stop();
+      return status;
+    }
     int sig = 0;
     sigwait(&stop_signals, &sig);
     emu.stop();
