@@ -23,6 +23,15 @@
 #if LIBCURL_VERSION_NUM < 0x074400
 #error "centrali needs libcurl 7.68 or newer"
 #endif
+// The libcurl version whose features the transport uses. A test build sets it lower than the
+// installed libcurl (scripts/test.sh builds with 0x074400, i.e. 7.68) to compile and run the
+// replacements for newer features, which no machine with an old libcurl checks otherwise
+// (with -DCURL_DISABLE_DEPRECATION: the older options it then uses are deprecated).
+#ifndef CENTRALI_LIBCURL_VERSION_NUM
+#define CENTRALI_LIBCURL_VERSION_NUM LIBCURL_VERSION_NUM
+#elif CENTRALI_LIBCURL_VERSION_NUM > LIBCURL_VERSION_NUM
+#error "CENTRALI_LIBCURL_VERSION_NUM is newer than the installed libcurl"
+#endif
 
 #include <algorithm>
 #include <cstddef>
@@ -59,7 +68,7 @@ struct CurlTransportOptions {
 
 /// Whether this libcurl has the header API (7.83+, unless built with CURL_DISABLE_HEADERS_API).
 inline bool curl_header_api_built_in() {
-#if LIBCURL_VERSION_NUM >= 0x075300
+#if CENTRALI_LIBCURL_VERSION_NUM >= 0x075300
     static const bool built_in = [] {
         ensure_curl_global_init();
         CURL* probe = curl_easy_init();
@@ -195,7 +204,7 @@ inline std::size_t on_header(char* data, std::size_t size, std::size_t count, vo
     return bytes;
 }
 
-#if LIBCURL_VERSION_NUM >= 0x075000
+#if CENTRALI_LIBCURL_VERSION_NUM >= 0x075000
 // libcurl silently resends a request, POST included, when a reused connection dies before any
 // response byte arrives. For a request that is not idempotent the first copy may have been
 // applied, so the second send is refused and the outcome is reported as unknown.
@@ -223,7 +232,7 @@ inline int on_progress(void* user, curl_off_t, curl_off_t, curl_off_t upload_tot
 
 /// The headers of a finished transfer that the SDK reads, by name.
 inline void read_response_headers(CURL* curl, Transfer& transfer) {
-#if LIBCURL_VERSION_NUM >= 0x075300
+#if CENTRALI_LIBCURL_VERSION_NUM >= 0x075300
     if (transfer.header_callback) return;  // on_header kept them
     HttpHeaders& headers = transfer.response.headers;
     headers.clear();
@@ -411,14 +420,14 @@ private:
         curl_easy_setopt(curl_, CURLOPT_XFERINFOFUNCTION, &cb::on_progress);
         curl_easy_setopt(curl_, CURLOPT_XFERINFODATA, &transfer_);
         curl_easy_setopt(curl_, CURLOPT_NOPROGRESS, 0L);
-#if LIBCURL_VERSION_NUM >= 0x075000
+#if CENTRALI_LIBCURL_VERSION_NUM >= 0x075000
         curl_easy_setopt(curl_, CURLOPT_PREREQFUNCTION, &cb::on_before_send);
         curl_easy_setopt(curl_, CURLOPT_PREREQDATA, &transfer_);
 #endif
         curl_easy_setopt(curl_, CURLOPT_TCP_KEEPALIVE, 1L);
         // Redirects are never followed: a redirect to another host would carry the credential.
         curl_easy_setopt(curl_, CURLOPT_FOLLOWLOCATION, 0L);
-#if LIBCURL_VERSION_NUM >= 0x075500
+#if CENTRALI_LIBCURL_VERSION_NUM >= 0x075500
         curl_easy_setopt(curl_, CURLOPT_PROTOCOLS_STR, "http,https");
 #else
         curl_easy_setopt(curl_, CURLOPT_PROTOCOLS, static_cast<long>(CURLPROTO_HTTP | CURLPROTO_HTTPS));
@@ -449,7 +458,7 @@ private:
         curl_easy_setopt(curl_, CURLOPT_URL, request.url.c_str());
         if (headers != applied_headers_) curl_easy_setopt(curl_, CURLOPT_HTTPHEADER, headers);
         applied_headers_ = headers;
-#if LIBCURL_VERSION_NUM < 0x075000
+#if CENTRALI_LIBCURL_VERSION_NUM < 0x075000
         // No way to see libcurl's transparent resend: never reuse a connection for such a request.
         curl_easy_setopt(curl_, CURLOPT_FRESH_CONNECT, request.idempotent ? 0L : 1L);
 #endif
