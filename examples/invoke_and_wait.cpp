@@ -18,6 +18,7 @@ int main() {
         trigger_input.name = "greet on demand";
         trigger_input.function_id = function.id;
         trigger_input.execution_type = centrali::TriggerType::on_demand;
+        trigger_input.trigger_metadata = centrali::TriggerMetadata::on_demand();
         const auto trigger = client.triggers().create(trigger_input);
         std::cout << "trigger  " << trigger.id << " (" << trigger.execution_type << ")\n";
 

@@ -36,6 +36,7 @@ int main() {
         centrali::CreateOrchestrationInput flow;
         flow.slug = "order-flow";
         flow.name = "Order flow";
+        flow.trigger.type = "on-demand";  // required: started by start() / start_and_wait()
         flow.steps = {validate, decide, charge};
         flow.status = centrali::OrchestrationStatus::active;
         const auto orchestration = client.orchestrations().create(flow);

@@ -171,8 +171,11 @@ struct ClientOptions {
     // publishable_key → token_provider → token → client_id + client_secret.
     std::string publishable_key;                  ///< sent as `x-api-key`, never as a bearer
     /// BYOT: asked for a bearer before each request, on the thread making it (the event loop's
-    /// for `_async` calls), so it should return a cached token quickly.
-    std::function<std::string()> token_provider;
+    /// for `_async` calls), so it should return a cached token quickly. `std::nullopt` means "no
+    /// token now" (a JS `getToken` returning null): the request goes without `Authorization`.
+    /// An empty string is a mistake and fails the call with ConfigurationError. A lambda that
+    /// returns `std::string` fits too.
+    std::function<std::optional<std::string>()> token_provider;
     std::string token;                            ///< a static bearer token
     std::string client_id;                        ///< service account (client credentials)
     std::string client_secret;                    ///< the service account's secret (`sk_…`)
@@ -217,8 +220,10 @@ struct ClientOptions {
     std::shared_ptr<Transport> transport;
     Clock clock;  ///< time, sleep and randomness hooks for tests; empty hooks are the real ones
 
-    /// Reads CENTRALI_URL, CENTRALI_WORKSPACE, CENTRALI_CLIENT_ID, CENTRALI_CLIENT_SECRET,
-    /// CENTRALI_TOKEN and CENTRALI_PUBLISHABLE_KEY; unset variables leave defaults untouched.
+    /// Reads CENTRALI_URL, CENTRALI_WORKSPACE (or CENTRALI_WORKSPACE_ID, the name the JS SDK's
+    /// README uses for service accounts; CENTRALI_WORKSPACE wins when both are set),
+    /// CENTRALI_CLIENT_ID, CENTRALI_CLIENT_SECRET, CENTRALI_TOKEN and CENTRALI_PUBLISHABLE_KEY;
+    /// unset or empty variables leave defaults untouched.
     static ClientOptions from_env();
 };
 

@@ -68,7 +68,7 @@ inline const StepType StepType::delay{"delay"};        ///< `delay`: waits (Orch
 /// Each field is its camelCase member (`event_type` is `eventType`); an empty or unset field is
 /// not sent, except `type`.
 struct OrchestrationTrigger {
-    std::string type = "on-demand";  ///< `type`, always sent
+    std::string type;  ///< `type`: on-demand, event-driven, scheduled…; required by create()
     std::string event_type;      ///< event-driven, e.g. record_created
     std::string structure_slug;  ///< event-driven: the collection to watch
     std::string schedule_type;   ///< scheduled: interval | cron | once
@@ -173,7 +173,7 @@ struct CreateOrchestrationInput {
     std::string slug;                      ///< unique within the workspace
     std::string name;                      ///< the orchestration's name
     std::string description;               ///< not sent when empty
-    OrchestrationTrigger trigger;          ///< always sent; on-demand by default
+    OrchestrationTrigger trigger;          ///< required: create() throws InvalidArgument without `trigger.type`
     std::vector<OrchestrationStep> steps;  ///< always sent, even empty
     std::optional<OrchestrationStatus> status;  ///< the server's default is UNCONFIRMED (likely draft)
 };

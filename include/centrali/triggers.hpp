@@ -41,29 +41,30 @@ inline const TriggerType TriggerType::endpoint{"endpoint"};
 nlohmann::json encrypted(std::string value);
 
 /// `triggerMetadata`: the per-type fields, plus `params` (the function's triggerParams).
-/// Built with the named constructors; `json` stays reachable for fields not listed here.
-/// Every constructor sends a null `params` as `{}`.
+/// Built with the named constructors; `json` stays reachable for fields not listed here. Only
+/// what the caller gives is sent: without `params` there is no `params` member (as the vendor's
+/// own app templates send event-driven and scheduled metadata), and `TriggerMetadata::on_demand(
+/// nlohmann::json::object())` sends the `{"params": {}}` they send for on-demand triggers.
 struct TriggerMetadata {
     /// The `triggerMetadata` object exactly as it is sent; add or change members here.
     nlohmann::json json = nlohmann::json::object();
 
-    /// `{"params": {…}}`; an empty params object is kept, as the JS SDK's users send it.
-    static TriggerMetadata on_demand(nlohmann::json params = nlohmann::json::object());
+    /// `{"params": {…}}`, or `{}` without params; an empty params object is sent as given.
+    static TriggerMetadata on_demand(nlohmann::json params = nullptr);
     /// Fires on record events such as record_created, record_updated, record_deleted, of the
     /// collection `record_slug`: `{"event": …, "recordSlug": …, "params": {…}}`.
-    static TriggerMetadata event_driven(std::string event, std::string record_slug,
-                                        nlohmann::json params = nlohmann::json::object());
+    static TriggerMetadata event_driven(std::string event, std::string record_slug, nlohmann::json params = nullptr);
     /// Every `interval_seconds` seconds: `{"scheduleType": "interval", "interval": …, "params": {…}}`.
     /// The params of a scheduled trigger may take up to 64 KB.
-    static TriggerMetadata every(long long interval_seconds, nlohmann::json params = nlohmann::json::object());
-    /// A 5-field cron expression in `timezone`: `scheduleType` cron, with `cronExpression` and
-    /// `timezone`.
-    static TriggerMetadata cron(std::string expression, std::string timezone = "UTC",
-                                nlohmann::json params = nlohmann::json::object());
+    static TriggerMetadata every(long long interval_seconds, nlohmann::json params = nullptr);
+    /// A 5-field cron expression: `scheduleType` cron, with `cronExpression`, and `timezone`
+    /// (e.g. "Europe/Berlin") only when given: the server's default applies otherwise.
+    static TriggerMetadata cron(std::string expression, std::optional<std::string> timezone = std::nullopt,
+                                nlohmann::json params = nullptr);
     /// Once, at an ISO-8601 time: `scheduleType` once, with `scheduledAt`.
-    static TriggerMetadata once(std::string scheduled_at, nlohmann::json params = nlohmann::json::object());
+    static TriggerMetadata once(std::string scheduled_at, nlohmann::json params = nullptr);
     /// An inbound HTTP trigger; the server generates the public URL from `path`.
-    static TriggerMetadata http(std::string path, nlohmann::json params = nlohmann::json::object());
+    static TriggerMetadata http(std::string path, nlohmann::json params = nullptr);
 };
 
 /// A trigger as the server returns it. A member the server did not send stays empty.
@@ -84,16 +85,17 @@ struct FunctionTrigger {
 /// Reads a FunctionTrigger from the service's JSON (nlohmann/json's hook: `j.get<FunctionTrigger>()`).
 void from_json(const nlohmann::json& j, FunctionTrigger& t);
 
-/// What create() sends. `name` and `function_id` are required (create() throws
-/// InvalidArgument, and sends nothing, when either is empty).
+/// What create() sends. `name`, `function_id`, `execution_type` and `trigger_metadata` are
+/// required, as the JS SDK's type makes them (create() throws InvalidArgument, and sends
+/// nothing, when one is missing): the SDK chooses no trigger type for you.
 struct CreateTriggerInput {
-    std::string name;                                     ///< the trigger's name
-    std::string function_id;                              ///< the compute function to run
-    TriggerType execution_type = TriggerType::on_demand;  ///< `executionType`; match it with trigger_metadata
-    std::string description;                              ///< not sent when empty
+    std::string name;            ///< the trigger's name
+    std::string function_id;     ///< the compute function to run
+    TriggerType execution_type;  ///< `executionType`, required; match it with trigger_metadata
+    std::string description;     ///< not sent when empty
     std::optional<bool> enabled;  ///< the server's default is true
-    /// `triggerMetadata`, always sent; the default is on-demand's `{"params": {}}`.
-    TriggerMetadata trigger_metadata = TriggerMetadata::on_demand();
+    /// `triggerMetadata`, required, e.g. `TriggerMetadata::on_demand()`.
+    std::optional<TriggerMetadata> trigger_metadata;
 };
 /// Writes a CreateTriggerInput as the JSON the service takes (nlohmann/json's hook: `nlohmann::json(x)`).
 void to_json(nlohmann::json& j, const CreateTriggerInput& input);

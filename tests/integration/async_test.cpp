@@ -79,6 +79,8 @@ TEST_CASE("async compute calls, including invoke_and_wait on the loop's timers",
     centrali::CreateTriggerInput input;
     input.name = "t";
     input.function_id = function.id;
+    input.execution_type = centrali::TriggerType::on_demand;
+    input.trigger_metadata = centrali::TriggerMetadata::on_demand();
     auto trigger = client.triggers().create_async(input);
     REQUIRE(ready(trigger));
     const auto trigger_id = trigger.get().id;

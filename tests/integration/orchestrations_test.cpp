@@ -49,6 +49,7 @@ Flow make_flow(centrali::Client& client, const std::string& secret = "sk_live_or
     centrali::CreateOrchestrationInput input;
     input.slug = "order-flow";
     input.name = "Order flow";
+    input.trigger.type = "on-demand";
     input.steps = {validate, route, review, charge};
     flow.orchestration = client.orchestrations().create(input);
     return flow;
@@ -78,6 +79,7 @@ TEST_CASE("orchestrations: create, get, list, update, delete", "[integration][or
     centrali::CreateOrchestrationInput duplicate;
     duplicate.slug = "order-flow";
     duplicate.name = "again";
+    duplicate.trigger.type = "on-demand";
     duplicate.steps = o.steps;
     duplicate.steps[3].encrypted_params = {{"paymentKey", "x"}};
     CHECK_THROWS_AS(client.orchestrations().create(duplicate), centrali::Conflict);
@@ -199,6 +201,7 @@ TEST_CASE("encrypted params never reach a log line or an error", "[integration][
     centrali::CreateOrchestrationInput bad;
     bad.slug = "bad";
     bad.name = "bad";
+    bad.trigger.type = "on-demand";
     centrali::OrchestrationStep step;
     step.id = "s";
     step.function_id = "no-such-function";

@@ -92,6 +92,12 @@ TEST_CASE("triggers: every call's method, path and body", "[unit][compute]") {
     centrali::CreateTriggerInput on_demand;
     on_demand.name = "manual";
     on_demand.function_id = "fn-1";
+    const auto sent_before = unit.transport->count();
+    CHECK_THROWS_AS(triggers.create(on_demand), centrali::InvalidArgument);  // the SDK picks no type
+    on_demand.execution_type = centrali::TriggerType::on_demand;
+    CHECK_THROWS_AS(triggers.create(on_demand), centrali::InvalidArgument);  // nor its metadata
+    CHECK(unit.transport->count() == sent_before);
+    on_demand.trigger_metadata = centrali::TriggerMetadata::on_demand(json::object());
     triggers.create(on_demand);
     CHECK(unit.transport->last().method == "POST");
     CHECK(unit.transport->last().body ==
@@ -111,11 +117,17 @@ TEST_CASE("triggers: every call's method, path and body", "[unit][compute]") {
                {"triggerMetadata", {{"event", "record_created"}, {"recordSlug", "orders"},
                                     {"params", {{"apiKey", {{"value", "s3"}, {"encrypt", true}}}}}}}});
 
-    CHECK(centrali::TriggerMetadata::cron("0 * * * *").json ==
-          json{{"scheduleType", "cron"}, {"cronExpression", "0 * * * *"}, {"timezone", "UTC"}, {"params", json::object()}});
-    CHECK(centrali::TriggerMetadata::every(60).json == json{{"scheduleType", "interval"}, {"interval", 60}, {"params", json::object()}});
-    CHECK(centrali::TriggerMetadata::once("2027-01-01T00:00:00Z").json["scheduledAt"] == "2027-01-01T00:00:00Z");
-    CHECK(centrali::TriggerMetadata::http("hooks/in").json == json{{"path", "hooks/in"}, {"params", json::object()}});
+    // Only what the caller gave: no invented params, no invented timezone.
+    CHECK(centrali::TriggerMetadata::cron("0 * * * *").json == json{{"scheduleType", "cron"}, {"cronExpression", "0 * * * *"}});
+    CHECK(centrali::TriggerMetadata::cron("0 * * * *", "Europe/Berlin", {{"k", 1}}).json ==
+          json{{"scheduleType", "cron"}, {"cronExpression", "0 * * * *"}, {"timezone", "Europe/Berlin"}, {"params", {{"k", 1}}}});
+    CHECK(centrali::TriggerMetadata::event_driven("record_created", "orders").json ==
+          json{{"event", "record_created"}, {"recordSlug", "orders"}});
+    CHECK(centrali::TriggerMetadata::every(60).json == json{{"scheduleType", "interval"}, {"interval", 60}});
+    CHECK(centrali::TriggerMetadata::once("2027-01-01T00:00:00Z").json ==
+          json{{"scheduleType", "once"}, {"scheduledAt", "2027-01-01T00:00:00Z"}});
+    CHECK(centrali::TriggerMetadata::http("hooks/in").json == json{{"path", "hooks/in"}});
+    CHECK(centrali::TriggerMetadata::on_demand().json == json::object());
 
     centrali::UpdateTriggerInput update;
     update.enabled = true;

@@ -621,6 +621,44 @@ TEST_CASE("from_env reads the documented variables", "[unit][client]") {
     CHECK(centrali::ClientOptions::from_env().base_url.empty());
 }
 
+TEST_CASE("from_env reads CENTRALI_WORKSPACE_ID, the JS SDK README's name, when CENTRALI_WORKSPACE is unset",
+          "[unit][client]") {
+    ::setenv("CENTRALI_WORKSPACE_ID", "acme-id", 1);
+    CHECK(centrali::ClientOptions::from_env().workspace == "acme-id");
+    ::setenv("CENTRALI_WORKSPACE", "acme", 1);
+    CHECK(centrali::ClientOptions::from_env().workspace == "acme");
+    ::unsetenv("CENTRALI_WORKSPACE");
+    ::unsetenv("CENTRALI_WORKSPACE_ID");
+    CHECK(centrali::ClientOptions::from_env().workspace.empty());
+}
+
+TEST_CASE("a token provider with no token now sends no Authorization; an empty token is an error", "[unit][auth]") {
+    UnitClient unit;
+    unit.options.token.clear();
+    std::optional<std::string> next_token;
+    unit.options.token_provider = [&next_token] { return next_token; };
+    auto client = unit.make();
+    unit.transport->then_json(200, {{"data", {{"id", "r1"}}}});
+    CHECK(client.records().get("orders", "r1").id == "r1");
+    CHECK_FALSE(has_header(unit.transport->last(), "Authorization"));
+
+    next_token = "tok-1";
+    unit.transport->then_json(200, {{"data", {{"id", "r1"}}}});
+    client.records().get("orders", "r1");
+    CHECK(header_of(unit.transport->last(), "Authorization") == "Bearer tok-1");
+
+    next_token = std::string();
+    CHECK_THROWS_AS(client.records().get("orders", "r1"), centrali::ConfigurationError);
+    CHECK(unit.transport->count() == 2);
+
+    // A provider written for the old signature, returning std::string, still fits.
+    unit.options.token_provider = [] { return std::string("tok-2"); };
+    auto second = unit.make();
+    unit.transport->then_json(200, {{"data", {{"id", "r1"}}}});
+    second.records().get("orders", "r1");
+    CHECK(header_of(unit.transport->last(), "Authorization") == "Bearer tok-2");
+}
+
 // --- Regressions found by the fuzzers (tests/fuzz/regressions) ---------------------------------
 
 TEST_CASE("fuzz: a secret echoed in the request id is redacted", "[unit][fuzz-regression][secrets]") {

@@ -220,3 +220,14 @@ TEST_CASE("encrypted params never reach a log line or an error", "[unit][orchest
     REQUIRE_FALSE(lines.empty());
     for (const auto& line : lines) CHECK(line.find("sk-live-very-secret-42") == std::string::npos);
 }
+
+TEST_CASE("an orchestration without a trigger type is refused before anything is sent", "[unit][orchestrations]") {
+    UnitClient unit;
+    auto client = unit.make();
+    auto input = order_flow();
+    input.trigger = centrali::OrchestrationTrigger{};
+    CHECK_THROWS_AS(client.orchestrations().create(input), centrali::InvalidArgument);
+    CHECK(unit.transport->count() == 0);
+    // What the caller set is what is sent: no invented "type".
+    CHECK(json(centrali::OrchestrationTrigger{}) == json::object());
+}

@@ -80,7 +80,7 @@ private:
 
     Core& core_;
     const std::string publishable_key_;
-    const std::function<std::string()> provider_;
+    const std::function<std::optional<std::string>()> provider_;
     const std::string client_id_;
     const std::string client_secret_;
     const std::chrono::seconds refresh_margin_;

@@ -48,7 +48,8 @@ CENTRALI_DECL ClientOptions ClientOptions::from_env() {
         if (const char* value = std::getenv(name); value != nullptr && *value != '\0') target = value;
     };
     read("CENTRALI_URL", options.base_url);
-    read("CENTRALI_WORKSPACE", options.workspace);
+    read("CENTRALI_WORKSPACE_ID", options.workspace);  // the name the JS SDK's README gives service accounts
+    read("CENTRALI_WORKSPACE", options.workspace);     // wins when both are set
     read("CENTRALI_CLIENT_ID", options.client_id);
     read("CENTRALI_CLIENT_SECRET", options.client_secret);
     read("CENTRALI_TOKEN", options.token);

@@ -6,7 +6,7 @@ CENTRALI_NAMESPACE_BEGIN
 
 CENTRALI_DECL void to_json(nlohmann::json& j, const OrchestrationTrigger& t) {
     j = t.extra.is_object() ? t.extra : nlohmann::json::object();
-    j["type"] = t.type;
+    detail::write_member(j, "type", t.type);
     detail::write_member(j, "eventType", t.event_type);
     detail::write_member(j, "structureSlug", t.structure_slug);
     detail::write_member(j, "scheduleType", t.schedule_type);
@@ -235,6 +235,8 @@ CENTRALI_DECL detail::HttpOp<Orchestration> OrchestrationsManager::get_op(std::s
 CENTRALI_DECL detail::HttpOp<Orchestration> OrchestrationsManager::create_op(const CreateOrchestrationInput& input,
                                                                              const CallOptions& call) const {
     if (input.slug.empty() || input.name.empty()) throw InvalidArgument("an orchestration needs a slug and a name");
+    if (input.trigger.type.empty())
+        throw InvalidArgument("an orchestration needs trigger.type (\"on-demand\", \"event-driven\", \"scheduled\"…)");
     const nlohmann::json body = input;
     return one<Orchestration>(detail::routes::orchestrations_create, {}, {}, &body, "orchestration", call,
                               detail::encrypted_values(input.steps));

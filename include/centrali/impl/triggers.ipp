@@ -21,7 +21,7 @@ struct MetadataField {
 inline TriggerMetadata metadata_with_params(std::initializer_list<MetadataField> fields, nlohmann::json params) {
     TriggerMetadata metadata;
     for (const MetadataField& field : fields) metadata.json[field.key] = field.value;
-    metadata.json["params"] = params.is_null() ? nlohmann::json::object() : std::move(params);
+    if (!params.is_null()) metadata.json["params"] = std::move(params);  // only when given
     return metadata;
 }
 }  // namespace detail
@@ -39,10 +39,12 @@ CENTRALI_DECL TriggerMetadata TriggerMetadata::every(long long interval_seconds,
     metadata.json["interval"] = interval_seconds;
     return metadata;
 }
-CENTRALI_DECL TriggerMetadata TriggerMetadata::cron(std::string expression, std::string timezone, nlohmann::json params) {
-    return detail::metadata_with_params(
-        {{"scheduleType", "cron"}, {"cronExpression", std::move(expression)}, {"timezone", std::move(timezone)}},
-        std::move(params));
+CENTRALI_DECL TriggerMetadata TriggerMetadata::cron(std::string expression, std::optional<std::string> timezone,
+                                                    nlohmann::json params) {
+    TriggerMetadata metadata = detail::metadata_with_params(
+        {{"scheduleType", "cron"}, {"cronExpression", std::move(expression)}}, std::move(params));
+    if (timezone) metadata.json["timezone"] = std::move(*timezone);
+    return metadata;
 }
 CENTRALI_DECL TriggerMetadata TriggerMetadata::once(std::string scheduled_at, nlohmann::json params) {
     return detail::metadata_with_params({{"scheduleType", "once"}, {"scheduledAt", std::move(scheduled_at)}},
@@ -71,10 +73,10 @@ CENTRALI_DECL void to_json(nlohmann::json& j, const CreateTriggerInput& input) {
     j = nlohmann::json::object();
     j["name"] = input.name;
     j["functionId"] = input.function_id;
-    j["executionType"] = input.execution_type.str();
+    if (!input.execution_type.empty()) j["executionType"] = input.execution_type.str();
     detail::write_member(j, "description", input.description);
     detail::write_member(j, "enabled", input.enabled);
-    j["triggerMetadata"] = input.trigger_metadata.json;
+    if (input.trigger_metadata) j["triggerMetadata"] = input.trigger_metadata->json;
 }
 
 CENTRALI_DECL void to_json(nlohmann::json& j, const UpdateTriggerInput& input) {
@@ -140,6 +142,9 @@ CENTRALI_DECL detail::HttpOp<FunctionTrigger> TriggersManager::by_id(const detai
 CENTRALI_DECL detail::HttpOp<FunctionTrigger> TriggersManager::create_op(const CreateTriggerInput& input,
                                                                          const CallOptions& call) const {
     if (input.name.empty() || input.function_id.empty()) throw InvalidArgument("a trigger needs a name and a function_id");
+    if (input.execution_type.empty() || !input.trigger_metadata)
+        throw InvalidArgument("a trigger needs an execution_type and its trigger_metadata, e.g. TriggerType::on_demand "
+                              "with TriggerMetadata::on_demand()");
     const nlohmann::json body = input;
     return one<FunctionTrigger>(detail::routes::triggers_create, {}, {}, &body, "trigger", call);
 }

@@ -48,12 +48,14 @@ CENTRALI_DECL void Auth::acquire(const std::shared_ptr<Executor>& ex, std::optio
     case AuthMode::none: return next(std::optional<Credential>());
     case AuthMode::publishable_key: return next(std::optional<Credential>(Credential{"x-api-key", publishable_key_, {}}));
     case AuthMode::token_provider: {
-        std::string token;
+        std::optional<std::string> provided;
         try {
-            token = provider_();
+            provided = provider_();
         } catch (...) {
             return next(std::current_exception());
         }
+        if (!provided) return next(std::optional<Credential>());  // no token now: no Authorization
+        std::string token = std::move(*provided);
         if (token.empty())
             return next(std::make_exception_ptr(ConfigurationError("token_provider returned an empty token")));
         {
