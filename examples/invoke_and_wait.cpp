@@ -29,7 +29,7 @@ int main() {
                   << "\n";
         return 0;
     } catch (const centrali::FunctionRunFailed& e) {
-        std::cerr << "run failed: " << e.run().error_code << " " << e.run().error_message << "\n";
+        std::cerr << "run failed: " << e.run().error_code.value_or("") << " " << e.run().error_message.value_or("") << "\n";
         return 2;
     } catch (const centrali::Error& e) {
         std::cerr << "error: " << e.what() << "\n";

@@ -51,48 +51,70 @@ inline const ExecutionSource ExecutionSource::http_trigger{"http-trigger"};    /
 inline const ExecutionSource ExecutionSource::orchestration{"orchestration"};  ///< `orchestration`: a step of an orchestration run (FunctionRun::orchestration_run_id)
 inline const ExecutionSource ExecutionSource::endpoint{"endpoint"};            ///< `endpoint`: a call to a synchronous endpoint trigger
 
-/// Every member of the 4.4.5 FunctionRun interface.
+/// Every member of the 4.4.5 FunctionRun interface (31), as the service sent it.
 ///
-/// Each field is read from the camelCase member of the same name (`job_id` from `jobId`). A
-/// member the server did not send, or sent as null, leaves its field empty (or 0, false).
+/// Each field is read from the camelCase member of the same name (`job_id` from `jobId`).
+/// Members the JS type declares `string | null` or optional are `std::optional`: empty when the
+/// service sent null or nothing (`sent_null()` tells the two apart), "" when it sent "". Values
+/// keep their wire units; rss_bytes() and cpu_user_seconds() read either shape of the usage.
+///
+/// Reading is tolerant: only `id` is required (a run without a readable id is a DecodeError).
+/// A member of an unexpected type (`rerunCount: "2"`, `isRerun: 1`) leaves its field at its
+/// default and stays in `raw`, so one odd member does not fail a whole page of runs.
 struct FunctionRun {
-    std::string id;              ///< the run's id, as get() and wait() take it
-    std::string created_by;      ///< `createdBy`, as the server sent it
+    std::string id;              ///< the run's id, as get() and wait() take it (required)
+    std::string created_by;      ///< `createdBy`
     std::string function_id;     ///< the compute function that ran
     std::string workspace_slug;  ///< the workspace it ran in
-    std::string job_id;  ///< the id triggers().invoke() returned
-    RunStatus status;    ///< where the run is; see succeeded() and RunStatus::is_terminal()
-    nlohmann::json run_data;  ///< the function's output once completed; raw JSON
-    std::string started_at;   ///< ISO-8601, as the server sent it
-    std::string ended_at;     ///< ISO-8601; empty while the run has not ended
-    std::string created_at;   ///< ISO-8601, as the server sent it
-    std::string updated_at;   ///< ISO-8601, as the server sent it
-    std::string execution_id;           ///< `executionId`, as the server sent it
-    std::string trigger_id;             ///< the trigger that started it; empty when none did
-    std::string trigger_type;           ///< `triggerType` as sent; empty when none
-    std::string orchestration_run_id;   ///< the orchestration run it is a step of; empty outside orchestrations
-    std::string orchestration_step_id;  ///< `orchestrationStepId`: that run's step; empty outside orchestrations
-    std::string original_run_id;        ///< for a re-run: the run it repeats; empty otherwise
-    bool is_rerun = false;              ///< true when this run is a re-run of another
-    long long rerun_count = 0;          ///< `rerunCount` as sent (0 when absent)
-    std::string rerun_by;               ///< for a re-run: who asked for it
-    std::string rerun_reason;           ///< for a re-run: the reason given, if any
-    std::string function_code_hash;     ///< `functionCodeHash`: identifies the code that ran; empty when not sent
-    std::string function_version;       ///< `functionVersion`; empty when not sent
-    ExecutionSource execution_source;   ///< what started the run
-    /// Bytes; from `memoryUsageBytes`, or `memoryUsage.rss` (the shape the live service sends).
-    std::optional<double> memory_usage_bytes;
-    /// Seconds; from `cpuUsageSeconds`, or `cpuUsage.user` (microseconds on the wire).
-    std::optional<double> cpu_usage_seconds;
-    std::string error_code;               ///< `errorCode` of a run that failed; empty otherwise
-    std::string error_message;            ///< `errorMessage` of a run that failed; empty otherwise
-    std::string data_stripped_at;         ///< ISO-8601: when the run's stored data was stripped; empty when it was not
-    std::string archive_storage_address;  ///< where the archived run is stored; empty when it is not archived
-    std::string archived_at;              ///< ISO-8601: when the run was archived; empty when it is not
+    std::string job_id;          ///< the id triggers().invoke() returned
+    RunStatus status;            ///< where the run is; see succeeded() and RunStatus::is_terminal()
+    nlohmann::json run_data;     ///< `runData`: the function's output once completed, as sent (null until then)
+    std::string started_at;      ///< ISO-8601, as the server sent it
+    std::optional<std::string> ended_at;    ///< ISO-8601; empty while the run has not ended (null)
+    std::optional<std::string> created_at;  ///< ISO-8601; optional in the JS type
+    std::optional<std::string> updated_at;  ///< ISO-8601; optional in the JS type
+    std::string execution_id;               ///< `executionId`
+    std::optional<std::string> trigger_id;             ///< the trigger that started it; null when none did
+    std::optional<std::string> trigger_type;           ///< `triggerType` as sent; null when none
+    std::optional<std::string> orchestration_run_id;   ///< the orchestration run it is a step of; null outside orchestrations
+    std::optional<std::string> orchestration_step_id;  ///< `orchestrationStepId`: that run's step; null outside orchestrations
+    std::optional<std::string> original_run_id;        ///< for a re-run: the run it repeats; null otherwise
+    bool is_rerun = false;                             ///< `isRerun`: a re-run of another run
+    long long rerun_count = 0;                         ///< `rerunCount` as sent
+    std::optional<std::string> rerun_by;               ///< for a re-run: who asked for it
+    std::optional<std::string> rerun_reason;           ///< for a re-run: the reason given
+    std::optional<std::string> function_code_hash;     ///< `functionCodeHash`: identifies the code that ran
+    std::optional<std::string> function_version;       ///< `functionVersion`
+    ExecutionSource execution_source;                  ///< what started the run
+    std::optional<double> memory_usage_bytes;  ///< `memoryUsageBytes` as sent (the JS type's member)
+    std::optional<double> cpu_usage_seconds;   ///< `cpuUsageSeconds` as sent (the JS type's member)
+    /// `memoryUsage` as sent: the object the live service sends instead (`rss` in bytes, …);
+    /// null when absent.
+    nlohmann::json memory_usage;
+    /// `cpuUsage` as sent: the object the live service sends instead (`user`, `system`;
+    /// microseconds judging by the vendor's own dashboard, UNCONFIRMED); null when absent.
+    nlohmann::json cpu_usage;
+    std::optional<std::string> error_code;               ///< `errorCode` of a run that failed
+    std::optional<std::string> error_message;            ///< `errorMessage` of a run that failed
+    std::optional<std::string> data_stripped_at;         ///< ISO-8601: when the run's stored data was stripped
+    std::optional<std::string> archive_storage_address;  ///< where the archived run is stored
+    std::optional<std::string> archived_at;              ///< ISO-8601: when the run was archived
     nlohmann::json raw;  ///< the whole run as received
 
-    /// True when `status` is completed.
+    /// True when the run completed.
     bool succeeded() const { return status == RunStatus::completed; }
+    /// True when the service sent `member` (its camelCase name) as an explicit null; false when
+    /// it sent a value or nothing.
+    bool sent_null(std::string_view member) const {
+        if (!raw.is_object()) return false;
+        const auto it = raw.find(member);
+        return it != raw.end() && it->is_null();
+    }
+    /// Resident memory in bytes, from either shape: `memoryUsageBytes`, else `memoryUsage.rss`.
+    std::optional<double> rss_bytes() const;
+    /// User CPU time in seconds, from either shape: `cpuUsageSeconds`, else `cpuUsage.user`
+    /// divided by 10^6 (microseconds, UNCONFIRMED).
+    std::optional<double> cpu_user_seconds() const;
 };
 /// Reads a FunctionRun from the service's JSON (nlohmann/json's hook: `j.get<FunctionRun>()`).
 void from_json(const nlohmann::json& j, FunctionRun& run);
@@ -137,8 +159,8 @@ public:
     /// Made by the waits from the run as it ended.
     explicit FunctionRunFailed(FunctionRun run)
         : Error("centrali: function run " + run.id + " ended in " + run.status.str() +
-                    (run.error_message.empty() ? std::string() : ": " + run.error_message),
-                ErrorInfo{0, run.error_code, run.error_message, nullptr, {}}),
+                    (run.error_message.value_or("").empty() ? std::string() : ": " + *run.error_message),
+                ErrorInfo{0, run.error_code.value_or(""), run.error_message.value_or(""), nullptr, {}}),
           run_(std::move(run)) {}
     /// The run as last polled, with its status and error members.
     const FunctionRun& run() const noexcept { return run_; }

@@ -204,40 +204,136 @@ TEST_CASE("runs: get, list by trigger and function, job status", "[unit][compute
     CHECK(failed.outputs.is_null());
 }
 
-TEST_CASE("FunctionRun decodes every field, both resource shapes, and unknown enum values", "[unit][compute]") {
-    json full = run_json("r1", "completed");
-    full["runData"] = {{"total", 3}};
-    full["memoryUsageBytes"] = 1024;
-    full["cpuUsageSeconds"] = 0.5;
-    full["endedAt"] = "2026-01-01T00:00:01Z";
-    full["orchestrationRunId"] = "orun";
-    full["futureField"] = true;
+TEST_CASE("FunctionRun decodes every field, nulls included", "[unit][compute]") {
+    const json full = {{"id", "r1"},
+                       {"createdBy", "svc"},
+                       {"functionId", "fn-1"},
+                       {"workspaceSlug", "acme"},
+                       {"jobId", "job-1"},
+                       {"status", "completed"},
+                       {"runData", {{"total", 3}}},
+                       {"startedAt", "2026-01-01T00:00:00Z"},
+                       {"endedAt", "2026-01-01T00:00:01Z"},
+                       {"createdAt", "2026-01-01T00:00:00Z"},
+                       {"updatedAt", "2026-01-01T00:00:02Z"},
+                       {"executionId", "ex-1"},
+                       {"triggerId", nullptr},
+                       {"triggerType", nullptr},
+                       {"orchestrationRunId", "orun"},
+                       {"orchestrationStepId", "ostep"},
+                       {"originalRunId", "r0"},
+                       {"isRerun", true},
+                       {"rerunCount", 2},
+                       {"rerunBy", "ada"},
+                       {"rerunReason", ""},
+                       {"functionCodeHash", "abc123"},
+                       {"functionVersion", nullptr},
+                       {"executionSource", "rerun"},
+                       {"memoryUsageBytes", 1024},
+                       {"cpuUsageSeconds", 0.5},
+                       {"errorCode", nullptr},
+                       {"errorMessage", nullptr},
+                       {"dataStrippedAt", nullptr},
+                       {"archiveStorageAddress", "s3://runs/r1"},
+                       {"archivedAt", "2026-02-01T00:00:00Z"},
+                       {"futureField", true}};
+    REQUIRE(full.size() == 32);  // the 31 members of the JS type, and one it does not know
     const auto run = full.get<centrali::FunctionRun>();
+    CHECK(run.id == "r1");
+    CHECK(run.created_by == "svc");
+    CHECK(run.function_id == "fn-1");
+    CHECK(run.workspace_slug == "acme");
+    CHECK(run.job_id == "job-1");
+    CHECK(run.status == centrali::RunStatus::completed);
     CHECK(run.run_data == json{{"total", 3}});
+    CHECK(run.started_at == "2026-01-01T00:00:00Z");
+    CHECK(run.ended_at == "2026-01-01T00:00:01Z");
+    CHECK(run.created_at == "2026-01-01T00:00:00Z");
+    CHECK(run.updated_at == "2026-01-01T00:00:02Z");
+    CHECK(run.execution_id == "ex-1");
+    CHECK_FALSE(run.trigger_id.has_value());
+    CHECK(run.sent_null("triggerId"));
+    CHECK_FALSE(run.trigger_type.has_value());
+    CHECK(run.orchestration_run_id == "orun");
+    CHECK(run.orchestration_step_id == "ostep");
+    CHECK(run.original_run_id == "r0");
+    CHECK(run.is_rerun);
+    CHECK(run.rerun_count == 2);
+    CHECK(run.rerun_by == "ada");
+    REQUIRE(run.rerun_reason.has_value());  // "" is not null
+    CHECK(run.rerun_reason->empty());
+    CHECK(run.function_code_hash == "abc123");
+    CHECK_FALSE(run.function_version.has_value());
+    CHECK(run.execution_source == centrali::ExecutionSource::rerun);
     CHECK(run.memory_usage_bytes == 1024.0);
     CHECK(run.cpu_usage_seconds == 0.5);
-    CHECK(run.ended_at == "2026-01-01T00:00:01Z");
-    CHECK(run.orchestration_run_id == "orun");
-    CHECK(run.execution_source == centrali::ExecutionSource::trigger);
+    CHECK_FALSE(run.error_code.has_value());
+    CHECK_FALSE(run.error_message.has_value());
+    CHECK_FALSE(run.data_stripped_at.has_value());
+    CHECK(run.archive_storage_address == "s3://runs/r1");
+    CHECK(run.archived_at == "2026-02-01T00:00:00Z");
     CHECK(run.raw["futureField"] == true);
 
+    // Absent is not null.
+    const auto sparse = json{{"id", "r3"}}.get<centrali::FunctionRun>();
+    CHECK_FALSE(sparse.ended_at.has_value());
+    CHECK_FALSE(sparse.sent_null("endedAt"));
+    CHECK(sparse.status.empty());
+    CHECK(sparse.run_data.is_null());
+    CHECK_FALSE(sparse.rss_bytes().has_value());
+}
+
+TEST_CASE("FunctionRun keeps the usage as the service sends it, with helpers for either shape", "[unit][compute]") {
     json live = run_json("r2", "queued_for_gpu");
-    live["memoryUsage"] = {{"rss", 2048}};
-    live["cpuUsage"] = {{"user", 250000}};
+    live["memoryUsage"] = {{"rss", 2048}, {"heapUsed", 100}};
+    live["cpuUsage"] = {{"user", 250000}, {"system", 1000}};
     live["executionSource"] = "some-new-source";
     const auto other = live.get<centrali::FunctionRun>();
-    CHECK(other.memory_usage_bytes == 2048.0);
-    CHECK(other.cpu_usage_seconds == Approx(0.25));
+    CHECK_FALSE(other.memory_usage_bytes.has_value());  // not invented from memoryUsage
+    CHECK_FALSE(other.cpu_usage_seconds.has_value());
+    CHECK(other.memory_usage == json{{"rss", 2048}, {"heapUsed", 100}});
+    CHECK(other.cpu_usage["user"] == 250000);  // microseconds, as sent
+    CHECK(other.rss_bytes() == 2048.0);
+    CHECK(other.cpu_user_seconds() == Approx(0.25));
     CHECK(other.status.str() == "queued_for_gpu");
     CHECK_FALSE(other.status.is_terminal());
     CHECK(other.execution_source.str() == "some-new-source");
 
-    const auto sparse = json{{"id", "r3"}}.get<centrali::FunctionRun>();
-    CHECK(sparse.status.empty());
-    CHECK_FALSE(sparse.memory_usage_bytes.has_value());
-    CHECK(sparse.run_data.is_null());
-    const json bad_status = {{"id", "r4"}, {"status", 7}};
-    CHECK_THROWS_AS(bad_status.get<centrali::FunctionRun>(), centrali::DecodeError);
+    json typed = run_json("r5", "completed");
+    typed["memoryUsageBytes"] = 4096;
+    typed["cpuUsageSeconds"] = 1.5;
+    const auto flat = typed.get<centrali::FunctionRun>();
+    CHECK(flat.rss_bytes() == 4096.0);
+    CHECK(flat.cpu_user_seconds() == 1.5);
+}
+
+TEST_CASE("FunctionRun reads tolerantly: an odd member stays in raw, only the id is required", "[unit][compute]") {
+    json odd = run_json("r4", "completed");
+    odd["status"] = 7;
+    odd["rerunCount"] = "2";
+    odd["isRerun"] = 1;
+    odd["memoryUsageBytes"] = "1024";
+    odd["endedAt"] = 12;
+    const auto run = odd.get<centrali::FunctionRun>();
+    CHECK(run.id == "r4");
+    CHECK(run.status.empty());
+    CHECK(run.rerun_count == 0);
+    CHECK_FALSE(run.is_rerun);
+    CHECK_FALSE(run.memory_usage_bytes.has_value());
+    CHECK_FALSE(run.ended_at.has_value());
+    CHECK(run.raw["rerunCount"] == "2");
+    CHECK(run.job_id == "job-1");  // the rest is read as usual
+
+    CHECK_THROWS_AS(json({{"status", "completed"}}).get<centrali::FunctionRun>(), centrali::DecodeError);
+    CHECK_THROWS_AS(json({{"id", 7}}).get<centrali::FunctionRun>(), centrali::DecodeError);
+
+    // A page with one odd run decodes whole.
+    UnitClient unit;
+    auto client = unit.make();
+    unit.transport->then_json(200, {{"data", json::array({run_json("a", "completed"), odd})}, {"meta", {{"total", 2}}}});
+    const auto page = client.runs().list_by_trigger("tr-1");
+    REQUIRE(page.items.size() == 2);
+    CHECK(page.items[1].id == "r4");
 }
 
 TEST_CASE("runs().wait polls with back-off until the run completes", "[unit][compute][wait]") {

@@ -77,6 +77,20 @@ void read_member(const nlohmann::json& object, const char* key, T& target) {
     if (it != object.end()) read_value(*it, key, target);
 }
 
+/// read_member for models read tolerantly: a member of an unexpected type (or out of range)
+/// leaves `target` as it was instead of failing the whole model; the caller keeps the object in
+/// its `raw`, where the odd member stays visible.
+template <class T>
+void read_member_tolerant(const nlohmann::json& object, const char* key, T& target) {
+    T read = target;
+    try {
+        read_member(object, key, read);
+    } catch (const DecodeError&) {
+        return;
+    }
+    target = std::move(read);
+}
+
 /// Request bodies send only the members the caller set (the JS SDK's truthy rule).
 template <class T>
 void write_member(nlohmann::json& object, const char* key, const std::optional<T>& value) {

@@ -5,47 +5,61 @@
 CENTRALI_NAMESPACE_BEGIN
 
 CENTRALI_DECL void from_json(const nlohmann::json& j, FunctionRun& run) {
-    using detail::read_member;
     if (!j.is_object()) throw DecodeError("centrali: a function run must be a JSON object");
-    read_member(j, "id", run.id);
-    read_member(j, "createdBy", run.created_by);
-    read_member(j, "functionId", run.function_id);
-    read_member(j, "workspaceSlug", run.workspace_slug);
-    read_member(j, "jobId", run.job_id);
-    read_member(j, "status", run.status);
-    read_member(j, "runData", run.run_data);
-    read_member(j, "startedAt", run.started_at);
-    read_member(j, "endedAt", run.ended_at);
-    read_member(j, "createdAt", run.created_at);
-    read_member(j, "updatedAt", run.updated_at);
-    read_member(j, "executionId", run.execution_id);
-    read_member(j, "triggerId", run.trigger_id);
-    read_member(j, "triggerType", run.trigger_type);
-    read_member(j, "orchestrationRunId", run.orchestration_run_id);
-    read_member(j, "orchestrationStepId", run.orchestration_step_id);
-    read_member(j, "originalRunId", run.original_run_id);
-    read_member(j, "isRerun", run.is_rerun);
-    read_member(j, "rerunCount", run.rerun_count);
-    read_member(j, "rerunBy", run.rerun_by);
-    read_member(j, "rerunReason", run.rerun_reason);
-    read_member(j, "functionCodeHash", run.function_code_hash);
-    read_member(j, "functionVersion", run.function_version);
-    read_member(j, "executionSource", run.execution_source);
-    read_member(j, "memoryUsageBytes", run.memory_usage_bytes);
-    if (!run.memory_usage_bytes)
-        if (auto usage = j.find("memoryUsage"); usage != j.end()) read_member(*usage, "rss", run.memory_usage_bytes);
-    read_member(j, "cpuUsageSeconds", run.cpu_usage_seconds);
-    if (!run.cpu_usage_seconds) {
-        std::optional<double> user_microseconds;
-        if (auto usage = j.find("cpuUsage"); usage != j.end()) read_member(*usage, "user", user_microseconds);
-        if (user_microseconds) run.cpu_usage_seconds = *user_microseconds / 1e6;
-    }
-    read_member(j, "errorCode", run.error_code);
-    read_member(j, "errorMessage", run.error_message);
-    read_member(j, "dataStrippedAt", run.data_stripped_at);
-    read_member(j, "archiveStorageAddress", run.archive_storage_address);
-    read_member(j, "archivedAt", run.archived_at);
+    const auto id = j.find("id");
+    if (id == j.end() || !id->is_string()) throw DecodeError("centrali: a function run without a readable id");
+    run.id = id->get<std::string>();
+    // Every other member is read tolerantly: one of an unexpected type keeps its default (and
+    // stays in raw) rather than failing the run, or a whole page of runs.
+    const auto read = [&j](const char* key, auto& target) { detail::read_member_tolerant(j, key, target); };
+    read("createdBy", run.created_by);
+    read("functionId", run.function_id);
+    read("workspaceSlug", run.workspace_slug);
+    read("jobId", run.job_id);
+    read("status", run.status);
+    read("runData", run.run_data);
+    read("startedAt", run.started_at);
+    read("endedAt", run.ended_at);
+    read("createdAt", run.created_at);
+    read("updatedAt", run.updated_at);
+    read("executionId", run.execution_id);
+    read("triggerId", run.trigger_id);
+    read("triggerType", run.trigger_type);
+    read("orchestrationRunId", run.orchestration_run_id);
+    read("orchestrationStepId", run.orchestration_step_id);
+    read("originalRunId", run.original_run_id);
+    read("isRerun", run.is_rerun);
+    read("rerunCount", run.rerun_count);
+    read("rerunBy", run.rerun_by);
+    read("rerunReason", run.rerun_reason);
+    read("functionCodeHash", run.function_code_hash);
+    read("functionVersion", run.function_version);
+    read("executionSource", run.execution_source);
+    read("memoryUsageBytes", run.memory_usage_bytes);
+    read("cpuUsageSeconds", run.cpu_usage_seconds);
+    read("memoryUsage", run.memory_usage);
+    read("cpuUsage", run.cpu_usage);
+    read("errorCode", run.error_code);
+    read("errorMessage", run.error_message);
+    read("dataStrippedAt", run.data_stripped_at);
+    read("archiveStorageAddress", run.archive_storage_address);
+    read("archivedAt", run.archived_at);
     run.raw = j;
+}
+
+CENTRALI_DECL std::optional<double> FunctionRun::rss_bytes() const {
+    if (memory_usage_bytes) return memory_usage_bytes;
+    std::optional<double> rss;
+    detail::read_member_tolerant(memory_usage, "rss", rss);
+    return rss;
+}
+
+CENTRALI_DECL std::optional<double> FunctionRun::cpu_user_seconds() const {
+    if (cpu_usage_seconds) return cpu_usage_seconds;
+    std::optional<double> user_microseconds;
+    detail::read_member_tolerant(cpu_usage, "user", user_microseconds);
+    if (!user_microseconds) return std::nullopt;
+    return *user_microseconds / 1e6;
 }
 
 CENTRALI_DECL void from_json(const nlohmann::json& j, JobStatus& job) {
