@@ -21,6 +21,7 @@ struct PageMeta {
     std::optional<long long> page;       ///< `page`: this page's number (1-based), when sent
     std::optional<long long> page_size;  ///< `pageSize`: the page size, when sent
     nlohmann::json raw;  ///< the whole meta object, for members the SDK does not know
+    bool sent = false;   ///< true when the body had a `meta` object (all else is empty when not)
 };
 
 /// Reads `total`, `page` and `pageSize` (each only when present and not null) and keeps the
@@ -53,16 +54,20 @@ struct Page {
 };
 
 namespace detail {
-/// Decodes `{"data": [...], "meta": {...}}` (or a bare array) with T's decoder.
+/// Decodes a list body, in any shape locate_list() accepts, with T's decoder.
 template <class T>
 Page<T> decode_page(nlohmann::json body, const char* what) {
     Page<T> page;
-    nlohmann::json& items = unwrap_array(body, what);
-    page.items.reserve(items.size());
-    for (auto& item : items) page.items.push_back(Decoder<T>::decode(std::move(item), what));
-    items = nlohmann::json::array();  // moved-from husks; raw keeps everything else
-    if (body.is_object())
-        if (auto meta = body.find("meta"); meta != body.end() && meta->is_object()) page.meta = decode_as<PageMeta>(*meta, "meta");
+    const ListBody list = locate_list(body, what);
+    if (list.items != nullptr) {
+        page.items.reserve(list.items->size());
+        for (auto& item : *list.items) page.items.push_back(Decoder<T>::decode(std::move(item), what));
+        *list.items = nlohmann::json::array();  // moved-from husks; raw keeps everything else
+    }
+    if (list.meta != nullptr) {
+        page.meta = decode_as<PageMeta>(*list.meta, "meta");
+        page.meta.sent = true;
+    }
     page.raw = std::move(body);
     return page;
 }

@@ -312,3 +312,45 @@ TEST_CASE("query_all fetches pages lazily and surfaces a failed page", "[unit][r
     CHECK(n == 2);
     CHECK(counted.pages_fetched() == 1);
 }
+
+// The list envelopes the JS types allow, through the text reader (records) and the JSON path
+// (runs, functions) alike.
+TEST_CASE("list bodies: data array, ApiResponse<PaginatedResponse>, bare array and data null", "[unit][records][compute]") {
+    UnitClient unit;
+    auto client = unit.make();
+    const json a = {{"id", "a"}, {"data", {{"n", 1}}}};
+    const json b = {{"id", "b"}, {"data", {{"n", 2}}}};
+
+    unit.transport->then_json(200, {{"data", json::array({a, b})}, {"meta", {{"total", 2}}}});
+    auto page = client.records().query("orders");
+    CHECK(page.size() == 2);
+    CHECK(page.meta.sent);
+    CHECK(page.meta.total == 2);
+
+    unit.transport->then_json(200, {{"data", {{"data", json::array({a, b})}, {"meta", {{"total", 7}, {"page", 1}}}}}});
+    page = client.records().query("orders");
+    REQUIRE(page.size() == 2);
+    CHECK(page.items[1].id == "b");
+    CHECK(page.meta.sent);
+    CHECK(page.meta.total == 7);
+
+    unit.transport->then_json(200, json::array({a}));
+    page = client.records().query("orders");
+    CHECK(page.size() == 1);
+    CHECK_FALSE(page.meta.sent);
+    CHECK_FALSE(page.meta.total.has_value());
+
+    unit.transport->then_json(200, {{"data", nullptr}});
+    page = client.records().query("orders");
+    CHECK(page.empty());
+    CHECK_FALSE(page.meta.sent);
+
+    unit.transport->then_json(200, {{"data", {{"data", json::array({{{"id", "r1"}, {"status", "completed"}}})}, {"meta", {{"total", 1}}}}}});
+    const auto runs = client.runs().list_by_trigger("tr-1");
+    REQUIRE(runs.size() == 1);
+    CHECK(runs.items[0].id == "r1");
+    CHECK(runs.meta.total == 1);
+
+    unit.transport->then_json(200, {{"data", {{"items", json::array()}}}});
+    CHECK_THROWS_AS(client.records().query("orders"), centrali::DecodeError);
+}

@@ -161,7 +161,16 @@ struct Decoder {
 /// Centrali wraps payloads as {"data": …}. Some documented responses are the bare object, which
 /// is recognised by a top-level "id" (a wrapped payload has none at the top).
 nlohmann::json& unwrap_object(nlohmann::json& body, const char* what);
-nlohmann::json& unwrap_array(nlohmann::json& body, const char* what);
+
+/// Where a list body keeps its items and its meta. Accepted shapes: a bare array,
+/// `{"data": [...], "meta": {...}}`, the JS SDK's `ApiResponse<PaginatedResponse<T>>`
+/// `{"data": {"data": [...], "meta": {...}}}`, and `{"data": null}` (no items), as the JS types
+/// allow. Anything else is a DecodeError.
+struct ListBody {
+    nlohmann::json* items = nullptr;  ///< the array; null when the body says `data: null`
+    nlohmann::json* meta = nullptr;   ///< the meta object beside it, when there is one
+};
+ListBody locate_list(nlohmann::json& body, const char* what);
 
 }  // namespace detail
 CENTRALI_NAMESPACE_END

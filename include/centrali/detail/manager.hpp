@@ -169,10 +169,11 @@ T as_object(const Core& core, HttpResponse& response, const Call& call, const ch
 template <class T>
 std::vector<T> as_list(const Core& core, HttpResponse& response, const Call& call, const char* what) {
     nlohmann::json body = core.parse_json(response, call);
-    nlohmann::json& items = unwrap_array(body, what);
+    const ListBody list = locate_list(body, what);
     std::vector<T> out;
-    out.reserve(items.size());
-    for (auto& item : items) out.push_back(Decoder<T>::decode(std::move(item), what));
+    if (list.items == nullptr) return out;
+    out.reserve(list.items->size());
+    for (auto& item : *list.items) out.push_back(Decoder<T>::decode(std::move(item), what));
     return out;
 }
 template <class T>

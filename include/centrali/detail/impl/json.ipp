@@ -72,11 +72,25 @@ CENTRALI_DECL nlohmann::json& unwrap_object(nlohmann::json& body, const char* wh
                       dump_json(body).substr(0, 200));
 }
 
-CENTRALI_DECL nlohmann::json& unwrap_array(nlohmann::json& body, const char* what) {
-    if (body.is_array()) return body;
+CENTRALI_DECL ListBody locate_list(nlohmann::json& body, const char* what) {
+    const auto meta_of = [](nlohmann::json& object) -> nlohmann::json* {
+        const auto meta = object.find("meta");
+        return meta != object.end() && meta->is_object() ? &*meta : nullptr;
+    };
+    if (body.is_array()) return {&body, nullptr};
     if (body.is_object()) {
         const auto data = body.find("data");
-        if (data != body.end() && data->is_array()) return *data;
+        if (data != body.end()) {
+            if (data->is_array()) return {&*data, meta_of(body)};
+            if (data->is_null()) return {nullptr, meta_of(body)};
+            if (data->is_object()) {  // ApiResponse<PaginatedResponse<T>>
+                const auto inner = data->find("data");
+                if (inner != data->end() && inner->is_array()) {
+                    nlohmann::json* meta = meta_of(*data);
+                    return {&*inner, meta != nullptr ? meta : meta_of(body)};
+                }
+            }
+        }
     }
     throw DecodeError(std::string("centrali: expected a list of ") + what + ", got: " + dump_json(body).substr(0, 200));
 }
