@@ -14,7 +14,7 @@ packages=(
 )
 # The full test command also builds with clang: sanitizers and libFuzzer (tests only).
 if [ "${CENTRALI_WITH_SANITIZERS:-1}" = 1 ]; then
-  packages+=(clang libclang-rt-14-dev)
+  packages+=(clang libclang-rt-14-dev llvm)  # llvm: llvm-symbolizer, which the sanitizer suppressions need
 fi
 
 missing=()

@@ -67,6 +67,33 @@ struct TriggerMetadata {
     static TriggerMetadata http(std::string path, nlohmann::json params = nullptr);
 };
 
+/// What invoke() sends as `payload` (the function reads it as `executionParams.payload`).
+///
+/// Built from any JSON value, implicitly: `invoke(id, {{"orderId", 7}})`. The JS habit,
+/// `invoke(id, {{"payload", p}})`, would send `{"payload": {"payload": …}}`: an object whose only
+/// member is `payload` is refused with InvalidArgument, thrown where the payload is built. A
+/// payload that really is such an object goes through verbatim().
+class TriggerPayload {
+public:
+    /// No payload: the body is `{}`.
+    TriggerPayload() = default;
+    /// No payload, as the default.
+    TriggerPayload(std::nullptr_t) {}
+    /// `payload` as the payload; throws InvalidArgument for the JS options shape `{"payload": …}`.
+    TriggerPayload(nlohmann::json payload);
+    /// A JSON literal, as nlohmann::json reads it: `{{"orderId", 7}, {"rush", true}}`.
+    TriggerPayload(nlohmann::json::initializer_list_t literal) : TriggerPayload(nlohmann::json(literal)) {}
+    /// `payload` exactly as given, even an object whose only member is `payload`.
+    static TriggerPayload verbatim(nlohmann::json payload);
+    /// The payload; null when there is none.
+    const nlohmann::json& json() const noexcept { return value_; }
+
+private:
+    struct Verbatim {};
+    TriggerPayload(Verbatim, nlohmann::json payload) : value_(std::move(payload)) {}
+    nlohmann::json value_;
+};
+
 /// A trigger as the server returns it. A member the server did not send stays empty.
 struct FunctionTrigger {
     std::string id;              ///< the trigger's id, as invoke() and runs().list_by_trigger() take it
@@ -183,16 +210,16 @@ public:
     }
 
     /// Queues a run and returns its job id at once; the function's output is not returned
-    /// (see invoke_and_wait). A null payload sends an empty body object.
-    ///
-    /// Any other payload is sent as `{"payload": payload}`. The job id is the run's
+    /// (see invoke_and_wait). No payload sends an empty body object; any other is sent as
+    /// `{"payload": payload}` (pass the payload itself, not the JS SDK's options object: see
+    /// TriggerPayload). The job id is the run's
     /// FunctionRun::job_id (runs().wait_for_job() follows it). A POST: not resent once it may
     /// have reached the server, unless CallOptions::idempotent. Throws DecodeError when the
     /// answer carries no job id.
-    std::string invoke(std::string_view trigger_id, const nlohmann::json& payload = nullptr, const CallOptions& call = {});
+    std::string invoke(std::string_view trigger_id, const TriggerPayload& payload = {}, const CallOptions& call = {});
     /// invoke() without blocking: the job id, or the error, arrives through `token`.
     template <class Token = UseFuture>
-    auto invoke_async(std::string_view trigger_id, const nlohmann::json& payload = nullptr, const CallOptions& call = {},
+    auto invoke_async(std::string_view trigger_id, const TriggerPayload& payload = {}, const CallOptions& call = {},
                       Token&& token = {}) {
         return detail::deferred<Token>(this)->invoke_op(trigger_id, payload, call).launch(std::forward<Token>(token));
     }
@@ -203,12 +230,12 @@ public:
     /// The invoke is the wait's first poll, so `wait`'s deadline and cancel token cover it too;
     /// the next polls look for the job's run among the trigger's runs, then follow it, as
     /// runs().wait_for_job() does.
-    FunctionRun invoke_and_wait(std::string_view trigger_id, const nlohmann::json& payload = nullptr,
+    FunctionRun invoke_and_wait(std::string_view trigger_id, const TriggerPayload& payload = {},
                                 const WaitOptions& wait = {});
     /// invoke_and_wait() without blocking: its polls are timers on the event loop; the run, or
     /// the error, arrives through `token`.
     template <class Token = UseFuture>
-    auto invoke_and_wait_async(std::string_view trigger_id, const nlohmann::json& payload = nullptr,
+    auto invoke_and_wait_async(std::string_view trigger_id, const TriggerPayload& payload = {},
                                const WaitOptions& wait = {}, Token&& token = {}) {
         return detail::deferred<Token>(this)->invoke_and_wait_op(trigger_id, payload, wait).launch(std::forward<Token>(token));
     }
@@ -240,9 +267,9 @@ private:
     detail::HttpOp<FunctionTrigger> update_op(std::string_view trigger_id, const UpdateTriggerInput& input,
                                               const CallOptions& call) const;
     detail::HttpOp<void> remove_op(std::string_view trigger_id, const CallOptions& call) const;
-    detail::HttpOp<std::string> invoke_op(std::string_view trigger_id, const nlohmann::json& payload,
+    detail::HttpOp<std::string> invoke_op(std::string_view trigger_id, const TriggerPayload& payload,
                                           const CallOptions& call) const;
-    detail::Op<FunctionRun> invoke_and_wait_op(std::string_view trigger_id, const nlohmann::json& payload,
+    detail::Op<FunctionRun> invoke_and_wait_op(std::string_view trigger_id, const TriggerPayload& payload,
                                                const WaitOptions& wait) const;
 };
 

@@ -162,6 +162,21 @@ TEST_CASE("triggers: every call's method, path and body", "[unit][compute]") {
     CHECK(triggers.invoke("t1") == "job-44");
     unit.transport->then_json(202, {{"data", 5}});
     CHECK_THROWS_AS(triggers.invoke("t1"), centrali::DecodeError);
+
+    // The JS habit, invoke(id, {payload}), is refused where it is written, before any request.
+    const auto sent = unit.transport->count();
+    CHECK_THROWS_AS(triggers.invoke("t1", {{"payload", {{"orderId", 7}}}}), centrali::InvalidArgument);
+    CHECK_THROWS_AS(triggers.invoke_async("t1", {{"payload", 1}}), centrali::InvalidArgument);
+    const json js_style = {{"payload", {{"orderId", 7}}}};
+    CHECK_THROWS_AS(triggers.invoke("t1", js_style), centrali::InvalidArgument);
+    CHECK(unit.transport->count() == sent);
+    // A payload that really is {"payload": …}, on purpose; and one with payload among others.
+    unit.transport->then_json(202, {{"data", "job-45"}});
+    triggers.invoke("t1", centrali::TriggerPayload::verbatim(js_style));
+    CHECK(unit.transport->last().body == R"({"payload":{"payload":{"orderId":7}}})");
+    unit.transport->then_json(202, {{"data", "job-46"}});
+    triggers.invoke("t1", {{"payload", 1}, {"other", 2}});
+    CHECK(unit.transport->last().body == R"({"payload":{"other":2,"payload":1}})");
 }
 
 TEST_CASE("runs: get, list by trigger and function, job status", "[unit][compute]") {

@@ -13,6 +13,16 @@ CENTRALI_DECL nlohmann::json encrypted(std::string value) {
     return param;
 }
 
+CENTRALI_DECL TriggerPayload::TriggerPayload(nlohmann::json payload) : value_(std::move(payload)) {
+    if (value_.is_object() && value_.size() == 1 && value_.contains("payload"))
+        throw InvalidArgument("invoke() takes the payload itself: invoke(id, p), not the JS SDK's options object "
+                              "invoke(id, {{\"payload\", p}}), which would send {\"payload\": {\"payload\": …}}; "
+                              "for a payload that really is {\"payload\": …} use TriggerPayload::verbatim()");
+}
+CENTRALI_DECL TriggerPayload TriggerPayload::verbatim(nlohmann::json payload) {
+    return TriggerPayload(Verbatim{}, std::move(payload));
+}
+
 namespace detail {
 struct MetadataField {
     const char* key;
@@ -109,11 +119,11 @@ CENTRALI_DECL FunctionTrigger TriggersManager::update(std::string_view trigger_i
 CENTRALI_DECL void TriggersManager::remove(std::string_view trigger_id, const CallOptions& call) {
     remove_op(trigger_id, call).run();
 }
-CENTRALI_DECL std::string TriggersManager::invoke(std::string_view trigger_id, const nlohmann::json& payload,
+CENTRALI_DECL std::string TriggersManager::invoke(std::string_view trigger_id, const TriggerPayload& payload,
                                                   const CallOptions& call) {
     return invoke_op(trigger_id, payload, call).run();
 }
-CENTRALI_DECL FunctionRun TriggersManager::invoke_and_wait(std::string_view trigger_id, const nlohmann::json& payload,
+CENTRALI_DECL FunctionRun TriggersManager::invoke_and_wait(std::string_view trigger_id, const TriggerPayload& payload,
                                                            const WaitOptions& wait) {
     return invoke_and_wait_op(trigger_id, payload, wait).run();
 }
@@ -176,16 +186,16 @@ inline std::string as_job_id(const Core& core, HttpResponse& response, const Cal
 }  // namespace detail
 
 CENTRALI_DECL detail::HttpOp<std::string> TriggersManager::invoke_op(std::string_view trigger_id,
-                                                                     const nlohmann::json& payload,
+                                                                     const TriggerPayload& payload,
                                                                      const CallOptions& call) const {
     nlohmann::json body = nlohmann::json::object();
-    if (!payload.is_null()) body["payload"] = payload;
+    if (!payload.json().is_null()) body["payload"] = payload.json();
     return detail::HttpOp<std::string>(core_, core_->make_call(detail::routes::triggers_invoke, {trigger_id}, {}, &body),
                                        call, &detail::as_job_id, "job id");
 }
 
 CENTRALI_DECL detail::Op<FunctionRun> TriggersManager::invoke_and_wait_op(std::string_view trigger_id,
-                                                                          const nlohmann::json& payload,
+                                                                          const TriggerPayload& payload,
                                                                           const WaitOptions& wait) const {
     if (trigger_id.empty()) throw InvalidArgument("trigger id must not be empty");
     auto search = std::make_shared<RunsManager::JobSearch>();
