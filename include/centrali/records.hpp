@@ -36,6 +36,12 @@ struct BasicRecord {
     std::string updated_at;  ///< `updatedAt`: ISO-8601, as the server sent it
     std::string created_by;  ///< `createdBy`: the id of the user or service that created it
     std::string updated_by;  ///< `updatedBy`: the id of the user or service that last changed it
+    /// `collectionId`, or `structureId` as older docs name it: the collection's id (a UUID);
+    /// empty when not sent.
+    std::string collection_id;
+    std::string workspace_id;  ///< `workspaceId`, when the server sends it; empty otherwise
+    /// `metadata`, as sent (null when absent): the record-level metadata some routes carry.
+    nlohmann::json metadata;
     /// The members the server sent that have no field above: the escape hatch for members this
     /// SDK does not know yet. Not repeating the fields (nor `data`) keeps decoding cheap.
     nlohmann::json raw;
@@ -57,6 +63,9 @@ inline constexpr StringMember<BasicRecord<T>> record_strings[] = {
     {"updatedAt", &BasicRecord<T>::updated_at},
     {"createdBy", &BasicRecord<T>::created_by},
     {"updatedBy", &BasicRecord<T>::updated_by},
+    {"collectionId", &BasicRecord<T>::collection_id},
+    {"structureId", &BasicRecord<T>::collection_id},  // the older docs' name for the same id
+    {"workspaceId", &BasicRecord<T>::workspace_id},
 };
 
 /// Moves one member into its field; false when the record has no field for it (it stays in
@@ -66,6 +75,10 @@ bool take_record_member(BasicRecord<T>& record, std::string_view key, nlohmann::
     if (take_string_member(record_strings<T>, record, key, value)) return true;
     if (key == "version") {
         read_value(value, "version", record.version);
+        return true;
+    }
+    if (key == "metadata") {
+        record.metadata = std::move(value);
         return true;
     }
     if (key == "data") {

@@ -76,7 +76,9 @@ void neutralise_huge_floats(json& j) {
 bool same_record(const centrali::Record& a, const centrali::Record& b) {
     return a.id == b.id && a.data == b.data && a.record_slug == b.record_slug && a.workspace_slug == b.workspace_slug &&
            a.status == b.status && a.version == b.version && a.created_at == b.created_at &&
-           a.updated_at == b.updated_at && a.created_by == b.created_by && a.updated_by == b.updated_by && a.raw == b.raw;
+           a.updated_at == b.updated_at && a.created_by == b.created_by && a.updated_by == b.updated_by &&
+           a.collection_id == b.collection_id && a.workspace_id == b.workspace_id && a.metadata == b.metadata &&
+           a.raw == b.raw;
 }
 
 void compare_text_reader(std::string_view text) {

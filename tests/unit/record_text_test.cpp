@@ -48,6 +48,9 @@ void check_same(const Record& a, const Record& b) {
     CHECK(a.updated_at == b.updated_at);
     CHECK(a.created_by == b.created_by);
     CHECK(a.updated_by == b.updated_by);
+    CHECK(a.collection_id == b.collection_id);
+    CHECK(a.workspace_id == b.workspace_id);
+    CHECK(a.metadata == b.metadata);
     CHECK(a.raw == b.raw);
 }
 
@@ -138,6 +141,10 @@ const std::vector<std::string> kSingleBodies = {
 };
 
 const std::vector<std::string> kPageBodies = {
+    // The ids of other names, and metadata: fields on both paths (null, object, scalar, duplicate).
+    R"({"data":[{"id":"a","collectionId":"c1","workspaceId":"w1","metadata":{"source":"import","tags":[1]}},)"
+    R"({"id":"b","structureId":"s1","metadata":null},{"id":"c","metadata":5,"metadata":{"k":1}},)"
+    R"({"id":"d","collectionId":7}]})",
     R"({"data":[)" + kRecord + "," + kRecord + R"(],"meta":{"total":2,"page":1,"pageSize":50}})",
     R"({"data":[],"meta":{"total":0}})",
     R"({"data":[{"id":"a"},{"id":"b","extra":[1]}]})",

@@ -354,3 +354,21 @@ TEST_CASE("list bodies: data array, ApiResponse<PaginatedResponse>, bare array a
     unit.transport->then_json(200, {{"data", {{"items", json::array()}}}});
     CHECK_THROWS_AS(client.records().query("orders"), centrali::DecodeError);
 }
+
+TEST_CASE("a record's collectionId (or structureId), workspaceId and metadata are fields", "[unit][records]") {
+    UnitClient unit;
+    auto client = unit.make();
+    unit.transport->then_json(200, {{"data", {{"id", "r1"}, {"collectionId", "c1"}, {"workspaceId", "w1"},
+                                              {"metadata", {{"source", "import"}}}, {"data", {{"n", 1}}}}}});
+    const auto record = client.records().get("orders", "r1");
+    CHECK(record.collection_id == "c1");
+    CHECK(record.workspace_id == "w1");
+    CHECK(record.metadata == json{{"source", "import"}});
+    CHECK_FALSE(record.raw.contains("metadata"));  // raw holds the members without a field
+
+    unit.transport->then_json(200, {{"data", json::array({{{"id", "r2"}, {"structureId", "s1"}}})}});
+    const auto page = client.records().query("orders");
+    REQUIRE(page.size() == 1);
+    CHECK(page.items[0].collection_id == "s1");
+    CHECK(page.items[0].metadata.is_null());
+}

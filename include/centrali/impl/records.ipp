@@ -105,7 +105,7 @@ private:
     /// The containers this reader walks itself; everything deeper is a subtree.
     enum class Level { envelope, data_array, record };
     /// What the value after key_ is.
-    enum class Member { none, envelope, string, version, data, other };
+    enum class Member { none, envelope, string, version, data, metadata, other };
 
     explicit RecordPageReader(Page<Record>& page) : page_(&page) {}
 
@@ -126,6 +126,7 @@ private:
             }
             if (key_ == "version") return Member::version;
             if (key_ == "data") return Member::data;
+            if (key_ == "metadata") return Member::metadata;
             return Member::other;
         }
         return Member::none;
@@ -136,6 +137,7 @@ private:
         switch (member_) {
         case Member::other: return record_->raw[key_] = std::move(v), true;
         case Member::data: return record_->data = std::move(v), true;
+        case Member::metadata: return record_->metadata = std::move(v), true;
         case Member::envelope:
             if (key_ == "data") return false;  // not the usual shape
             page_->raw[key_] = std::move(v);
@@ -161,6 +163,7 @@ private:
             return begin_record(page_->items.back());
         case Level::record:
             if (member_ == Member::data) return begin_subtree(record_->data, object);
+            if (member_ == Member::metadata) return begin_subtree(record_->metadata, object);
             if (member_ == Member::other) return begin_subtree(record_->raw[key_], object);
             return false;  // a container where a string or a number belongs
         }
