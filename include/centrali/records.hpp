@@ -227,6 +227,15 @@ public:
     /// The value given to page_size(size), if any.
     std::optional<long long> page_size() const noexcept { return page_size_; }
 
+    /// A query from a JS-style flat params object, as `queryRecords(slug, params)` takes it:
+    /// `{"data.status[in]": "todo,in_progress", "sort": "-createdAt", "pageSize": 20}` gives the
+    /// same query string the JS SDK sends. Each member becomes one parameter: strings as they
+    /// are, numbers and booleans in their JSON form, arrays comma-joined, nulls left out.
+    /// `page` and `pageSize` set page() and page_size() (so query_all() pages on from them). An
+    /// object value (the nested `filter` form of SDK 4.5.1, not 4.4.5) or a non-object `params`
+    /// throws InvalidArgument.
+    static RecordQuery from_params(const nlohmann::json& params);
+
     /// The query string parameters, in a fixed order. Like the JS SDK, unset or false options
     /// are not sent at all.
     std::vector<std::pair<std::string, std::string>> to_params() const;

@@ -372,3 +372,32 @@ TEST_CASE("a record's collectionId (or structureId), workspaceId and metadata ar
     CHECK(page.items[0].collection_id == "s1");
     CHECK(page.items[0].metadata.is_null());
 }
+
+TEST_CASE("a JS-style flat params object gives the query the JS SDK sends", "[unit][records]") {
+    UnitClient unit;
+    auto client = unit.make();
+    const json params = {{"data.status[in]", "todo,in_progress"},
+                         {"sort", "-createdAt"},
+                         {"pageSize", 20},
+                         {"page", 3},
+                         {"data.amount[gte]", 100},
+                         {"data.active", true},
+                         {"data.tags[hasAny]", json::array({"vip", "premium"})},
+                         {"includeTotal", true},
+                         {"search", nullptr}};
+    const auto query = RecordQuery::from_params(params);
+    CHECK(query.page() == 3);
+    CHECK(query.page_size() == 20);
+    unit.transport->then_json(200, {{"data", json::array()}});
+    client.records().query("orders", query);
+    // Every member once, nulls left out; the order of a JSON object's keys does not matter.
+    CHECK(unit.transport->last().url ==
+          kApi + "records/slug/orders?page=3&pageSize=20&data.active=true&data.amount%5Bgte%5D=100"
+                 "&data.status%5Bin%5D=todo%2Cin_progress&data.tags%5BhasAny%5D=vip%2Cpremium&includeTotal=true"
+                 "&sort=-createdAt");
+
+    CHECK_THROWS_AS(RecordQuery::from_params({{"filter", {{"data.status", "active"}}}}), centrali::InvalidArgument);
+    CHECK_THROWS_AS(RecordQuery::from_params({{"page", "two"}}), centrali::InvalidArgument);
+    CHECK_THROWS_AS(RecordQuery::from_params(json::array()), centrali::InvalidArgument);
+    CHECK(RecordQuery::from_params(nullptr).to_params().empty());
+}

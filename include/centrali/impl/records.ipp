@@ -26,6 +26,46 @@ CENTRALI_DECL std::vector<std::pair<std::string, std::string>> RecordQuery::to_p
     return out;
 }
 
+CENTRALI_DECL RecordQuery RecordQuery::from_params(const nlohmann::json& params) {
+    if (params.is_null()) return RecordQuery();
+    if (!params.is_object()) throw InvalidArgument("RecordQuery::from_params takes a JSON object of query parameters");
+    const auto text_of = [](const std::string& key, const nlohmann::json& value) -> std::string {
+        if (value.is_string()) return value.get<std::string>();
+        if (value.is_boolean() || value.is_number()) return value.dump();
+        throw InvalidArgument("RecordQuery::from_params: '" + key +
+                              "' must be a string, number, boolean or array of them (the nested filter form is not "
+                              "what SDK 4.4.5 sends)");
+    };
+    RecordQuery query;
+    for (const auto& [key, value] : params.items()) {
+        if (value.is_null()) continue;
+        std::string text;
+        if (value.is_array()) {
+            std::vector<std::string> parts;
+            for (const auto& item : value)
+                if (!item.is_null()) parts.push_back(text_of(key, item));
+            text = detail::join(parts);
+        } else {
+            text = text_of(key, value);
+        }
+        if (key == "page" || key == "pageSize") {
+            long long number = 0;
+            try {
+                std::size_t used = 0;
+                number = std::stoll(text, &used);
+                if (used != text.size()) throw std::invalid_argument(key);
+            } catch (const std::exception&) {
+                throw InvalidArgument("RecordQuery::from_params: '" + key + "' must be a whole number");
+            }
+            if (key == "page") query.page(number);
+            else query.page_size(number);
+            continue;
+        }
+        query.param(key, std::move(text));
+    }
+    return query;
+}
+
 namespace detail {
 
 /// Decodes a page of records straight from the response text, {"data": [records], "meta": …},
