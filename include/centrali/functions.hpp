@@ -45,6 +45,10 @@ struct CreateComputeFunctionInput {
 };
 /// Writes a CreateComputeFunctionInput as the JSON the service takes (nlohmann/json's hook: `nlohmann::json(x)`).
 void to_json(nlohmann::json& j, const CreateComputeFunctionInput& input);
+/// Reads a CreateComputeFunctionInput from JSON in the JS SDK's spelling (camelCase members, as to_json writes
+/// them), so a JS object literal ports as one `nlohmann::json`. A member of the wrong type
+/// throws DecodeError naming it; members the struct has no field for are ignored.
+void from_json(const nlohmann::json& j, CreateComputeFunctionInput& input);
 
 /// Only the members that are set are sent; the others keep their value on the server.
 struct UpdateComputeFunctionInput {
@@ -55,6 +59,10 @@ struct UpdateComputeFunctionInput {
 };
 /// Writes a UpdateComputeFunctionInput as the JSON the service takes (nlohmann/json's hook: `nlohmann::json(x)`).
 void to_json(nlohmann::json& j, const UpdateComputeFunctionInput& input);
+/// Reads a UpdateComputeFunctionInput from JSON in the JS SDK's spelling (camelCase members, as to_json writes
+/// them), so a JS object literal ports as one `nlohmann::json`. A member of the wrong type
+/// throws DecodeError naming it; members the struct has no field for are ignored.
+void from_json(const nlohmann::json& j, UpdateComputeFunctionInput& input);
 
 /// Runs code without saving it; `params` arrive in the function as executionParams.
 struct TestComputeFunctionInput {

@@ -180,6 +180,10 @@ struct CreateOrchestrationInput {
 
 /// Writes a CreateOrchestrationInput as the JSON the service takes (nlohmann/json's hook: `nlohmann::json(x)`).
 void to_json(nlohmann::json& j, const CreateOrchestrationInput& input);
+/// Reads a CreateOrchestrationInput from JSON in the JS SDK's spelling (camelCase members, as to_json writes
+/// them), so a JS object literal ports as one `nlohmann::json`. A member of the wrong type
+/// throws DecodeError naming it; members the struct has no field for are ignored.
+void from_json(const nlohmann::json& j, CreateOrchestrationInput& input);
 
 /// Only the members that are set are sent.
 struct UpdateOrchestrationInput {
@@ -192,6 +196,10 @@ struct UpdateOrchestrationInput {
 
 /// Writes a UpdateOrchestrationInput as the JSON the service takes (nlohmann/json's hook: `nlohmann::json(x)`).
 void to_json(nlohmann::json& j, const UpdateOrchestrationInput& input);
+/// Reads a UpdateOrchestrationInput from JSON in the JS SDK's spelling (camelCase members, as to_json writes
+/// them), so a JS object literal ports as one `nlohmann::json`. A member of the wrong type
+/// throws DecodeError naming it; members the struct has no field for are ignored.
+void from_json(const nlohmann::json& j, UpdateOrchestrationInput& input);
 
 /// One step's execution inside a run. A member the server did not send stays empty; the run
 /// and step shapes are UNCONFIRMED (fields are read from their camelCase members).

@@ -44,6 +44,10 @@ struct SmartQueryInput {
 
 /// Encodes the request body of create() and update(): name, query and a non-empty description.
 void to_json(nlohmann::json& j, const SmartQueryInput& input);
+/// Reads a SmartQueryInput from JSON in the JS SDK's spelling (camelCase members, as to_json writes
+/// them), so a JS object literal ports as one `nlohmann::json`. A member of the wrong type
+/// throws DecodeError naming it; members the struct has no field for are ignored.
+void from_json(const nlohmann::json& j, SmartQueryInput& input);
 
 /// Every call has an `_async` twin (see async.hpp for its completion token). The execute route
 /// is documented; the others are UNCONFIRMED.

@@ -114,6 +114,10 @@ struct CreateCollectionInput {
 
 /// Encodes the request body of create() and validate().
 void to_json(nlohmann::json& j, const CreateCollectionInput& input);
+/// Reads a CreateCollectionInput from JSON in the JS SDK's spelling (camelCase members, as to_json writes
+/// them), so a JS object literal ports as one `nlohmann::json`. A member of the wrong type
+/// throws DecodeError naming it; members the struct has no field for are ignored.
+void from_json(const nlohmann::json& j, CreateCollectionInput& input);
 
 /// Only the members that are set are sent.
 struct UpdateCollectionInput {
@@ -127,6 +131,10 @@ struct UpdateCollectionInput {
 
 /// Encodes the request body of update(): only the members that are set.
 void to_json(nlohmann::json& j, const UpdateCollectionInput& input);
+/// Reads a UpdateCollectionInput from JSON in the JS SDK's spelling (camelCase members, as to_json writes
+/// them), so a JS object literal ports as one `nlohmann::json`. A member of the wrong type
+/// throws DecodeError naming it; members the struct has no field for are ignored.
+void from_json(const nlohmann::json& j, UpdateCollectionInput& input);
 
 /// The answer to validate(): whether a definition would be accepted, and why not.
 struct SchemaValidation {

@@ -66,6 +66,8 @@ struct TriggerMetadata {
     /// An inbound HTTP trigger; the server generates the public URL from `path`.
     static TriggerMetadata http(std::string path, nlohmann::json params = nullptr);
 };
+/// A TriggerMetadata holding `j` as it is (an object; anything else throws DecodeError).
+void from_json(const nlohmann::json& j, TriggerMetadata& metadata);
 
 /// What invoke() sends as `payload` (the function reads it as `executionParams.payload`).
 ///
@@ -126,6 +128,10 @@ struct CreateTriggerInput {
 };
 /// Writes a CreateTriggerInput as the JSON the service takes (nlohmann/json's hook: `nlohmann::json(x)`).
 void to_json(nlohmann::json& j, const CreateTriggerInput& input);
+/// Reads a CreateTriggerInput from JSON in the JS SDK's spelling (camelCase members, as to_json writes
+/// them), so a JS object literal ports as one `nlohmann::json`. A member of the wrong type
+/// throws DecodeError naming it; members the struct has no field for are ignored.
+void from_json(const nlohmann::json& j, CreateTriggerInput& input);
 
 /// Only the members that are set are sent.
 struct UpdateTriggerInput {
@@ -138,6 +144,10 @@ struct UpdateTriggerInput {
 };
 /// Writes a UpdateTriggerInput as the JSON the service takes (nlohmann/json's hook: `nlohmann::json(x)`).
 void to_json(nlohmann::json& j, const UpdateTriggerInput& input);
+/// Reads a UpdateTriggerInput from JSON in the JS SDK's spelling (camelCase members, as to_json writes
+/// them), so a JS object literal ports as one `nlohmann::json`. A member of the wrong type
+/// throws DecodeError naming it; members the struct has no field for are ignored.
+void from_json(const nlohmann::json& j, UpdateTriggerInput& input);
 
 /// The filters of list_all().
 struct ListAllTriggersOptions {

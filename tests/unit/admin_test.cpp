@@ -291,3 +291,25 @@ TEST_CASE("files: uploads are multipart, borrowed memory is not copied, folders"
     unit.transport->then_json(200, {{"data", json::array({{{"id", "fo1"}, {"name", "images"}, {"path", "/root/shared/images"}}})}});
     CHECK(client.files().list_folders().items.at(0).path == "/root/shared/images");
 }
+
+TEST_CASE("collection and smart query inputs are built from JS object literals", "[unit][admin]") {
+    const json collection = {{"name", "Orders"},
+                             {"recordSlug", "orders"},
+                             {"properties", json::array({{{"name", "total"}, {"type", "number"}, {"required", true}}})},
+                             {"schemaDiscoveryMode", "schemaless"},
+                             {"enableVersioning", true}};
+    const auto input = collection.get<centrali::CreateCollectionInput>();
+    CHECK(input.record_slug == "orders");
+    REQUIRE(input.properties.size() == 1);
+    CHECK(input.properties[0].name == "total");
+    const json sent = input;
+    CHECK(sent["recordSlug"] == "orders");
+    CHECK(sent["schemaDiscoveryMode"] == "schemaless");
+    CHECK(sent["properties"][0]["name"] == "total");
+    CHECK(sent["properties"][0]["type"] == "number");
+    const json update = {{"description", ""}, {"defaultSearchField", "data.title"}};
+    CHECK(json(update.get<centrali::UpdateCollectionInput>()) == update);
+
+    const json query = {{"name", "open orders"}, {"query", {{"where", {{"data.status", {{"eq", "{{status}}"}}}}}}}};
+    CHECK(json(query.get<centrali::SmartQueryInput>()) == query);
+}

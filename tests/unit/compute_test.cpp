@@ -463,3 +463,23 @@ TEST_CASE("a wait's deadline is on the steady clock: wall-clock steps do not mov
     CHECK(client.runs().wait("r1", wait).status == centrali::RunStatus::completed);
     CHECK(polls == 4);
 }
+
+TEST_CASE("function and trigger inputs are built from JS object literals", "[unit][compute]") {
+    const json fn = {{"name", "greet"}, {"code", "async function run() {}"}, {"description", "d"}, {"timeoutMs", 30000}};
+    CHECK(json(fn.get<centrali::CreateComputeFunctionInput>()) == fn);
+    const json fn_update = {{"code", "async function run() { return 1; }"}};
+    CHECK(json(fn_update.get<centrali::UpdateComputeFunctionInput>()) == fn_update);
+
+    const json trigger = {{"name", "nightly"},
+                          {"functionId", "fn-1"},
+                          {"executionType", "scheduled"},
+                          {"enabled", false},
+                          {"triggerMetadata", {{"scheduleType", "cron"}, {"cronExpression", "0 3 * * *"}}}};
+    const auto input = trigger.get<centrali::CreateTriggerInput>();
+    CHECK(input.execution_type == centrali::TriggerType::scheduled);
+    CHECK(json(input) == trigger);
+    const json trigger_update = {{"enabled", true}, {"triggerMetadata", {{"params", {{"k", 1}}}}}};
+    CHECK(json(trigger_update.get<centrali::UpdateTriggerInput>()) == trigger_update);
+    CHECK_THROWS_AS(json({{"name", 5}}).get<centrali::CreateTriggerInput>(), centrali::DecodeError);
+    CHECK_THROWS_AS(json({{"triggerMetadata", "x"}}).get<centrali::CreateTriggerInput>(), centrali::DecodeError);
+}

@@ -231,3 +231,22 @@ TEST_CASE("an orchestration without a trigger type is refused before anything is
     // What the caller set is what is sent: no invented "type".
     CHECK(json(centrali::OrchestrationTrigger{}) == json::object());
 }
+
+TEST_CASE("orchestration inputs are built from JS object literals", "[unit][orchestrations]") {
+    const json flow = {{"slug", "order-flow"},
+                       {"name", "Order flow"},
+                       {"trigger", {{"type", "event-driven"}, {"eventType", "record_created"}, {"structureSlug", "orders"}}},
+                       {"steps", json::array({{{"id", "validate"}, {"type", "compute"}, {"functionId", "fn-1"}}})},
+                       {"status", "active"}};
+    const auto input = flow.get<centrali::CreateOrchestrationInput>();
+    CHECK(input.trigger.type == "event-driven");
+    REQUIRE(input.steps.size() == 1);
+    CHECK(input.steps[0].function_id == "fn-1");
+    CHECK(input.status == centrali::OrchestrationStatus::active);
+    const json sent = input;
+    CHECK(sent["slug"] == "order-flow");
+    CHECK(sent["trigger"] == flow["trigger"]);
+    CHECK(sent["steps"][0]["functionId"] == "fn-1");
+    const json update = {{"status", "paused"}};
+    CHECK(json(update.get<centrali::UpdateOrchestrationInput>()) == update);
+}

@@ -34,6 +34,20 @@ CENTRALI_DECL void to_json(nlohmann::json& j, const UpdateComputeFunctionInput& 
     detail::write_member(j, "timeoutMs", input.timeout_ms);
 }
 
+CENTRALI_DECL void from_json(const nlohmann::json& j, CreateComputeFunctionInput& input) {
+    detail::read_member(j, "name", input.name);
+    detail::read_member(j, "code", input.code);
+    detail::read_member(j, "description", input.description);
+    detail::read_member(j, "timeoutMs", input.timeout_ms);
+}
+
+CENTRALI_DECL void from_json(const nlohmann::json& j, UpdateComputeFunctionInput& input) {
+    detail::read_member(j, "name", input.name);
+    detail::read_member(j, "code", input.code);
+    detail::read_member(j, "description", input.description);
+    detail::read_member(j, "timeoutMs", input.timeout_ms);
+}
+
 CENTRALI_DECL void to_json(nlohmann::json& j, const TestComputeFunctionInput& input) {
     j = nlohmann::json::object();
     j["code"] = input.code;

@@ -100,6 +100,23 @@ CENTRALI_DECL void to_json(nlohmann::json& j, const CreateOrchestrationInput& in
     if (input.status) j["status"] = input.status->str();
 }
 
+CENTRALI_DECL void from_json(const nlohmann::json& j, CreateOrchestrationInput& input) {
+    detail::read_member(j, "slug", input.slug);
+    detail::read_member(j, "name", input.name);
+    detail::read_member(j, "description", input.description);
+    detail::read_member(j, "trigger", input.trigger);
+    detail::read_member(j, "steps", input.steps);
+    detail::read_member(j, "status", input.status);
+}
+
+CENTRALI_DECL void from_json(const nlohmann::json& j, UpdateOrchestrationInput& input) {
+    detail::read_member(j, "name", input.name);
+    detail::read_member(j, "description", input.description);
+    detail::read_member(j, "trigger", input.trigger);
+    detail::read_member(j, "steps", input.steps);
+    detail::read_member(j, "status", input.status);
+}
+
 CENTRALI_DECL void to_json(nlohmann::json& j, const UpdateOrchestrationInput& input) {
     j = nlohmann::json::object();
     detail::write_member(j, "name", input.name);

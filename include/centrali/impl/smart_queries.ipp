@@ -15,6 +15,12 @@ CENTRALI_DECL void from_json(const nlohmann::json& j, SmartQuery& q) {
     q.raw = j;
 }
 
+CENTRALI_DECL void from_json(const nlohmann::json& j, SmartQueryInput& input) {
+    detail::read_member(j, "name", input.name);
+    detail::read_member(j, "description", input.description);
+    detail::read_member(j, "query", input.query);
+}
+
 CENTRALI_DECL void to_json(nlohmann::json& j, const SmartQueryInput& input) {
     j = {{"name", input.name}, {"query", input.query}};
     detail::write_member(j, "description", input.description);

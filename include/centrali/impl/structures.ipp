@@ -73,6 +73,25 @@ CENTRALI_DECL void to_json(nlohmann::json& j, const UpdateCollectionInput& input
     detail::write_member(j, "enableVersioning", input.enable_versioning);
 }
 
+CENTRALI_DECL void from_json(const nlohmann::json& j, CreateCollectionInput& input) {
+    detail::read_member(j, "name", input.name);
+    detail::read_member(j, "recordSlug", input.record_slug);
+    detail::read_member(j, "description", input.description);
+    detail::read_member(j, "properties", input.properties);
+    detail::read_member(j, "schemaDiscoveryMode", input.schema_discovery_mode);
+    detail::read_member(j, "defaultSearchField", input.default_search_field);
+    detail::read_member(j, "enableVersioning", input.enable_versioning);
+}
+
+CENTRALI_DECL void from_json(const nlohmann::json& j, UpdateCollectionInput& input) {
+    detail::read_member(j, "name", input.name);
+    detail::read_member(j, "description", input.description);
+    detail::read_member(j, "properties", input.properties);
+    detail::read_member(j, "schemaDiscoveryMode", input.schema_discovery_mode);
+    detail::read_member(j, "defaultSearchField", input.default_search_field);
+    detail::read_member(j, "enableVersioning", input.enable_versioning);
+}
+
 CENTRALI_DECL void from_json(const nlohmann::json& j, SchemaValidation& v) {
     detail::read_member(j, "valid", v.valid);
     detail::read_member(j, "errors", v.errors);

@@ -89,6 +89,29 @@ CENTRALI_DECL void to_json(nlohmann::json& j, const CreateTriggerInput& input) {
     if (input.trigger_metadata) j["triggerMetadata"] = input.trigger_metadata->json;
 }
 
+CENTRALI_DECL void from_json(const nlohmann::json& j, TriggerMetadata& metadata) {
+    if (!j.is_object()) throw DecodeError("centrali: triggerMetadata must be a JSON object");
+    metadata.json = j;
+}
+
+CENTRALI_DECL void from_json(const nlohmann::json& j, CreateTriggerInput& input) {
+    detail::read_member(j, "name", input.name);
+    detail::read_member(j, "functionId", input.function_id);
+    detail::read_member(j, "executionType", input.execution_type);
+    detail::read_member(j, "description", input.description);
+    detail::read_member(j, "enabled", input.enabled);
+    detail::read_member(j, "triggerMetadata", input.trigger_metadata);
+}
+
+CENTRALI_DECL void from_json(const nlohmann::json& j, UpdateTriggerInput& input) {
+    detail::read_member(j, "name", input.name);
+    detail::read_member(j, "functionId", input.function_id);
+    detail::read_member(j, "executionType", input.execution_type);
+    detail::read_member(j, "description", input.description);
+    detail::read_member(j, "enabled", input.enabled);
+    detail::read_member(j, "triggerMetadata", input.trigger_metadata);
+}
+
 CENTRALI_DECL void to_json(nlohmann::json& j, const UpdateTriggerInput& input) {
     j = nlohmann::json::object();
     detail::write_member(j, "name", input.name);
