@@ -90,9 +90,14 @@ struct Collection {
     SchemaDiscoveryMode schema_discovery_mode;
     std::optional<bool> enable_versioning;  ///< `enableVersioning`: whether definition changes are versioned
     std::string default_search_field;  ///< `defaultSearchField`: the field text search uses when a query names none
+    /// `isStrict` as sent, by older servers (newer ones send schemaDiscoveryMode instead); empty
+    /// when not sent. The SDK reads it into schema_discovery_mode too when that is absent.
+    std::optional<bool> is_strict;
+    /// `retentionPolicy` as sent (its shape is not documented); null when absent.
+    nlohmann::json retention_policy;
     std::string created_at;  ///< `createdAt`, as the server sent it (ISO-8601)
     std::string updated_at;  ///< `updatedAt`, as the server sent it (ISO-8601)
-    nlohmann::json raw;  ///< the whole object as received, for the members this SDK does not model (retentionPolicy, …)
+    nlohmann::json raw;  ///< the whole object as received, for the members this SDK does not model
 };
 /// The older name of Collection (client.structures() returns the same type).
 using Structure = Collection;

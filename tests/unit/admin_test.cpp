@@ -101,6 +101,12 @@ TEST_CASE("collections decode properties, isStrict and unknown members", "[unit]
     CHECK(c.properties[0].is_unique);
     CHECK(c.properties[0].extra["pattern"] == "x+");
     CHECK(c.raw["retentionPolicy"]["days"] == 30);
+    CHECK(c.retention_policy == json{{"days", 30}});
+    CHECK(c.is_strict == true);
+    const auto newer = json{{"id", "c2"}, {"schemaDiscoveryMode", "schemaless"}}.get<centrali::Collection>();
+    CHECK_FALSE(newer.is_strict.has_value());
+    CHECK(newer.retention_policy.is_null());
+    CHECK(newer.schema_discovery_mode == centrali::SchemaDiscoveryMode::schemaless);
 }
 
 TEST_CASE("smart queries: CRUD, execute with variables into typed records, test", "[unit][admin]") {

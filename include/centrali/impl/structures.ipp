@@ -43,11 +43,10 @@ CENTRALI_DECL void from_json(const nlohmann::json& j, Collection& c) {
     detail::read_member(j, "properties", c.properties);
     detail::read_member(j, "status", c.status);
     detail::read_member(j, "schemaDiscoveryMode", c.schema_discovery_mode);
-    if (c.schema_discovery_mode.empty()) {
-        std::optional<bool> strict;
-        detail::read_member(j, "isStrict", strict);
-        if (strict) c.schema_discovery_mode = *strict ? SchemaDiscoveryMode::strict : SchemaDiscoveryMode::schemaless;
-    }
+    detail::read_member(j, "isStrict", c.is_strict);
+    if (c.schema_discovery_mode.empty() && c.is_strict)
+        c.schema_discovery_mode = *c.is_strict ? SchemaDiscoveryMode::strict : SchemaDiscoveryMode::schemaless;
+    detail::read_member(j, "retentionPolicy", c.retention_policy);
     detail::read_member(j, "enableVersioning", c.enable_versioning);
     detail::read_member(j, "defaultSearchField", c.default_search_field);
     detail::read_member(j, "createdAt", c.created_at);
