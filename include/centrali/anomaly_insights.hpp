@@ -77,8 +77,8 @@ struct ListInsightsOptions {
     std::optional<InsightSeverity> severity;  ///< `severity`: only insights of this severity
     std::optional<InsightStatus> status;  ///< `status`: only insights in this state
     std::string type;  ///< `type`: only insights of this type (see AnomalyInsight::type)
-    long long page = 0;  ///< the page number
-    long long limit = 0;  ///< the page size
+    std::optional<long long> page;       ///< the page number, from 1 (sent as `page`); unset: not sent
+    std::optional<long long> page_size;  ///< items per page (sent as `limit`); unset: not sent
 };
 
 /// Every call has an `_async` twin (see async.hpp for its completion token). Every route is

@@ -268,16 +268,16 @@ private:
 
 /// Paging and order of list().
 struct ListOrchestrationsOptions {
-    long long page = 0;       ///< 0: not sent (server default 1)
-    long long page_size = 0;  ///< 0: not sent (server default 20, max 100)
+    std::optional<long long> page;       ///< the page number, from 1; unset: not sent (server default 1)
+    std::optional<long long> page_size;  ///< `pageSize`; unset: not sent (server default 20, max 100)
     std::string sort;         ///< e.g. createdAt
     std::string order;        ///< asc | desc
 };
 
 /// Paging and filter of list_runs().
 struct ListOrchestrationRunsOptions {
-    long long page = 0;       ///< 0: not sent
-    long long page_size = 0;  ///< `pageSize`; 0: not sent
+    std::optional<long long> page;       ///< the page number, from 1; unset: not sent
+    std::optional<long long> page_size;  ///< `pageSize`; unset: not sent
     std::optional<OrchestrationRunStatus> status;  ///< only runs with this status; unset or empty: not sent
 };
 

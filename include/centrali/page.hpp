@@ -29,10 +29,13 @@ struct PageMeta {
 /// DecodeError.
 void from_json(const nlohmann::json& j, PageMeta& meta);
 
-/// Paging for list calls. Like the JS SDK, zero means "not sent" (the server's default).
+/// Paging for list calls, spelled the same for every list: `page` (from 1) and `page_size`.
+/// Each manager sends them under its route's wire names (`page` and `limit` on most data
+/// routes, `pageSize` on orchestrations, `limit`/`offset` for search). Unset is not sent (the
+/// server's default); a value you set is sent as given.
 struct ListOptions {
-    long long page = 0;   ///< the page number, from 1; 0: not sent (the server's first page)
-    long long limit = 0;  ///< items per page; 0: not sent (the server's default size)
+    std::optional<long long> page;       ///< the page number, from 1
+    std::optional<long long> page_size;  ///< items per page
 };
 
 /// One page of a list call: the items of the response's `data` array (or of a bare array

@@ -171,8 +171,8 @@ private:
 
 /// Paging and filter of list_by_trigger() and list_by_function().
 struct ListRunsOptions {
-    long long page = 0;   ///< 0: not sent
-    long long limit = 0;  ///< 0: not sent
+    std::optional<long long> page;       ///< the page number, from 1 (sent as `page`); unset: not sent
+    std::optional<long long> page_size;  ///< items per page (sent as `limit`); unset: not sent
     std::optional<RunStatus> status;  ///< only runs with this status; unset or empty: not sent
 };
 

@@ -43,12 +43,14 @@ struct SearchResult {
 /// Decodes a search result; absent or null members keep their defaults.
 void from_json(const nlohmann::json& j, SearchResult& r);
 
-/// Where and how much to search. Query parameter names (`structures`, `limit`, `offset`,
-/// `filter`) are UNCONFIRMED.
+/// Where and how much to search. Paging is spelled as for every list (page, page_size) and
+/// sent as the search route's `limit` and `offset` ((page - 1) × page_size); a page without a
+/// page_size throws InvalidArgument, since the offset depends on it. Query parameter names
+/// (`structures`, `limit`, `offset`, `filter`) are UNCONFIRMED.
 struct SearchOptions {
     std::vector<std::string> structures;  ///< collection slugs; empty: all
-    long long limit = 0;                  ///< 0: the server's default
-    long long offset = 0;  ///< how many hits to skip (paging); 0: not sent
+    std::optional<long long> page;        ///< the page of hits, from 1; unset: the first
+    std::optional<long long> page_size;   ///< hits per page (`limit`); unset: the server's default
     std::string filter;                   ///< passed through as given
 };
 

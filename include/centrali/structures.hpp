@@ -180,8 +180,8 @@ public:
     SchemaManager(std::shared_ptr<detail::Core> core, const detail::SchemaRoutes& routes)
         : ManagerBase(std::move(core)), routes_(routes) {}
 
-    /// One page of the workspace's collections. `options.page` and `options.limit` are sent
-    /// only when positive (otherwise the server's defaults apply).
+    /// One page of the workspace's collections. `options.page` and `options.page_size` (as
+    /// `limit`) are sent when set (otherwise the server's defaults apply).
     Page<Collection> list(const ListOptions& options = {}, const CallOptions& call = {});
     /// list() without blocking: the page, or the error, arrives through `token`.
     template <class Token = UseFuture>

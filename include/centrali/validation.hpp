@@ -69,8 +69,8 @@ struct ListSuggestionsOptions {
     std::string record_slug;  ///< `recordSlug`: only this collection's suggestions
     std::optional<SuggestionStatus> status;  ///< `status`: only suggestions in this state
     std::optional<ValidationIssueType> issue_type;  ///< `issueType`: only suggestions of this kind
-    long long page = 0;  ///< the page number
-    long long limit = 0;  ///< the page size
+    std::optional<long long> page;       ///< the page number, from 1 (sent as `page`); unset: not sent
+    std::optional<long long> page_size;  ///< items per page (sent as `limit`); unset: not sent
 };
 
 /// A started batch scan of a collection's existing records.

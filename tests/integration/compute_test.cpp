@@ -248,7 +248,7 @@ TEST_CASE("runs list newest first, page and filter by status", "[integration][co
 
     centrali::ListRunsOptions paged;
     paged.page = 2;
-    paged.limit = 2;
+    paged.page_size = 2;
     const auto second = client.runs().list_by_trigger(trigger.id, paged);
     REQUIRE(second.size() == 2);
     CHECK(second.items[0].job_id == jobs[2]);

@@ -235,14 +235,17 @@ TEST_CASE("search sends the query and reads totalHits or estimatedTotalHits", "[
                                                         {{"recordId", "r2"}, {"document", {{"title", "laptop bag"}}}}}}}}});
     centrali::SearchOptions options;
     options.structures = {"orders", "products"};
-    options.limit = 20;
-    options.offset = 40;
+    options.page = 3;  // the one paging spelling, sent as the search route's limit and offset
+    options.page_size = 20;
     const auto result = client.search().query("laptop & bag", options);
     CHECK(unit.transport->last().url == kSearch + "search?q=laptop%20%26%20bag&structures=orders%2Cproducts&limit=20&offset=40");
     CHECK(result.total_hits == 2);
     REQUIRE(result.hits.size() == 2);
     CHECK(result.hits[0].formatted["title"] == "<em>laptop</em>");
     CHECK(result.hits[0].document["title"] == "laptop");
+    centrali::SearchOptions page_only;
+    page_only.page = 2;
+    CHECK_THROWS_AS(client.search().query("laptop", page_only), centrali::InvalidArgument);
     CHECK(result.hits[1].id == "r2");
     CHECK(result.hits[1].document["title"] == "laptop bag");
 

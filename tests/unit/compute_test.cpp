@@ -197,14 +197,18 @@ TEST_CASE("runs: get, list by trigger and function, job status", "[unit][compute
 
     centrali::ListRunsOptions options;
     options.page = 2;
-    options.limit = 5;
+    options.page_size = 5;
     options.status = RunStatus::failure;
     unit.transport->then_json(200, {{"data", json::array()}});
     unit.transport->then_json(200, {{"data", json::array()}});
     runs.list_by_function("fn-1", options);
     CHECK(unit.transport->last().url == kApi + "function-runs/function/fn-1?page=2&limit=5&status=failure");
-    runs.list_by_function("fn-1", {0, 0, RunStatus()});
+    runs.list_by_function("fn-1", {std::nullopt, std::nullopt, RunStatus()});
     CHECK(unit.transport->last().url == kApi + "function-runs/function/fn-1");
+    // A value the caller sets is sent, zero included: unset is the only "not sent".
+    unit.transport->then_json(200, {{"data", json::array()}});
+    runs.list_by_function("fn-1", {0, std::nullopt, std::nullopt});
+    CHECK(unit.transport->last().url == kApi + "function-runs/function/fn-1?page=0");
 
     unit.transport->then_json(200, {{"data", {{"id", "job-1"}, {"state", "completed"}, {"returnValue", {{"outputs", {{"x", 1}}}}}}}});
     const auto job = runs.get_job_status("job-1");

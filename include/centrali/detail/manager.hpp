@@ -258,7 +258,8 @@ protected:
 
     /// `page` and the page size (`limit` for most services, `pageSize` for some), each only
     /// when positive: the JS SDK sends only truthy options.
-    static Query paging(long long page, long long size, const char* size_key = "limit");
+    /// The one spelling of paging (page, page_size) under a route's wire names; unset is not sent.
+    static Query paging(std::optional<long long> page, std::optional<long long> size, const char* size_key = "limit");
     static void require_object(const nlohmann::json& value, const char* what);
 
     std::shared_ptr<Core> core_;

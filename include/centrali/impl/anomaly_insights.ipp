@@ -45,7 +45,7 @@ CENTRALI_DECL InsightSummary AnomalyInsightsManager::summary(std::string_view re
 
 CENTRALI_DECL detail::HttpOp<Page<AnomalyInsight>> AnomalyInsightsManager::list_op(const ListInsightsOptions& options,
                                                                                    const CallOptions& call) const {
-    detail::Query query = paging(options.page, options.limit);
+    detail::Query query = paging(options.page, options.page_size);
     if (!options.record_slug.empty()) query.add("recordSlug", options.record_slug);
     if (options.severity && !options.severity->empty()) query.add("severity", options.severity->str());
     if (options.status && !options.status->empty()) query.add("status", options.status->str());

@@ -85,7 +85,7 @@ CENTRALI_DECL TestComputeFunctionResult FunctionsManager::test_execute(const Tes
 
 CENTRALI_DECL detail::HttpOp<Page<ComputeFunction>> FunctionsManager::list_op(const ListOptions& options,
                                                                               const CallOptions& call) const {
-    return page<ComputeFunction>(detail::routes::functions_list, {}, paging(options.page, options.limit),
+    return page<ComputeFunction>(detail::routes::functions_list, {}, paging(options.page, options.page_size),
                                  "compute functions", call);
 }
 CENTRALI_DECL detail::HttpOp<ComputeFunction> FunctionsManager::get_op(std::string_view function_id,

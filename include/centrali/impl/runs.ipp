@@ -106,7 +106,7 @@ CENTRALI_DECL detail::HttpOp<FunctionRun> RunsManager::get_op(std::string_view r
 CENTRALI_DECL detail::HttpOp<Page<FunctionRun>> RunsManager::list_op(const detail::Route& route, std::string_view id,
                                                                      const ListRunsOptions& options,
                                                                      const CallOptions& call) const {
-    detail::Query query = paging(options.page, options.limit);
+    detail::Query query = paging(options.page, options.page_size);
     if (options.status && !options.status->empty()) query.add("status", options.status->str());
     return page<FunctionRun>(route, {id}, query, "function runs", call);
 }
@@ -166,7 +166,7 @@ CENTRALI_DECL void RunsManager::search_page(const std::shared_ptr<JobSearch>& se
     static constexpr long long page_size = 100;
     ListRunsOptions options;
     options.page = page_number;
-    options.limit = page_size;
+    options.page_size = page_size;
     list_op(detail::routes::runs_by_trigger, search->trigger, options, call)
         .start(ex, [self = *this, search, page_number, ex, call, done = std::move(done)](Result<Page<FunctionRun>> page) mutable {
             if (!page) return done(page.error());

@@ -2,6 +2,8 @@
 
 #include <centrali/search.hpp>
 
+#include <algorithm>
+
 CENTRALI_NAMESPACE_BEGIN
 
 CENTRALI_DECL void from_json(const nlohmann::json& j, SearchHit& h) {
@@ -32,8 +34,11 @@ CENTRALI_DECL detail::HttpOp<SearchResult> SearchManager::query_op(std::string_v
     detail::Query query;
     query.add("q", std::string(text));
     if (!options.structures.empty()) query.add("structures", detail::join(options.structures));
-    if (options.limit > 0) query.add("limit", std::to_string(options.limit));
-    if (options.offset > 0) query.add("offset", std::to_string(options.offset));
+    if (options.page_size) query.add("limit", std::to_string(*options.page_size));
+    if (options.page) {
+        if (!options.page_size) throw InvalidArgument("search: a page needs a page_size (the offset depends on it)");
+        query.add("offset", std::to_string((std::max)(*options.page - 1, 0LL) * *options.page_size));
+    }
     if (!options.filter.empty()) query.add("filter", options.filter);
     return one<SearchResult>(detail::routes::search_query, {}, query, nullptr, "search result", call);
 }

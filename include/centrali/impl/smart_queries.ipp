@@ -64,7 +64,7 @@ CENTRALI_DECL detail::Call SmartQueriesManager::test_call(std::string_view recor
 CENTRALI_DECL detail::HttpOp<Page<SmartQuery>> SmartQueriesManager::list_op(std::string_view record_slug,
                                                                             const ListOptions& options,
                                                                             const CallOptions& call) const {
-    const detail::Query query = paging(options.page, options.limit);
+    const detail::Query query = paging(options.page, options.page_size);
     if (record_slug.empty()) return page<SmartQuery>(detail::routes::smart_queries_list_all, {}, query, "smart queries", call);
     return page<SmartQuery>(detail::routes::smart_queries_list, {record_slug}, query, "smart queries", call);
 }

@@ -139,7 +139,7 @@ CENTRALI_DECL SchemaValidation SchemaManager::validate(const CreateCollectionInp
 }
 
 CENTRALI_DECL detail::HttpOp<Page<Collection>> SchemaManager::list_op(const ListOptions& options, const CallOptions& call) const {
-    return page<Collection>(routes_.list, {}, paging(options.page, options.limit), "collections", call);
+    return page<Collection>(routes_.list, {}, paging(options.page, options.page_size), "collections", call);
 }
 CENTRALI_DECL detail::HttpOp<Collection> SchemaManager::by(const detail::Route& route, std::string_view key,
                                                            const CallOptions& call) const {

@@ -159,7 +159,7 @@ CENTRALI_DECL FunctionTrigger TriggersManager::resume(std::string_view trigger_i
 
 CENTRALI_DECL detail::HttpOp<Page<FunctionTrigger>> TriggersManager::list_op(const ListOptions& options,
                                                                              const CallOptions& call) const {
-    return page<FunctionTrigger>(detail::routes::triggers_list, {}, paging(options.page, options.limit), "triggers", call);
+    return page<FunctionTrigger>(detail::routes::triggers_list, {}, paging(options.page, options.page_size), "triggers", call);
 }
 CENTRALI_DECL detail::HttpOp<Page<FunctionTrigger>> TriggersManager::list_all_op(const ListAllTriggersOptions& options,
                                                                                  const CallOptions& call) const {

@@ -44,7 +44,7 @@ CENTRALI_DECL ValidationScan ValidationManager::scan(std::string_view record_slu
 
 CENTRALI_DECL detail::HttpOp<Page<ValidationSuggestion>> ValidationManager::list_op(const ListSuggestionsOptions& options,
                                                                                     const CallOptions& call) const {
-    detail::Query query = paging(options.page, options.limit);
+    detail::Query query = paging(options.page, options.page_size);
     if (!options.record_slug.empty()) query.add("recordSlug", options.record_slug);
     if (options.status && !options.status->empty()) query.add("status", options.status->str());
     if (options.issue_type && !options.issue_type->empty()) query.add("issueType", options.issue_type->str());

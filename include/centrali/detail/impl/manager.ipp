@@ -83,10 +83,10 @@ CENTRALI_DECL HttpOp<void> ManagerBase::discard(const Route& route, std::initial
     return HttpOp<void>(core_, core_->make_call(route, args, query, body), call, &ignored, "response");
 }
 
-CENTRALI_DECL Query ManagerBase::paging(long long page, long long size, const char* size_key) {
+CENTRALI_DECL Query ManagerBase::paging(std::optional<long long> page, std::optional<long long> size, const char* size_key) {
     Query query;
-    if (page > 0) query.add("page", std::to_string(page));
-    if (size > 0) query.add(size_key, std::to_string(size));
+    if (page) query.add("page", std::to_string(*page));
+    if (size) query.add(size_key, std::to_string(*size));
     return query;
 }
 
