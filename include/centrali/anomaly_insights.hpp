@@ -124,7 +124,8 @@ public:
         return detail::deferred<Token>(this)->by_id(detail::routes::insights_dismiss, id, call).launch(std::forward<Token>(token));
     }
 
-    /// Runs an analysis of one collection now; returns the insights it found.
+    /// Runs an analysis of one collection now; returns the insights it found. An empty slug
+    /// throws InvalidArgument before anything is sent.
     Page<AnomalyInsight> analyze(std::string_view record_slug, const CallOptions& call = {});
     /// analyze() without blocking: the insights found, or the error, arrives through `token`.
     template <class Token = UseFuture>

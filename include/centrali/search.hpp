@@ -65,6 +65,7 @@ public:
 
     /// Full-text search for `text` (sent as `q`) across the collections `options` names, or all
     /// of them: the JS SDK's centrali.search(query, options). Parameter names are UNCONFIRMED.
+    /// An empty `text` throws InvalidArgument before anything is sent.
     SearchResult query(std::string_view text, const SearchOptions& options = {}, const CallOptions& call = {});
     /// query() without blocking: the result, or the error, arrives through `token`.
     template <class Token = UseFuture>

@@ -128,7 +128,8 @@ public:
     }
 
     /// Starts a batch scan of a collection's existing records. It returns once the scan is
-    /// started; its findings arrive as suggestions (list_suggestions()).
+    /// started; its findings arrive as suggestions (list_suggestions()). An empty slug throws
+    /// InvalidArgument before anything is sent.
     ValidationScan scan(std::string_view record_slug, const CallOptions& call = {});
     /// scan() without blocking: the scan, or the error, arrives through `token`.
     template <class Token = UseFuture>

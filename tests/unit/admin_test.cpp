@@ -322,3 +322,13 @@ TEST_CASE("collection and smart query inputs are built from JS object literals",
     const json query = {{"name", "open orders"}, {"query", {{"where", {{"data.status", {{"eq", "{{status}}"}}}}}}}};
     CHECK(json(query.get<centrali::SmartQueryInput>()) == query);
 }
+
+TEST_CASE("empty slugs and query texts are refused before anything is sent", "[unit][admin]") {
+    UnitClient unit;
+    auto client = unit.make();
+    CHECK_THROWS_AS(client.anomaly_insights().analyze(""), centrali::InvalidArgument);
+    CHECK_THROWS_AS(client.validation().scan(""), centrali::InvalidArgument);
+    CHECK_THROWS_AS(client.search().query(""), centrali::InvalidArgument);
+    CHECK_THROWS_AS(client.search().query_async(""), centrali::InvalidArgument);
+    CHECK(unit.transport->count() == 0);
+}

@@ -487,3 +487,32 @@ TEST_CASE("function and trigger inputs are built from JS object literals", "[uni
     CHECK_THROWS_AS(json({{"name", 5}}).get<centrali::CreateTriggerInput>(), centrali::DecodeError);
     CHECK_THROWS_AS(json({{"triggerMetadata", "x"}}).get<centrali::CreateTriggerInput>(), centrali::DecodeError);
 }
+
+TEST_CASE("a trigger's encrypted params never reach an error, even when the server echoes them", "[unit][compute][secrets]") {
+    UnitClient unit;
+    auto client = unit.make();
+    const std::string secret = "sk_live_trigger_secret_42";
+    centrali::CreateTriggerInput input;
+    input.name = "charge";
+    input.function_id = "fn-1";
+    input.execution_type = centrali::TriggerType::on_demand;
+    input.trigger_metadata = centrali::TriggerMetadata::on_demand({{"apiKey", centrali::encrypted(secret)}, {"plain", "x"}});
+    unit.transport->then_json(400, {{"message", "bad param apiKey=" + secret}, {"code", "VALIDATION_ERROR"}});
+    try {
+        client.triggers().create(input);
+        FAIL("expected BadRequest");
+    } catch (const centrali::BadRequest& e) {
+        CHECK(std::string(e.what()).find(secret) == std::string::npos);
+        CHECK(e.message().find(secret) == std::string::npos);
+        CHECK(e.message().find("REDACTED") != std::string::npos);
+    }
+    centrali::UpdateTriggerInput update;
+    update.trigger_metadata = input.trigger_metadata;
+    unit.transport->then_json(400, {{"message", secret}});
+    try {
+        client.triggers().update("t1", update);
+        FAIL("expected BadRequest");
+    } catch (const centrali::BadRequest& e) {
+        CHECK(std::string(e.what()).find(secret) == std::string::npos);
+    }
+}

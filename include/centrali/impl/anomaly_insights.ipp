@@ -58,6 +58,7 @@ CENTRALI_DECL detail::HttpOp<AnomalyInsight> AnomalyInsightsManager::by_id(const
 }
 CENTRALI_DECL detail::HttpOp<Page<AnomalyInsight>> AnomalyInsightsManager::analyze_op(std::string_view record_slug,
                                                                                       const CallOptions& call) const {
+    if (record_slug.empty()) throw InvalidArgument("analyze needs a collection slug");
     nlohmann::json body = nlohmann::json::object();
     body["recordSlug"] = record_slug;
     return page<AnomalyInsight>(detail::routes::insights_analyze, {}, {}, "insights", call, &body);

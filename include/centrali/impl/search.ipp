@@ -31,6 +31,7 @@ CENTRALI_DECL SearchResult SearchManager::query(std::string_view text, const Sea
 
 CENTRALI_DECL detail::HttpOp<SearchResult> SearchManager::query_op(std::string_view text, const SearchOptions& options,
                                                               const CallOptions& call) const {
+    if (text.empty()) throw InvalidArgument("search needs a query text");
     detail::Query query;
     query.add("q", std::string(text));
     if (!options.structures.empty()) query.add("structures", detail::join(options.structures));

@@ -24,6 +24,23 @@ CENTRALI_DECL TriggerPayload TriggerPayload::verbatim(nlohmann::json payload) {
 }
 
 namespace detail {
+/// The plain values of the encrypted() params in a trigger's metadata: secrets the Core redacts
+/// from every error and log line of the call that sends them, as orchestration steps' are.
+inline std::vector<std::string> encrypted_param_values(const std::optional<TriggerMetadata>& metadata) {
+    std::vector<std::string> values;
+    if (!metadata) return values;
+    const auto params = metadata->json.find("params");
+    if (params == metadata->json.end() || !params->is_object()) return values;
+    for (const auto& param : *params) {
+        if (!param.is_object()) continue;
+        const auto encrypt = param.find("encrypt");
+        const auto value = param.find("value");
+        if (encrypt != param.end() && *encrypt == true && value != param.end() && value->is_string())
+            values.push_back(value->get<std::string>());
+    }
+    return values;
+}
+
 struct MetadataField {
     const char* key;
     std::string value;
@@ -179,13 +196,15 @@ CENTRALI_DECL detail::HttpOp<FunctionTrigger> TriggersManager::create_op(const C
         throw InvalidArgument("a trigger needs an execution_type and its trigger_metadata, e.g. TriggerType::on_demand "
                               "with TriggerMetadata::on_demand()");
     const nlohmann::json body = input;
-    return one<FunctionTrigger>(detail::routes::triggers_create, {}, {}, &body, "trigger", call);
+    return one<FunctionTrigger>(detail::routes::triggers_create, {}, {}, &body, "trigger", call,
+                                detail::encrypted_param_values(input.trigger_metadata));
 }
 CENTRALI_DECL detail::HttpOp<FunctionTrigger> TriggersManager::update_op(std::string_view trigger_id,
                                                                          const UpdateTriggerInput& input,
                                                                          const CallOptions& call) const {
     const nlohmann::json body = input;
-    return one<FunctionTrigger>(detail::routes::triggers_update, {trigger_id}, {}, &body, "trigger", call);
+    return one<FunctionTrigger>(detail::routes::triggers_update, {trigger_id}, {}, &body, "trigger", call,
+                                detail::encrypted_param_values(input.trigger_metadata));
 }
 CENTRALI_DECL detail::HttpOp<void> TriggersManager::remove_op(std::string_view trigger_id, const CallOptions& call) const {
     return discard(detail::routes::triggers_delete, {trigger_id}, call);

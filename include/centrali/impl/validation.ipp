@@ -56,6 +56,7 @@ CENTRALI_DECL detail::HttpOp<ValidationSuggestion> ValidationManager::by_id(cons
 }
 CENTRALI_DECL detail::HttpOp<ValidationScan> ValidationManager::scan_op(std::string_view record_slug,
                                                                         const CallOptions& call) const {
+    if (record_slug.empty()) throw InvalidArgument("scan needs a collection slug");
     nlohmann::json body = nlohmann::json::object();
     body["recordSlug"] = record_slug;
     return one<ValidationScan>(detail::routes::validation_scan, {}, {}, &body, "validation scan", call);
