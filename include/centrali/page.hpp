@@ -24,9 +24,9 @@ struct PageMeta {
     bool sent = false;   ///< true when the body had a `meta` object (all else is empty when not)
 };
 
-/// Reads `total`, `page` and `pageSize` (each only when present and not null) and keeps the
-/// whole object in `raw`. A member that is not a number, or is out of range, throws
-/// DecodeError.
+/// Reads `total`, `page` and `pageSize` (each only when present and not null), keeps the
+/// whole object in `raw` and sets `sent`. A member that is not a number, or is out of range,
+/// throws DecodeError.
 void from_json(const nlohmann::json& j, PageMeta& meta);
 
 /// Paging for list calls, spelled the same for every list: `page` (from 1) and `page_size`.
@@ -67,10 +67,7 @@ Page<T> decode_page(nlohmann::json body, const char* what) {
         for (auto& item : *list.items) page.items.push_back(Decoder<T>::decode(std::move(item), what));
         *list.items = nlohmann::json::array();  // moved-from husks; raw keeps everything else
     }
-    if (list.meta != nullptr) {
-        page.meta = decode_as<PageMeta>(*list.meta, "meta");
-        page.meta.sent = true;
-    }
+    if (list.meta != nullptr) page.meta = decode_as<PageMeta>(*list.meta, "meta");
     page.raw = std::move(body);
     return page;
 }

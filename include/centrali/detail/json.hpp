@@ -79,16 +79,14 @@ void read_member(const nlohmann::json& object, const char* key, T& target) {
 
 /// read_member for models read tolerantly: a member of an unexpected type (or out of range)
 /// leaves `target` as it was instead of failing the whole model; the caller keeps the object in
-/// its `raw`, where the odd member stays visible.
+/// its `raw`, where the odd member stays visible. read_value converts before it assigns, so a
+/// failed read has not touched `target`.
 template <class T>
 void read_member_tolerant(const nlohmann::json& object, const char* key, T& target) {
-    T read = target;
     try {
-        read_member(object, key, read);
+        read_member(object, key, target);
     } catch (const DecodeError&) {
-        return;
     }
-    target = std::move(read);
 }
 
 /// Request bodies send only the members the caller set (the JS SDK's truthy rule).

@@ -84,10 +84,8 @@ public:
         RecordPageReader reader(page);
         if (!reader.parse(body) || !reader.saw_data_) return false;
         page.raw["data"] = json::array();  // as decode_page leaves it: the body without the items
-        if (auto meta = page.raw.find("meta"); meta != page.raw.end() && meta->is_object()) {
+        if (auto meta = page.raw.find("meta"); meta != page.raw.end() && meta->is_object())
             page.meta = decode_as<PageMeta>(*meta, "meta");
-            page.meta.sent = true;
-        }
         return true;
     }
 

@@ -143,7 +143,14 @@ CENTRALI_DECL void Auth::wait_for_fetch(const std::shared_ptr<Executor>& ex, std
                 if (auto w = weak.lock()) give_up(w, *this, std::make_exception_ptr(Cancelled()));
             });
     });
-    if (start) start_fetch();
+    if (!start) return;
+    try {
+        start_fetch();
+    } catch (...) {
+        // A fetch that cannot start (no base_url, say): every waiter gets the error, and the
+        // next call may fetch again (fetching_ is set, and only on_fetched clears it).
+        on_fetched(std::current_exception(), std::nullopt);
+    }
 }
 
 CENTRALI_DECL void Auth::give_up(const std::shared_ptr<Waiter>& waiter, Auth& auth, std::exception_ptr error) {
@@ -164,13 +171,7 @@ CENTRALI_DECL void Auth::give_up(const std::shared_ptr<Waiter>& waiter, Auth& au
 CENTRALI_DECL void Auth::start_fetch() {
     Call call;
     call.method = "POST";
-    try {
-        call.url = core_.require_origins().auth + "/" + core_.options().token_path;
-    } catch (...) {
-        // No base_url, say: every waiter gets the error, and the next call may fetch again
-        // (fetching_ is already set, and only on_fetched clears it).
-        return on_fetched(std::current_exception(), std::nullopt);
-    }
+    call.url = core_.require_origins().auth + "/" + core_.options().token_path;
     call.body = form_encode({{"grant_type", "client_credentials"},
                              {"client_id", client_id_},
                              {"client_secret", client_secret_},

@@ -29,14 +29,14 @@ CENTRALI_DECL std::exception_ptr PollLoop::expired() const {
 CENTRALI_DECL void PollLoop::poll() {
     if (finished_) return;
     if (wait_.cancel.is_cancelled() || core_.is_shut_down()) return finish(Result<void>(std::make_exception_ptr(Cancelled())));
-    const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline_ - ex_->now());
-    if (left.count() <= 0) return finish(Result<void>(expired()));
+    const auto left = deadline_ - ex_->now();
+    if (std::chrono::duration_cast<std::chrono::milliseconds>(left).count() <= 0) return finish(Result<void>(expired()));
     CallOptions call;
     call.cancel = wait_.cancel;
     // A poll never outlives the wait. Rounded up, so that a poll the wait's deadline cuts short
     // ends at or after that deadline and on_poll sees it as the deadline (truncating made the
     // poll's limit up to 1 ms earlier, and its TransportError escaped the wait).
-    call.timeout = std::chrono::ceil<std::chrono::milliseconds>(deadline_ - ex_->now());
+    call.timeout = std::chrono::ceil<std::chrono::milliseconds>(left);
     // A step that cannot even start (an id the last answer left empty, say) ends the wait with
     // its error: this may run on the event loop's thread, where an escaping throw terminates.
     try {
