@@ -187,6 +187,24 @@ const std::set<std::string> kRunStatuses = {"pending", "running", "completed", "
 // Realtime.
 constexpr std::size_t kRealtimeLogSize = 10000;
 constexpr int kThreadPoolSize = 64;       // >= 32 concurrent streams plus ordinary requests
+
+// cpp-httplib serves each accepted socket as one task on one pool thread, start to close. A
+// connection is counted by the first request seen in its task, so the count is exact: a
+// (remote address, port) pair would merge a new connection into an old one whenever the kernel
+// hands out the same ephemeral port again, and a socket that never carries a request (a
+// readiness probe) is not a connection any test means.
+thread_local bool tl_connection_counted = false;
+
+class ConnectionCountingPool final : public httplib::ThreadPool {
+ public:
+  using httplib::ThreadPool::ThreadPool;
+  void enqueue(std::function<void()> serve_connection) override {
+    httplib::ThreadPool::enqueue([serve = std::move(serve_connection)] {
+      tl_connection_counted = false;
+      serve();
+    });
+  }
+};
 constexpr long long kStreamPollSliceMs = 50;  // how often an idle stream checks its client
 const std::set<std::string> kRealtimeEventTypes = {"record_created",  "record_updated",
                                                    "record_deleted",  "record_restored",
@@ -1312,7 +1330,7 @@ struct Emulator::Impl {
   AdminRoutes admin;
   std::vector<Fault> faults;
   std::vector<SeenRequest> seen;
-  std::set<std::pair<std::string, int>> conns;
+  std::size_t connections_with_requests = 0;
   std::size_t token_posts = 0;
   unsigned long long request_counter = 0;
   ComputeBehavior default_behavior;                       // runs of functions without an override
@@ -3187,7 +3205,10 @@ struct Emulator::Impl {
     s.remote_addr = req.remote_addr;
     s.remote_port = req.remote_port;
     seen.push_back(std::move(s));
-    conns.emplace(req.remote_addr, req.remote_port);
+    if (!tl_connection_counted) {
+      tl_connection_counted = true;
+      ++connections_with_requests;
+    }
     if (req.method == "POST" && is_token_path(req)) ++token_posts;
   }
 
@@ -3296,7 +3317,7 @@ struct Emulator::Impl {
   void start() {
     if (server) return;
     auto svr = std::make_unique<EmuServer>();
-    svr->new_task_queue = [] { return new httplib::ThreadPool(kThreadPoolSize); };
+    svr->new_task_queue = [] { return new ConnectionCountingPool(kThreadPoolSize); };
     rt_stopping = false;
     svr->set_tcp_nodelay(true);
     svr->set_keep_alive_max_count(1000000);
@@ -3413,7 +3434,7 @@ std::size_t Emulator::token_requests() const {
 }
 std::size_t Emulator::connections() const {
   std::lock_guard<std::mutex> lock(impl_->mu);
-  return impl_->conns.size();
+  return impl_->connections_with_requests;
 }
 
 std::size_t Emulator::record_count(const std::string& slug, bool include_archived) const {

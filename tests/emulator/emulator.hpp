@@ -117,7 +117,7 @@ class Emulator {
   std::vector<SeenRequest> requests() const;  // every request received (faulted ones too), in order
   void clear_requests();
   std::size_t token_requests() const;  // number of POSTs to the token endpoint(s)
-  std::size_t connections() const;     // distinct (remote_addr, remote_port) pairs seen
+  std::size_t connections() const;     // connections that carried at least one request
 
   std::size_t record_count(const std::string& slug, bool include_archived = true) const;
   void expire_all_tokens();  // every issued token becomes expired -> 401 TOKEN_EXPIRED
