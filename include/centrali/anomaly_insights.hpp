@@ -99,6 +99,11 @@ public:
     auto list_async(const ListInsightsOptions& options = {}, const CallOptions& call = {}, Token&& token = {}) {
         return detail::deferred<Token>(this)->list_op(options, call).launch(std::forward<Token>(token));
     }
+    /// Every matching insight, page by page as iteration needs them (see PageRange): list()
+    /// from options.page (or 1) in pages of options.page_size (or 100). Nothing is sent before
+    /// the range's begin(). No `_async` twin: list_async() is the page-at-a-time call without
+    /// blocking.
+    PageRange<AnomalyInsight> list_all(const ListInsightsOptions& options = {}, const CallOptions& call = {});
 
     /// The insight with this id; NotFound when there is none.
     AnomalyInsight get(std::string_view id, const CallOptions& call = {});

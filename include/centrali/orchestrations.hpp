@@ -304,6 +304,11 @@ public:
     auto list_async(const ListOrchestrationsOptions& options = {}, const CallOptions& call = {}, Token&& token = {}) {
         return detail::deferred<Token>(this)->list_op(options, call).launch(std::forward<Token>(token));
     }
+    /// Every orchestration of the workspace, page by page as iteration needs them (see PageRange): list() from
+    /// options.page (or 1) in pages of options.page_size (or 100). Nothing is sent before the
+    /// range's begin(); `call` applies to each page's request. No `_async` twin: list_async()
+    /// is the page-at-a-time call without blocking.
+    PageRange<Orchestration> list_all(const ListOrchestrationsOptions& options = {}, const CallOptions& call = {});
 
     /// The orchestration with this id, with its steps; NotFound when there is none.
     Orchestration get(std::string_view orchestration_id, const CallOptions& call = {});
@@ -366,6 +371,13 @@ public:
                          const CallOptions& call = {}, Token&& token = {}) {
         return detail::deferred<Token>(this)->list_runs_op(orchestration_id, options, call).launch(std::forward<Token>(token));
     }
+    /// Every run of the orchestration, page by page as iteration needs them (see PageRange):
+    /// list_runs() from options.page (or 1) in pages of options.page_size (or 100). An empty
+    /// id throws InvalidArgument here; nothing is sent before the range's begin(). No `_async`
+    /// twin: list_runs_async() is the page-at-a-time call without blocking.
+    PageRange<OrchestrationRun> list_runs_all(std::string_view orchestration_id,
+                                              const ListOrchestrationRunsOptions& options = {},
+                                              const CallOptions& call = {});
 
     /// The run `run_id` of the orchestration, without its steps (see steps()).
     OrchestrationRun get_run(std::string_view orchestration_id, std::string_view run_id, const CallOptions& call = {});

@@ -19,7 +19,7 @@ CENTRALI_NAMESPACE_BEGIN
 struct PageMeta {
     std::optional<long long> total;      ///< `total`: the matching items of all pages, when sent
     std::optional<long long> page;       ///< `page`: this page's number (1-based), when sent
-    std::optional<long long> page_size;  ///< `pageSize`: the page size, when sent
+    std::optional<long long> page_size;  ///< `pageSize` (or `limit`, as the data routes name it): the page size, when sent
     nlohmann::json raw;  ///< the whole meta object, for members the SDK does not know
     bool sent = false;   ///< true when the body had a `meta` object (all else is empty when not)
 };
@@ -75,7 +75,12 @@ Page<T> decode_page(nlohmann::json body, const char* what) {
 
 /// Every item of every page, fetched one page at a time as iteration reaches it. A failed page
 /// fetch throws from the increment (or begin()) that needed it; the range never ends silently
-/// on an error. Iteration stops after a short or empty page, or once `meta.total` is reached.
+/// on an error. Iteration stops after an empty page, once `meta.total` is reached, or after a
+/// short page: shorter than the page size the server states in `meta.pageSize`, or, when it
+/// states none, than the size asked for (a server that caps the size silently, without
+/// `meta`, is indistinguishable from one at its last page). A page whose `meta.page` is not
+/// the number asked for, or with more items than asked for, also ends it: that server ignores
+/// paging, and asking on would repeat the same items.
 template <class T>
 class PageRange {
 public:
@@ -158,10 +163,19 @@ private:
         current_ = fetch_(page_number);
         page_number_ = page_number;
         ++pages_fetched_;
+        const PageMeta& meta = current_.meta;
         const long long count = static_cast<long long>(current_.items.size());
-        const bool short_page = page_size_ > 0 && count < page_size_;
-        const bool total_reached = current_.meta.total && delivered_ + count >= *current_.meta.total;
-        last_page_ = count == 0 || short_page || total_reached;
+        // A server may cap the page size below the one asked for; when it says so, a page is
+        // short against its size, or a capped page would end the range early and lose items.
+        const long long size = meta.page_size && *meta.page_size > 0 ? *meta.page_size : page_size_;
+        const bool short_page = size > 0 && count < size;
+        const bool total_reached = meta.total && delivered_ + count >= *meta.total;
+        // A server that ignores paging answers every page with the same items: more than the
+        // size asked for, or another page number than the one asked for, ends the range
+        // rather than repeating them forever.
+        const bool paging_ignored = (page_size_ > 0 && count > page_size_ && !meta.page_size) ||
+                                    (meta.page && *meta.page != page_number);
+        last_page_ = count == 0 || short_page || total_reached || paging_ignored;
     }
 
     Fetch fetch_;

@@ -412,7 +412,7 @@ public:
     template <class T = nlohmann::json>
     PageRange<BasicRecord<T>> query_all(std::string_view slug, RecordQuery query = {}, CallOptions call = {}) {
         const long long first = query.page().value_or(1);
-        const long long size = query.page_size().value_or(100);
+        const long long size = query.page_size().value_or(detail::kAllPagesSize);
         query.page_size(size);
         auto fetch = [self = *this, slug = std::string(slug), query, call](long long number) mutable {
             RecordQuery paged = query;

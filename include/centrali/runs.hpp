@@ -212,6 +212,12 @@ public:
                                const CallOptions& call = {}, Token&& token = {}) {
         return detail::deferred<Token>(this)->list_op(detail::routes::runs_by_trigger, trigger_id, options, call).launch(std::forward<Token>(token));
     }
+    /// Every run of the trigger, page by page as iteration needs them (see PageRange):
+    /// list_by_trigger() from options.page (or 1) in pages of options.page_size (or 100). An
+    /// empty id throws InvalidArgument here; nothing is sent before the range's begin(). No
+    /// `_async` twin: list_by_trigger_async() is the page-at-a-time call without blocking.
+    PageRange<FunctionRun> list_by_trigger_all(std::string_view trigger_id, const ListRunsOptions& options = {},
+                                               const CallOptions& call = {});
 
     /// One page of the runs of the compute function `function_id` (whatever started them),
     /// newest first, filtered and paged by `options`.
@@ -223,6 +229,12 @@ public:
                                 const CallOptions& call = {}, Token&& token = {}) {
         return detail::deferred<Token>(this)->list_op(detail::routes::runs_by_function, function_id, options, call).launch(std::forward<Token>(token));
     }
+    /// Every run of the function, page by page as iteration needs them (see PageRange):
+    /// list_by_function() from options.page (or 1) in pages of options.page_size (or 100). An
+    /// empty id throws InvalidArgument here; nothing is sent before the range's begin(). No
+    /// `_async` twin: list_by_function_async() is the page-at-a-time call without blocking.
+    PageRange<FunctionRun> list_by_function_all(std::string_view function_id, const ListRunsOptions& options = {},
+                                                const CallOptions& call = {});
 
     /// The status of the job `job_id` (an id triggers().invoke() returned), once; see JobStatus
     /// for the route's standing.
@@ -272,6 +284,8 @@ public:
     }
 
 private:
+    PageRange<FunctionRun> all_runs(const detail::Route& route, std::string_view id, const ListRunsOptions& options,
+                                    const CallOptions& call) const;
     friend class TriggersManager;  // invoke_and_wait follows the job with the same search
 
     /// What one wait for a job's run knows between its polls.

@@ -68,6 +68,12 @@ public:
     auto list_async(std::string_view record_slug = {}, const ListOptions& options = {}, const CallOptions& call = {}, Token&& token = {}) {
         return detail::deferred<Token>(this)->list_op(record_slug, options, call).launch(std::forward<Token>(token));
     }
+    /// Every smart query of the workspace, or of one collection, page by page as iteration
+    /// needs them (see PageRange): list() from options.page (or 1) in pages of
+    /// options.page_size (or 100). Nothing is sent before the range's begin(). No `_async`
+    /// twin: list_async() is the page-at-a-time call without blocking.
+    PageRange<SmartQuery> list_all(std::string_view record_slug = {}, const ListOptions& options = {},
+                                   const CallOptions& call = {});
 
     /// The smart query `query_id` of the collection `record_slug`; NotFound when there is none.
     SmartQuery get(std::string_view record_slug, std::string_view query_id, const CallOptions& call = {});

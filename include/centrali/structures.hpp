@@ -188,6 +188,11 @@ public:
     auto list_async(const ListOptions& options = {}, const CallOptions& call = {}, Token&& token = {}) {
         return detail::deferred<Token>(this)->list_op(options, call).launch(std::forward<Token>(token));
     }
+    /// Every collection of the workspace, page by page as iteration needs them (see PageRange): list() from
+    /// options.page (or 1) in pages of options.page_size (or 100). Nothing is sent before the
+    /// range's begin(); `call` applies to each page's request. No `_async` twin: list_async()
+    /// is the page-at-a-time call without blocking.
+    PageRange<Collection> list_all(const ListOptions& options = {}, const CallOptions& call = {});
 
     /// The collection with this id; NotFound when there is none.
     Collection get(std::string_view id, const CallOptions& call = {});

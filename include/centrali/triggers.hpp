@@ -149,10 +149,13 @@ void to_json(nlohmann::json& j, const UpdateTriggerInput& input);
 /// throws DecodeError naming it; members the struct has no field for are ignored.
 void from_json(const nlohmann::json& j, UpdateTriggerInput& input);
 
-/// The filters of list_all().
-struct ListAllTriggersOptions {
-    std::string function_id;     ///< only this function's triggers (empty: all)
-    bool include_health = false; ///< adds each trigger's health summary
+/// Paging and filters of list() and list_all(): the JS SDK's `list` pages, its `listAll`
+/// filters (`functionId`, `includeHealth`); both are the one route, so both calls take both.
+struct ListTriggersOptions {
+    std::optional<long long> page;       ///< the page number, from 1 (sent as `page`); unset: not sent
+    std::optional<long long> page_size;  ///< items per page (sent as `limit`); unset: not sent
+    std::string function_id;             ///< only this function's triggers (`functionId`; empty: all)
+    bool include_health = false;         ///< adds each trigger's health summary (`includeHealth=true`)
 };
 
 /// The function triggers of the workspace: client.triggers().
@@ -166,22 +169,20 @@ public:
     /// Made by the Client; use client.triggers().
     explicit TriggersManager(std::shared_ptr<detail::Core> core) : ManagerBase(std::move(core)) {}
 
-    /// One page of the workspace's triggers; `page` and `limit` are sent only when positive.
-    Page<FunctionTrigger> list(const ListOptions& options = {}, const CallOptions& call = {});
+    /// One page of the workspace's triggers, filtered by `options`; what is unset is not sent.
+    Page<FunctionTrigger> list(const ListTriggersOptions& options = {}, const CallOptions& call = {});
     /// list() without blocking: the page, or the error, arrives through `token`.
     template <class Token = UseFuture>
-    auto list_async(const ListOptions& options = {}, const CallOptions& call = {}, Token&& token = {}) {
+    auto list_async(const ListTriggersOptions& options = {}, const CallOptions& call = {}, Token&& token = {}) {
         return detail::deferred<Token>(this)->list_op(options, call).launch(std::forward<Token>(token));
     }
 
-    /// The triggers, filtered by `options` (`functionId`, `includeHealth=true`), in one request
-    /// that sends no paging parameters: the result is the one page the server answers with.
-    Page<FunctionTrigger> list_all(const ListAllTriggersOptions& options = {}, const CallOptions& call = {});
-    /// list_all() without blocking: the page, or the error, arrives through `token`.
-    template <class Token = UseFuture>
-    auto list_all_async(const ListAllTriggersOptions& options = {}, const CallOptions& call = {}, Token&& token = {}) {
-        return detail::deferred<Token>(this)->list_all_op(options, call).launch(std::forward<Token>(token));
-    }
+    /// Every trigger matching `options` (the JS SDK's `listAll`), page by page as iteration
+    /// needs them (see PageRange): list() from options.page (or 1) in pages of
+    /// options.page_size (or 100). Nothing is sent before the range's begin(); `call` applies
+    /// to each page's request. No `_async` twin: list_async() is the page-at-a-time call
+    /// without blocking.
+    PageRange<FunctionTrigger> list_all(const ListTriggersOptions& options = {}, const CallOptions& call = {});
 
     /// The trigger with this id; NotFound when there is none.
     FunctionTrigger get(std::string_view trigger_id, const CallOptions& call = {});
@@ -270,8 +271,7 @@ public:
     }
 
 private:
-    detail::HttpOp<Page<FunctionTrigger>> list_op(const ListOptions& options, const CallOptions& call) const;
-    detail::HttpOp<Page<FunctionTrigger>> list_all_op(const ListAllTriggersOptions& options, const CallOptions& call) const;
+    detail::HttpOp<Page<FunctionTrigger>> list_op(const ListTriggersOptions& options, const CallOptions& call) const;
     detail::HttpOp<FunctionTrigger> by_id(const detail::Route& route, std::string_view trigger_id, const CallOptions& call) const;
     detail::HttpOp<FunctionTrigger> create_op(const CreateTriggerInput& input, const CallOptions& call) const;
     detail::HttpOp<FunctionTrigger> update_op(std::string_view trigger_id, const UpdateTriggerInput& input,

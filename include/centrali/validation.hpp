@@ -101,6 +101,12 @@ public:
     auto list_suggestions_async(const ListSuggestionsOptions& options = {}, const CallOptions& call = {}, Token&& token = {}) {
         return detail::deferred<Token>(this)->list_op(options, call).launch(std::forward<Token>(token));
     }
+    /// Every matching suggestion, page by page as iteration needs them (see PageRange):
+    /// list_suggestions() from options.page (or 1) in pages of options.page_size (or 100).
+    /// Nothing is sent before the range's begin(). No `_async` twin: list_suggestions_async()
+    /// is the page-at-a-time call without blocking.
+    PageRange<ValidationSuggestion> list_suggestions_all(const ListSuggestionsOptions& options = {},
+                                                         const CallOptions& call = {});
 
     /// The suggestion with this id; NotFound when there is none.
     ValidationSuggestion get_suggestion(std::string_view id, const CallOptions& call = {});

@@ -84,10 +84,15 @@ TEST_CASE("triggers: every call's method, path and body", "[unit][compute]") {
     for (int i = 0; i < 3; ++i) unit.transport->then_json(200, {{"data", json::array()}});
     triggers.list();
     CHECK(unit.transport->last().url == kApi + "function-triggers");
-    triggers.list_all({"fn-1", true});
+    centrali::ListTriggersOptions filtered;
+    filtered.function_id = "fn-1";
+    filtered.include_health = true;
+    triggers.list(filtered);
     CHECK(unit.transport->last().url == kApi + "function-triggers?includeHealth=true&functionId=fn-1");
-    triggers.list_all();
-    CHECK(unit.transport->last().url == kApi + "function-triggers");
+    filtered.page = 2;
+    filtered.page_size = 5;
+    triggers.list(filtered);
+    CHECK(unit.transport->last().url == kApi + "function-triggers?page=2&limit=5&includeHealth=true&functionId=fn-1");
 
     centrali::CreateTriggerInput on_demand;
     on_demand.name = "manual";

@@ -232,6 +232,9 @@ Op<T> wait_op(const std::shared_ptr<Core>& core, const WaitOptions& wait, std::s
                  });
 }
 
+/// The page size a page range asks for when the caller set none.
+inline constexpr long long kAllPagesSize = 100;
+
 /// The base of every manager: the shared Core and the call shapes.
 class ManagerBase {
 protected:
@@ -260,6 +263,28 @@ protected:
     /// when positive: the JS SDK sends only truthy options.
     /// The one spelling of paging (page, page_size) under a route's wire names; unset is not sent.
     static Query paging(std::optional<long long> page, std::optional<long long> size, const char* size_key = "limit");
+
+    /// Every page of a list call, as a lazy range: `page_op(options)` is the manager's own
+    /// one-page op (so each page of the range is exactly what that list call returns). The range
+    /// starts at options.page (or 1) and asks for pages of options.page_size, or of
+    /// kAllPagesSize when unset: a range must send a size, to tell a short (last) page from a
+    /// full one. The first page's op is prepared here and dropped, so that bad arguments throw
+    /// InvalidArgument from the call that made the range, as they do from the list call.
+    template <class T, class Options, class PageOp>
+    static PageRange<T> all_pages(Options options, PageOp page_op) {
+        const long long first = options.page.value_or(1);
+        if (!options.page_size) options.page_size = kAllPagesSize;
+        const long long size = *options.page_size;
+        options.page = first;
+        (void)page_op(options);
+        return PageRange<T>(
+            [options = std::move(options), page_op = std::move(page_op)](long long number) {
+                Options paged = options;
+                paged.page = number;
+                return page_op(paged).run();
+            },
+            first, size);
+    }
     static void require_object(const nlohmann::json& value, const char* what);
 
     std::shared_ptr<Core> core_;

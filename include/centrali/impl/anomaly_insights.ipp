@@ -24,6 +24,12 @@ CENTRALI_DECL void from_json(const nlohmann::json& j, InsightSummary& s) {
     s.raw = j;
 }
 
+CENTRALI_DECL PageRange<AnomalyInsight> AnomalyInsightsManager::list_all(const ListInsightsOptions& options,
+                                                                         const CallOptions& call) {
+    return all_pages<AnomalyInsight>(options, [self = *this, call](const ListInsightsOptions& page) {
+        return self.list_op(page, call);
+    });
+}
 CENTRALI_DECL Page<AnomalyInsight> AnomalyInsightsManager::list(const ListInsightsOptions& options, const CallOptions& call) {
     return list_op(options, call).run();
 }

@@ -62,6 +62,9 @@ CENTRALI_DECL void from_json(const nlohmann::json& j, TestComputeFunctionResult&
     r.raw = j;
 }
 
+CENTRALI_DECL PageRange<ComputeFunction> FunctionsManager::list_all(const ListOptions& options, const CallOptions& call) {
+    return all_pages<ComputeFunction>(options, [self = *this, call](const ListOptions& page) { return self.list_op(page, call); });
+}
 CENTRALI_DECL Page<ComputeFunction> FunctionsManager::list(const ListOptions& options, const CallOptions& call) {
     return list_op(options, call).run();
 }

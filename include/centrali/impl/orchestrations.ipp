@@ -188,6 +188,20 @@ inline OrchestrationRun checked_run(OrchestrationRun run) {
 }
 }  // namespace detail
 
+CENTRALI_DECL PageRange<Orchestration> OrchestrationsManager::list_all(const ListOrchestrationsOptions& options,
+                                                                       const CallOptions& call) {
+    return all_pages<Orchestration>(options, [self = *this, call](const ListOrchestrationsOptions& page) {
+        return self.list_op(page, call);
+    });
+}
+CENTRALI_DECL PageRange<OrchestrationRun> OrchestrationsManager::list_runs_all(std::string_view orchestration_id,
+                                                                              const ListOrchestrationRunsOptions& options,
+                                                                              const CallOptions& call) {
+    return all_pages<OrchestrationRun>(options, [self = *this, id = std::string(orchestration_id),
+                                                 call](const ListOrchestrationRunsOptions& page) {
+        return self.list_runs_op(id, page, call);
+    });
+}
 CENTRALI_DECL Page<Orchestration> OrchestrationsManager::list(const ListOrchestrationsOptions& options,
                                                               const CallOptions& call) {
     return list_op(options, call).run();

@@ -77,6 +77,22 @@ CENTRALI_DECL void from_json(const nlohmann::json& j, JobStatus& job) {
 CENTRALI_DECL FunctionRun RunsManager::get(std::string_view run_id, const CallOptions& call) {
     return get_op(run_id, call).run();
 }
+CENTRALI_DECL PageRange<FunctionRun> RunsManager::list_by_trigger_all(std::string_view trigger_id,
+                                                                     const ListRunsOptions& options,
+                                                                     const CallOptions& call) {
+    return all_runs(detail::routes::runs_by_trigger, trigger_id, options, call);
+}
+CENTRALI_DECL PageRange<FunctionRun> RunsManager::list_by_function_all(std::string_view function_id,
+                                                                      const ListRunsOptions& options,
+                                                                      const CallOptions& call) {
+    return all_runs(detail::routes::runs_by_function, function_id, options, call);
+}
+CENTRALI_DECL PageRange<FunctionRun> RunsManager::all_runs(const detail::Route& route, std::string_view id,
+                                                          const ListRunsOptions& options, const CallOptions& call) const {
+    return all_pages<FunctionRun>(options, [self = *this, &route, id = std::string(id), call](const ListRunsOptions& page) {
+        return self.list_op(route, id, page, call);
+    });
+}
 CENTRALI_DECL Page<FunctionRun> RunsManager::list_by_trigger(std::string_view trigger_id, const ListRunsOptions& options,
                                                              const CallOptions& call) {
     return list_op(detail::routes::runs_by_trigger, trigger_id, options, call).run();

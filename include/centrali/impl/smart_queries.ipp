@@ -26,6 +26,12 @@ CENTRALI_DECL void to_json(nlohmann::json& j, const SmartQueryInput& input) {
     detail::write_member(j, "description", input.description);
 }
 
+CENTRALI_DECL PageRange<SmartQuery> SmartQueriesManager::list_all(std::string_view record_slug, const ListOptions& options,
+                                                                  const CallOptions& call) {
+    return all_pages<SmartQuery>(options, [self = *this, slug = std::string(record_slug), call](const ListOptions& page) {
+        return self.list_op(slug, page, call);
+    });
+}
 CENTRALI_DECL Page<SmartQuery> SmartQueriesManager::list(std::string_view record_slug, const ListOptions& options, const CallOptions& call) {
     return list_op(record_slug, options, call).run();
 }

@@ -113,6 +113,9 @@ CENTRALI_DECL StructuresManager::StructuresManager(std::shared_ptr<detail::Core>
 CENTRALI_DECL CollectionsManager::CollectionsManager(std::shared_ptr<detail::Core> core)
     : SchemaManager(std::move(core), detail::collection_routes) {}
 
+CENTRALI_DECL PageRange<Collection> SchemaManager::list_all(const ListOptions& options, const CallOptions& call) {
+    return all_pages<Collection>(options, [self = *this, call](const ListOptions& page) { return self.list_op(page, call); });
+}
 CENTRALI_DECL Page<Collection> SchemaManager::list(const ListOptions& options, const CallOptions& call) {
     return list_op(options, call).run();
 }

@@ -139,12 +139,14 @@ CENTRALI_DECL void to_json(nlohmann::json& j, const UpdateTriggerInput& input) {
     if (input.trigger_metadata) j["triggerMetadata"] = input.trigger_metadata->json;
 }
 
-CENTRALI_DECL Page<FunctionTrigger> TriggersManager::list(const ListOptions& options, const CallOptions& call) {
+CENTRALI_DECL Page<FunctionTrigger> TriggersManager::list(const ListTriggersOptions& options, const CallOptions& call) {
     return list_op(options, call).run();
 }
-CENTRALI_DECL Page<FunctionTrigger> TriggersManager::list_all(const ListAllTriggersOptions& options,
-                                                              const CallOptions& call) {
-    return list_all_op(options, call).run();
+CENTRALI_DECL PageRange<FunctionTrigger> TriggersManager::list_all(const ListTriggersOptions& options,
+                                                                   const CallOptions& call) {
+    return all_pages<FunctionTrigger>(options, [self = *this, call](const ListTriggersOptions& page) {
+        return self.list_op(page, call);
+    });
 }
 CENTRALI_DECL FunctionTrigger TriggersManager::get(std::string_view trigger_id, const CallOptions& call) {
     return by_id(detail::routes::triggers_get, trigger_id, call).run();
@@ -174,13 +176,9 @@ CENTRALI_DECL FunctionTrigger TriggersManager::resume(std::string_view trigger_i
     return by_id(detail::routes::triggers_resume, trigger_id, call).run();
 }
 
-CENTRALI_DECL detail::HttpOp<Page<FunctionTrigger>> TriggersManager::list_op(const ListOptions& options,
+CENTRALI_DECL detail::HttpOp<Page<FunctionTrigger>> TriggersManager::list_op(const ListTriggersOptions& options,
                                                                              const CallOptions& call) const {
-    return page<FunctionTrigger>(detail::routes::triggers_list, {}, paging(options.page, options.page_size), "triggers", call);
-}
-CENTRALI_DECL detail::HttpOp<Page<FunctionTrigger>> TriggersManager::list_all_op(const ListAllTriggersOptions& options,
-                                                                                 const CallOptions& call) const {
-    detail::Query query;
+    detail::Query query = paging(options.page, options.page_size);
     if (options.include_health) query.add("includeHealth", "true");
     if (!options.function_id.empty()) query.add("functionId", options.function_id);
     return page<FunctionTrigger>(detail::routes::triggers_list, {}, query, "triggers", call);

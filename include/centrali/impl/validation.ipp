@@ -26,6 +26,12 @@ CENTRALI_DECL void from_json(const nlohmann::json& j, ValidationScan& s) {
     s.raw = j;
 }
 
+CENTRALI_DECL PageRange<ValidationSuggestion> ValidationManager::list_suggestions_all(const ListSuggestionsOptions& options,
+                                                                                      const CallOptions& call) {
+    return all_pages<ValidationSuggestion>(options, [self = *this, call](const ListSuggestionsOptions& page) {
+        return self.list_op(page, call);
+    });
+}
 CENTRALI_DECL Page<ValidationSuggestion> ValidationManager::list_suggestions(const ListSuggestionsOptions& options, const CallOptions& call) {
     return list_op(options, call).run();
 }
