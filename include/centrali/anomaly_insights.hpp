@@ -94,16 +94,34 @@ public:
 
     /// One page of the insights that match `options`.
     Page<AnomalyInsight> list(const ListInsightsOptions& options = {}, const CallOptions& call = {});
+    /// list() with `options` at its default, so that the call's options need no
+    /// placeholder: `list(call)`, not `list({}, call)`.
+    template <class Call, detail::IfCallOptions<Call> = 0>
+    Page<AnomalyInsight> list(const Call& call) {
+        return list(ListInsightsOptions{}, call);
+    }
     /// list() without blocking: the page, or the error, arrives through `token`.
     template <class Token = UseFuture>
     auto list_async(const ListInsightsOptions& options = {}, const CallOptions& call = {}, Token&& token = {}) {
         return detail::deferred<Token>(this)->list_op(options, call).launch(std::forward<Token>(token));
+    }
+    /// list_async() with `options` at its default, so that the call's options need no
+    /// placeholder: `list_async(call)`, not `list_async({}, call)`.
+    template <class Call, class Token = UseFuture, detail::IfCallOptions<Call> = 0>
+    auto list_async(const Call& call, Token&& token = {}) {
+        return list_async(ListInsightsOptions{}, call, std::forward<Token>(token));
     }
     /// Every matching insight, page by page as iteration needs them (see PageRange): list()
     /// from options.page (or 1) in pages of options.page_size (or 100). Nothing is sent before
     /// the range's begin(). No `_async` twin: list_async() is the page-at-a-time call without
     /// blocking.
     PageRange<AnomalyInsight> list_all(const ListInsightsOptions& options = {}, const CallOptions& call = {});
+    /// list_all() with `options` at its default, so that the call's options need no
+    /// placeholder: `list_all(call)`, not `list_all({}, call)`.
+    template <class Call, detail::IfCallOptions<Call> = 0>
+    PageRange<AnomalyInsight> list_all(const Call& call) {
+        return list_all(ListInsightsOptions{}, call);
+    }
 
     /// The insight with this id; NotFound when there is none.
     AnomalyInsight get(std::string_view id, const CallOptions& call = {});
@@ -141,10 +159,22 @@ public:
     /// Counts of insights for the collection `record_slug`, or, when it is empty, for the whole
     /// workspace.
     InsightSummary summary(std::string_view record_slug = {}, const CallOptions& call = {});
+    /// summary() with `record_slug` at its default, so that the call's options need no
+    /// placeholder: `summary(call)`, not `summary({}, call)`.
+    template <class Call, detail::IfCallOptions<Call> = 0>
+    InsightSummary summary(const Call& call) {
+        return summary(std::string_view{}, call);
+    }
     /// summary() without blocking: the summary, or the error, arrives through `token`.
     template <class Token = UseFuture>
     auto summary_async(std::string_view record_slug = {}, const CallOptions& call = {}, Token&& token = {}) {
         return detail::deferred<Token>(this)->summary_op(record_slug, call).launch(std::forward<Token>(token));
+    }
+    /// summary_async() with `record_slug` at its default, so that the call's options need no
+    /// placeholder: `summary_async(call)`, not `summary_async({}, call)`.
+    template <class Call, class Token = UseFuture, detail::IfCallOptions<Call> = 0>
+    auto summary_async(const Call& call, Token&& token = {}) {
+        return summary_async(std::string_view{}, call, std::forward<Token>(token));
     }
 
 private:

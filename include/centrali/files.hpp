@@ -76,21 +76,45 @@ public:
     /// Streams the file at `path` from disk. Throws InvalidArgument, before sending anything,
     /// when the file cannot be opened for reading.
     UploadedFile upload_file(const std::string& path, const UploadOptions& options = {}, const CallOptions& call = {});
+    /// upload_file() with `options` at its default, so that the call's options need no
+    /// placeholder: `upload_file(path, call)`, not `upload_file(path, {}, call)`.
+    template <class Call, detail::IfCallOptions<Call> = 0>
+    UploadedFile upload_file(const std::string& path, const Call& call) {
+        return upload_file(path, UploadOptions{}, call);
+    }
     /// upload_file() without blocking: the stored file, or the error, arrives through `token`. The
     /// InvalidArgument of a file that cannot be opened is thrown by this call itself.
     template <class Token = UseFuture>
     auto upload_file_async(const std::string& path, const UploadOptions& options = {}, const CallOptions& call = {}, Token&& token = {}) {
         return detail::deferred<Token>(this)->upload_op(file_part(path, options), options, call).launch(std::forward<Token>(token));
     }
+    /// upload_file_async() with `options` at its default, so that the call's options need no
+    /// placeholder: `upload_file_async(path, call)`, not `upload_file_async(path, {}, call)`.
+    template <class Call, class Token = UseFuture, detail::IfCallOptions<Call> = 0>
+    auto upload_file_async(const std::string& path, const Call& call, Token&& token = {}) {
+        return upload_file_async(path, UploadOptions{}, call, std::forward<Token>(token));
+    }
 
     /// Streams `bytes` from your memory, which must stay alive until the call completes;
     /// nothing is copied.
     UploadedFile upload_bytes(std::string_view bytes, const UploadOptions& options = {}, const CallOptions& call = {});
+    /// upload_bytes() with `options` at its default, so that the call's options need no
+    /// placeholder: `upload_bytes(bytes, call)`, not `upload_bytes(bytes, {}, call)`.
+    template <class Call, detail::IfCallOptions<Call> = 0>
+    UploadedFile upload_bytes(std::string_view bytes, const Call& call) {
+        return upload_bytes(bytes, UploadOptions{}, call);
+    }
     /// upload_bytes() without blocking: the stored file, or the error, arrives through `token`.
     /// `bytes` must stay alive until the token is told the outcome.
     template <class Token = UseFuture>
     auto upload_bytes_async(std::string_view bytes, const UploadOptions& options = {}, const CallOptions& call = {}, Token&& token = {}) {
         return detail::deferred<Token>(this)->upload_op(memory_part(bytes, options), options, call).launch(std::forward<Token>(token));
+    }
+    /// upload_bytes_async() with `options` at its default, so that the call's options need no
+    /// placeholder: `upload_bytes_async(bytes, call)`, not `upload_bytes_async(bytes, {}, call)`.
+    template <class Call, class Token = UseFuture, detail::IfCallOptions<Call> = 0>
+    auto upload_bytes_async(std::string_view bytes, const Call& call, Token&& token = {}) {
+        return upload_bytes_async(bytes, UploadOptions{}, call, std::forward<Token>(token));
     }
 
     /// The workspace's folders.
@@ -104,10 +128,22 @@ public:
     /// Creates `name` inside `parent_path` (default /root/shared) and returns it. Throws
     /// InvalidArgument, before sending anything, when `name` is empty.
     Folder create_folder(std::string_view name, std::string_view parent_path = "/root/shared", const CallOptions& call = {});
+    /// create_folder() with `parent_path` at its default, so that the call's options need no
+    /// placeholder: `create_folder(name, call)`, not `create_folder(name, {}, call)`.
+    template <class Call, detail::IfCallOptions<Call> = 0>
+    Folder create_folder(std::string_view name, const Call& call) {
+        return create_folder(name, "/root/shared", call);
+    }
     /// create_folder() without blocking: the folder, or the error, arrives through `token`.
     template <class Token = UseFuture>
     auto create_folder_async(std::string_view name, std::string_view parent_path = "/root/shared", const CallOptions& call = {}, Token&& token = {}) {
         return detail::deferred<Token>(this)->create_folder_op(name, parent_path, call).launch(std::forward<Token>(token));
+    }
+    /// create_folder_async() with `parent_path` at its default, so that the call's options need no
+    /// placeholder: `create_folder_async(name, call)`, not `create_folder_async(name, {}, call)`.
+    template <class Call, class Token = UseFuture, detail::IfCallOptions<Call> = 0>
+    auto create_folder_async(std::string_view name, const Call& call, Token&& token = {}) {
+        return create_folder_async(name, "/root/shared", call, std::forward<Token>(token));
     }
 
     /// Creates `name` inside the folder whose id (Folder::id) is `parent_folder_id`, and returns

@@ -15,6 +15,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <type_traits>
 #include <utility>
 #include <vector>
 
@@ -250,6 +251,14 @@ struct CallOptions {
     /// request twice cannot apply it twice.
     bool idempotent = false;
 };
+
+namespace detail {
+/// Enables the overloads that take CallOptions in place of a call's defaulted arguments. A
+/// deduced parameter never matches a braced list, so `f(x, {})` still means the defaulted
+/// argument, as it always has, instead of being ambiguous; `f(x, call)` takes this overload.
+template <class Call>
+using IfCallOptions = std::enable_if_t<std::is_same_v<Call, CallOptions>, int>;
+}  // namespace detail
 
 CENTRALI_NAMESPACE_END
 

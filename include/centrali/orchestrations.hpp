@@ -299,16 +299,34 @@ public:
     /// One page of the workspace's orchestrations; the items may lack their steps (get() has
     /// them).
     Page<Orchestration> list(const ListOrchestrationsOptions& options = {}, const CallOptions& call = {});
+    /// list() with `options` at its default, so that the call's options need no
+    /// placeholder: `list(call)`, not `list({}, call)`.
+    template <class Call, detail::IfCallOptions<Call> = 0>
+    Page<Orchestration> list(const Call& call) {
+        return list(ListOrchestrationsOptions{}, call);
+    }
     /// list() without blocking: the page, or the error, arrives through `token`.
     template <class Token = UseFuture>
     auto list_async(const ListOrchestrationsOptions& options = {}, const CallOptions& call = {}, Token&& token = {}) {
         return detail::deferred<Token>(this)->list_op(options, call).launch(std::forward<Token>(token));
+    }
+    /// list_async() with `options` at its default, so that the call's options need no
+    /// placeholder: `list_async(call)`, not `list_async({}, call)`.
+    template <class Call, class Token = UseFuture, detail::IfCallOptions<Call> = 0>
+    auto list_async(const Call& call, Token&& token = {}) {
+        return list_async(ListOrchestrationsOptions{}, call, std::forward<Token>(token));
     }
     /// Every orchestration of the workspace, page by page as iteration needs them (see PageRange): list() from
     /// options.page (or 1) in pages of options.page_size (or 100). Nothing is sent before the
     /// range's begin(); `call` applies to each page's request. No `_async` twin: list_async()
     /// is the page-at-a-time call without blocking.
     PageRange<Orchestration> list_all(const ListOrchestrationsOptions& options = {}, const CallOptions& call = {});
+    /// list_all() with `options` at its default, so that the call's options need no
+    /// placeholder: `list_all(call)`, not `list_all({}, call)`.
+    template <class Call, detail::IfCallOptions<Call> = 0>
+    PageRange<Orchestration> list_all(const Call& call) {
+        return list_all(ListOrchestrationsOptions{}, call);
+    }
 
     /// The orchestration with this id, with its steps; NotFound when there is none.
     Orchestration get(std::string_view orchestration_id, const CallOptions& call = {});
@@ -355,21 +373,45 @@ public:
     /// reached the server, unless CallOptions::idempotent.
     OrchestrationRun start(std::string_view orchestration_id, const nlohmann::json& input = nlohmann::json::object(),
                            const CallOptions& call = {});
+    /// start() with `input` at its default, so that the call's options need no
+    /// placeholder: `start(orchestration_id, call)`, not `start(orchestration_id, {}, call)`.
+    template <class Call, detail::IfCallOptions<Call> = 0>
+    OrchestrationRun start(std::string_view orchestration_id, const Call& call) {
+        return start(orchestration_id, nlohmann::json::object(), call);
+    }
     /// start() without blocking: the run, or the error, arrives through `token`.
     template <class Token = UseFuture>
     auto start_async(std::string_view orchestration_id, const nlohmann::json& input = nlohmann::json::object(),
                      const CallOptions& call = {}, Token&& token = {}) {
         return detail::deferred<Token>(this)->start_op(orchestration_id, input, call).launch(std::forward<Token>(token));
     }
+    /// start_async() with `input` at its default, so that the call's options need no
+    /// placeholder: `start_async(orchestration_id, call)`, not `start_async(orchestration_id, {}, call)`.
+    template <class Call, class Token = UseFuture, detail::IfCallOptions<Call> = 0>
+    auto start_async(std::string_view orchestration_id, const Call& call, Token&& token = {}) {
+        return start_async(orchestration_id, nlohmann::json::object(), call, std::forward<Token>(token));
+    }
 
     /// One page of the orchestration's runs, without their steps.
     Page<OrchestrationRun> list_runs(std::string_view orchestration_id, const ListOrchestrationRunsOptions& options = {},
                                      const CallOptions& call = {});
+    /// list_runs() with `options` at its default, so that the call's options need no
+    /// placeholder: `list_runs(orchestration_id, call)`, not `list_runs(orchestration_id, {}, call)`.
+    template <class Call, detail::IfCallOptions<Call> = 0>
+    Page<OrchestrationRun> list_runs(std::string_view orchestration_id, const Call& call) {
+        return list_runs(orchestration_id, ListOrchestrationRunsOptions{}, call);
+    }
     /// list_runs() without blocking: the page, or the error, arrives through `token`.
     template <class Token = UseFuture>
     auto list_runs_async(std::string_view orchestration_id, const ListOrchestrationRunsOptions& options = {},
                          const CallOptions& call = {}, Token&& token = {}) {
         return detail::deferred<Token>(this)->list_runs_op(orchestration_id, options, call).launch(std::forward<Token>(token));
+    }
+    /// list_runs_async() with `options` at its default, so that the call's options need no
+    /// placeholder: `list_runs_async(orchestration_id, call)`, not `list_runs_async(orchestration_id, {}, call)`.
+    template <class Call, class Token = UseFuture, detail::IfCallOptions<Call> = 0>
+    auto list_runs_async(std::string_view orchestration_id, const Call& call, Token&& token = {}) {
+        return list_runs_async(orchestration_id, ListOrchestrationRunsOptions{}, call, std::forward<Token>(token));
     }
     /// Every run of the orchestration, page by page as iteration needs them (see PageRange):
     /// list_runs() from options.page (or 1) in pages of options.page_size (or 100). An empty
@@ -378,6 +420,12 @@ public:
     PageRange<OrchestrationRun> list_runs_all(std::string_view orchestration_id,
                                               const ListOrchestrationRunsOptions& options = {},
                                               const CallOptions& call = {});
+    /// list_runs_all() with `options` at its default, so that the call's options need no
+    /// placeholder: `list_runs_all(orchestration_id, call)`, not `list_runs_all(orchestration_id, {}, call)`.
+    template <class Call, detail::IfCallOptions<Call> = 0>
+    PageRange<OrchestrationRun> list_runs_all(std::string_view orchestration_id, const Call& call) {
+        return list_runs_all(orchestration_id, ListOrchestrationRunsOptions{}, call);
+    }
 
     /// The run `run_id` of the orchestration, without its steps (see steps()).
     OrchestrationRun get_run(std::string_view orchestration_id, std::string_view run_id, const CallOptions& call = {});

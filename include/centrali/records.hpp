@@ -371,12 +371,24 @@ public:
                           const CallOptions& call = {}) {
         return one<T>(create_call(slug, fields, options), call).run();
     }
+    /// create() with `options` at its default, so that the call's options need no
+    /// placeholder: `create(slug, fields, call)`, not `create(slug, fields, {}, call)`.
+    template <class T = nlohmann::json, class Call, detail::IfCallOptions<Call> = 0>
+    BasicRecord<T> create(std::string_view slug, const nlohmann::json& fields, const Call& call) {
+        return create<T>(slug, fields, CreateRecordOptions{}, call);
+    }
     /// create() as an `_async` call: the same arguments, then a completion token (by default
     /// the call returns a std::future of the record).
     template <class T = nlohmann::json, class Token = UseFuture>
     auto create_async(std::string_view slug, const nlohmann::json& fields, const CreateRecordOptions& options = {},
                       const CallOptions& call = {}, Token&& token = {}) {
         return one<T>(create_call(slug, fields, options), call).launch(std::forward<Token>(token));
+    }
+    /// create_async() with `options` at its default, so that the call's options need no
+    /// placeholder: `create_async(slug, fields, call)`, not `create_async(slug, fields, {}, call)`.
+    template <class T = nlohmann::json, class Call, class Token = UseFuture, detail::IfCallOptions<Call> = 0>
+    auto create_async(std::string_view slug, const nlohmann::json& fields, const Call& call, Token&& token = {}) {
+        return create_async<T>(slug, fields, CreateRecordOptions{}, call, std::forward<Token>(token));
     }
 
     /// The record `id` of collection `slug`. options.expand fills data._expanded with the
@@ -386,6 +398,12 @@ public:
                        const CallOptions& call = {}) {
         return one<T>(get_call(slug, id, options), call).run();
     }
+    /// get() with `options` at its default, so that the call's options need no
+    /// placeholder: `get(slug, id, call)`, not `get(slug, id, {}, call)`.
+    template <class T = nlohmann::json, class Call, detail::IfCallOptions<Call> = 0>
+    BasicRecord<T> get(std::string_view slug, std::string_view id, const Call& call) {
+        return get<T>(slug, id, GetRecordOptions{}, call);
+    }
     /// get() as an `_async` call: the same arguments, then a completion token (by default the
     /// call returns a std::future of the record).
     template <class T = nlohmann::json, class Token = UseFuture>
@@ -393,11 +411,23 @@ public:
                    const CallOptions& call = {}, Token&& token = {}) {
         return one<T>(get_call(slug, id, options), call).launch(std::forward<Token>(token));
     }
+    /// get_async() with `options` at its default, so that the call's options need no
+    /// placeholder: `get_async(slug, id, call)`, not `get_async(slug, id, {}, call)`.
+    template <class T = nlohmann::json, class Call, class Token = UseFuture, detail::IfCallOptions<Call> = 0>
+    auto get_async(std::string_view slug, std::string_view id, const Call& call, Token&& token = {}) {
+        return get_async<T>(slug, id, GetRecordOptions{}, call, std::forward<Token>(token));
+    }
 
     /// One page of records matching `query`.
     template <class T = nlohmann::json>
     Page<BasicRecord<T>> query(std::string_view slug, const RecordQuery& query = {}, const CallOptions& call = {}) {
         return page_of<T>(query_call(slug, query), call).run();
+    }
+    /// query() with `query` at its default, so that the call's options need no
+    /// placeholder: `query(slug, call)`, not `query(slug, {}, call)`.
+    template <class T = nlohmann::json, class Call, detail::IfCallOptions<Call> = 0>
+    Page<BasicRecord<T>> query(std::string_view slug, const Call& call) {
+        return query<T>(slug, RecordQuery{}, call);
     }
     /// query() as an `_async` call: the same arguments, then a completion token (by default
     /// the call returns a std::future of the page).
@@ -405,6 +435,12 @@ public:
     auto query_async(std::string_view slug, const RecordQuery& query = {}, const CallOptions& call = {},
                      Token&& token = {}) {
         return page_of<T>(query_call(slug, query), call).launch(std::forward<Token>(token));
+    }
+    /// query_async() with `query` at its default, so that the call's options need no
+    /// placeholder: `query_async(slug, call)`, not `query_async(slug, {}, call)`.
+    template <class T = nlohmann::json, class Call, class Token = UseFuture, detail::IfCallOptions<Call> = 0>
+    auto query_async(std::string_view slug, const Call& call, Token&& token = {}) {
+        return query_async<T>(slug, RecordQuery{}, call, std::forward<Token>(token));
     }
 
     /// Every matching record, page by page as iteration needs them (starting at query.page()
@@ -439,12 +475,24 @@ public:
     /// Archives the record (restorable), or deletes it for good with options.hard.
     void remove(std::string_view slug, std::string_view id, const DeleteRecordOptions& options = {},
                 const CallOptions& call = {});
+    /// remove() with `options` at its default, so that the call's options need no
+    /// placeholder: `remove(slug, id, call)`, not `remove(slug, id, {}, call)`.
+    template <class Call, detail::IfCallOptions<Call> = 0>
+    void remove(std::string_view slug, std::string_view id, const Call& call) {
+        return remove(slug, id, DeleteRecordOptions{}, call);
+    }
     /// remove() as an `_async` call: the same arguments, then a completion token (by default
     /// the call returns a std::future<void>).
     template <class Token = UseFuture>
     auto remove_async(std::string_view slug, std::string_view id, const DeleteRecordOptions& options = {},
                       const CallOptions& call = {}, Token&& token = {}) {
         return detail::deferred<Token>(this)->remove_op(slug, id, options, call).launch(std::forward<Token>(token));
+    }
+    /// remove_async() with `options` at its default, so that the call's options need no
+    /// placeholder: `remove_async(slug, id, call)`, not `remove_async(slug, id, {}, call)`.
+    template <class Call, class Token = UseFuture, detail::IfCallOptions<Call> = 0>
+    auto remove_async(std::string_view slug, std::string_view id, const Call& call, Token&& token = {}) {
+        return remove_async(slug, id, DeleteRecordOptions{}, call, std::forward<Token>(token));
     }
 
     /// Brings an archived record back, and returns it.
@@ -505,12 +553,24 @@ public:
     /// Returns how many records the server deleted.
     long long bulk_delete(std::string_view slug, const std::vector<std::string>& ids,
                           const DeleteRecordOptions& options = {}, const CallOptions& call = {});
+    /// bulk_delete() with `options` at its default, so that the call's options need no
+    /// placeholder: `bulk_delete(slug, ids, call)`, not `bulk_delete(slug, ids, {}, call)`.
+    template <class Call, detail::IfCallOptions<Call> = 0>
+    long long bulk_delete(std::string_view slug, const std::vector<std::string>& ids, const Call& call) {
+        return bulk_delete(slug, ids, DeleteRecordOptions{}, call);
+    }
     /// bulk_delete() as an `_async` call: the same arguments, then a completion token (by
     /// default the call returns a std::future<long long>).
     template <class Token = UseFuture>
     auto bulk_delete_async(std::string_view slug, const std::vector<std::string>& ids,
                            const DeleteRecordOptions& options = {}, const CallOptions& call = {}, Token&& token = {}) {
         return detail::deferred<Token>(this)->bulk_delete_op(slug, ids, options, call).launch(std::forward<Token>(token));
+    }
+    /// bulk_delete_async() with `options` at its default, so that the call's options need no
+    /// placeholder: `bulk_delete_async(slug, ids, call)`, not `bulk_delete_async(slug, ids, {}, call)`.
+    template <class Call, class Token = UseFuture, detail::IfCallOptions<Call> = 0>
+    auto bulk_delete_async(std::string_view slug, const std::vector<std::string>& ids, const Call& call, Token&& token = {}) {
+        return bulk_delete_async(slug, ids, DeleteRecordOptions{}, call, std::forward<Token>(token));
     }
 
 private:

@@ -206,11 +206,23 @@ public:
     /// `options`.
     Page<FunctionRun> list_by_trigger(std::string_view trigger_id, const ListRunsOptions& options = {},
                                       const CallOptions& call = {});
+    /// list_by_trigger() with `options` at its default, so that the call's options need no
+    /// placeholder: `list_by_trigger(trigger_id, call)`, not `list_by_trigger(trigger_id, {}, call)`.
+    template <class Call, detail::IfCallOptions<Call> = 0>
+    Page<FunctionRun> list_by_trigger(std::string_view trigger_id, const Call& call) {
+        return list_by_trigger(trigger_id, ListRunsOptions{}, call);
+    }
     /// list_by_trigger() without blocking: the page, or the error, arrives through `token`.
     template <class Token = UseFuture>
     auto list_by_trigger_async(std::string_view trigger_id, const ListRunsOptions& options = {},
                                const CallOptions& call = {}, Token&& token = {}) {
         return detail::deferred<Token>(this)->list_op(detail::routes::runs_by_trigger, trigger_id, options, call).launch(std::forward<Token>(token));
+    }
+    /// list_by_trigger_async() with `options` at its default, so that the call's options need no
+    /// placeholder: `list_by_trigger_async(trigger_id, call)`, not `list_by_trigger_async(trigger_id, {}, call)`.
+    template <class Call, class Token = UseFuture, detail::IfCallOptions<Call> = 0>
+    auto list_by_trigger_async(std::string_view trigger_id, const Call& call, Token&& token = {}) {
+        return list_by_trigger_async(trigger_id, ListRunsOptions{}, call, std::forward<Token>(token));
     }
     /// Every run of the trigger, page by page as iteration needs them (see PageRange):
     /// list_by_trigger() from options.page (or 1) in pages of options.page_size (or 100). An
@@ -218,16 +230,34 @@ public:
     /// `_async` twin: list_by_trigger_async() is the page-at-a-time call without blocking.
     PageRange<FunctionRun> list_by_trigger_all(std::string_view trigger_id, const ListRunsOptions& options = {},
                                                const CallOptions& call = {});
+    /// list_by_trigger_all() with `options` at its default, so that the call's options need no
+    /// placeholder: `list_by_trigger_all(trigger_id, call)`, not `list_by_trigger_all(trigger_id, {}, call)`.
+    template <class Call, detail::IfCallOptions<Call> = 0>
+    PageRange<FunctionRun> list_by_trigger_all(std::string_view trigger_id, const Call& call) {
+        return list_by_trigger_all(trigger_id, ListRunsOptions{}, call);
+    }
 
     /// One page of the runs of the compute function `function_id` (whatever started them),
     /// newest first, filtered and paged by `options`.
     Page<FunctionRun> list_by_function(std::string_view function_id, const ListRunsOptions& options = {},
                                        const CallOptions& call = {});
+    /// list_by_function() with `options` at its default, so that the call's options need no
+    /// placeholder: `list_by_function(function_id, call)`, not `list_by_function(function_id, {}, call)`.
+    template <class Call, detail::IfCallOptions<Call> = 0>
+    Page<FunctionRun> list_by_function(std::string_view function_id, const Call& call) {
+        return list_by_function(function_id, ListRunsOptions{}, call);
+    }
     /// list_by_function() without blocking: the page, or the error, arrives through `token`.
     template <class Token = UseFuture>
     auto list_by_function_async(std::string_view function_id, const ListRunsOptions& options = {},
                                 const CallOptions& call = {}, Token&& token = {}) {
         return detail::deferred<Token>(this)->list_op(detail::routes::runs_by_function, function_id, options, call).launch(std::forward<Token>(token));
+    }
+    /// list_by_function_async() with `options` at its default, so that the call's options need no
+    /// placeholder: `list_by_function_async(function_id, call)`, not `list_by_function_async(function_id, {}, call)`.
+    template <class Call, class Token = UseFuture, detail::IfCallOptions<Call> = 0>
+    auto list_by_function_async(std::string_view function_id, const Call& call, Token&& token = {}) {
+        return list_by_function_async(function_id, ListRunsOptions{}, call, std::forward<Token>(token));
     }
     /// Every run of the function, page by page as iteration needs them (see PageRange):
     /// list_by_function() from options.page (or 1) in pages of options.page_size (or 100). An
@@ -235,6 +265,12 @@ public:
     /// `_async` twin: list_by_function_async() is the page-at-a-time call without blocking.
     PageRange<FunctionRun> list_by_function_all(std::string_view function_id, const ListRunsOptions& options = {},
                                                 const CallOptions& call = {});
+    /// list_by_function_all() with `options` at its default, so that the call's options need no
+    /// placeholder: `list_by_function_all(function_id, call)`, not `list_by_function_all(function_id, {}, call)`.
+    template <class Call, detail::IfCallOptions<Call> = 0>
+    PageRange<FunctionRun> list_by_function_all(std::string_view function_id, const Call& call) {
+        return list_by_function_all(function_id, ListRunsOptions{}, call);
+    }
 
     /// The status of the job `job_id` (an id triggers().invoke() returned), once; see JobStatus
     /// for the route's standing.

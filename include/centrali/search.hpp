@@ -67,10 +67,22 @@ public:
     /// of them: the JS SDK's centrali.search(query, options). Parameter names are UNCONFIRMED.
     /// An empty `text` throws InvalidArgument before anything is sent.
     SearchResult query(std::string_view text, const SearchOptions& options = {}, const CallOptions& call = {});
+    /// query() with `options` at its default, so that the call's options need no
+    /// placeholder: `query(text, call)`, not `query(text, {}, call)`.
+    template <class Call, detail::IfCallOptions<Call> = 0>
+    SearchResult query(std::string_view text, const Call& call) {
+        return query(text, SearchOptions{}, call);
+    }
     /// query() without blocking: the result, or the error, arrives through `token`.
     template <class Token = UseFuture>
     auto query_async(std::string_view text, const SearchOptions& options = {}, const CallOptions& call = {}, Token&& token = {}) {
         return detail::deferred<Token>(this)->query_op(text, options, call).launch(std::forward<Token>(token));
+    }
+    /// query_async() with `options` at its default, so that the call's options need no
+    /// placeholder: `query_async(text, call)`, not `query_async(text, {}, call)`.
+    template <class Call, class Token = UseFuture, detail::IfCallOptions<Call> = 0>
+    auto query_async(std::string_view text, const Call& call, Token&& token = {}) {
+        return query_async(text, SearchOptions{}, call, std::forward<Token>(token));
     }
 
 private:

@@ -63,10 +63,34 @@ public:
 
     /// All smart queries of the workspace, or of one collection.
     Page<SmartQuery> list(std::string_view record_slug = {}, const ListOptions& options = {}, const CallOptions& call = {});
+    /// list() with `record_slug` and `options` at their defaults, so that the call's options need no
+    /// placeholder: `list(call)`, not `list({}, {}, call)`.
+    template <class Call, detail::IfCallOptions<Call> = 0>
+    Page<SmartQuery> list(const Call& call) {
+        return list(std::string_view{}, ListOptions{}, call);
+    }
+    /// list() with `options` at its default, so that the call's options need no
+    /// placeholder: `list(record_slug, call)`, not `list(record_slug, {}, call)`.
+    template <class Call, detail::IfCallOptions<Call> = 0>
+    Page<SmartQuery> list(std::string_view record_slug, const Call& call) {
+        return list(record_slug, ListOptions{}, call);
+    }
     /// list() without blocking: the page, or the error, arrives through `token`.
     template <class Token = UseFuture>
     auto list_async(std::string_view record_slug = {}, const ListOptions& options = {}, const CallOptions& call = {}, Token&& token = {}) {
         return detail::deferred<Token>(this)->list_op(record_slug, options, call).launch(std::forward<Token>(token));
+    }
+    /// list_async() with `record_slug` and `options` at their defaults, so that the call's options need no
+    /// placeholder: `list_async(call)`, not `list_async({}, {}, call)`.
+    template <class Call, class Token = UseFuture, detail::IfCallOptions<Call> = 0>
+    auto list_async(const Call& call, Token&& token = {}) {
+        return list_async(std::string_view{}, ListOptions{}, call, std::forward<Token>(token));
+    }
+    /// list_async() with `options` at its default, so that the call's options need no
+    /// placeholder: `list_async(record_slug, call)`, not `list_async(record_slug, {}, call)`.
+    template <class Call, class Token = UseFuture, detail::IfCallOptions<Call> = 0>
+    auto list_async(std::string_view record_slug, const Call& call, Token&& token = {}) {
+        return list_async(record_slug, ListOptions{}, call, std::forward<Token>(token));
     }
     /// Every smart query of the workspace, or of one collection, page by page as iteration
     /// needs them (see PageRange): list() from options.page (or 1) in pages of
@@ -74,6 +98,18 @@ public:
     /// twin: list_async() is the page-at-a-time call without blocking.
     PageRange<SmartQuery> list_all(std::string_view record_slug = {}, const ListOptions& options = {},
                                    const CallOptions& call = {});
+    /// list_all() with `record_slug` and `options` at their defaults, so that the call's options need no
+    /// placeholder: `list_all(call)`, not `list_all({}, {}, call)`.
+    template <class Call, detail::IfCallOptions<Call> = 0>
+    PageRange<SmartQuery> list_all(const Call& call) {
+        return list_all(std::string_view{}, ListOptions{}, call);
+    }
+    /// list_all() with `options` at its default, so that the call's options need no
+    /// placeholder: `list_all(record_slug, call)`, not `list_all(record_slug, {}, call)`.
+    template <class Call, detail::IfCallOptions<Call> = 0>
+    PageRange<SmartQuery> list_all(std::string_view record_slug, const Call& call) {
+        return list_all(record_slug, ListOptions{}, call);
+    }
 
     /// The smart query `query_id` of the collection `record_slug`; NotFound when there is none.
     SmartQuery get(std::string_view record_slug, std::string_view query_id, const CallOptions& call = {});
@@ -119,12 +155,24 @@ public:
                                  const nlohmann::json& variables = nlohmann::json::object(), const CallOptions& call = {}) {
         return rows<T>(execute_call(record_slug, query_id, variables), call).run();
     }
+    /// execute() with `variables` at its default, so that the call's options need no
+    /// placeholder: `execute(record_slug, query_id, call)`, not `execute(record_slug, query_id, {}, call)`.
+    template <class T = nlohmann::json, class Call, detail::IfCallOptions<Call> = 0>
+    Page<BasicRecord<T>> execute(std::string_view record_slug, std::string_view query_id, const Call& call) {
+        return execute<T>(record_slug, query_id, nlohmann::json::object(), call);
+    }
     /// execute() without blocking: the rows, or the error, arrives through `token`.
     template <class T = nlohmann::json, class Token = UseFuture>
     auto execute_async(std::string_view record_slug, std::string_view query_id,
                        const nlohmann::json& variables = nlohmann::json::object(), const CallOptions& call = {},
                        Token&& token = {}) {
         return rows<T>(execute_call(record_slug, query_id, variables), call).launch(std::forward<Token>(token));
+    }
+    /// execute_async() with `variables` at its default, so that the call's options need no
+    /// placeholder: `execute_async(record_slug, query_id, call)`, not `execute_async(record_slug, query_id, {}, call)`.
+    template <class T = nlohmann::json, class Call, class Token = UseFuture, detail::IfCallOptions<Call> = 0>
+    auto execute_async(std::string_view record_slug, std::string_view query_id, const Call& call, Token&& token = {}) {
+        return execute_async<T>(record_slug, query_id, nlohmann::json::object(), call, std::forward<Token>(token));
     }
 
     /// Runs a definition without saving it: `query` against the collection `record_slug`, with
@@ -134,12 +182,24 @@ public:
                               const nlohmann::json& variables = nlohmann::json::object(), const CallOptions& call = {}) {
         return rows<T>(test_call(record_slug, query, variables), call).run();
     }
+    /// test() with `variables` at its default, so that the call's options need no
+    /// placeholder: `test(record_slug, query, call)`, not `test(record_slug, query, {}, call)`.
+    template <class T = nlohmann::json, class Call, detail::IfCallOptions<Call> = 0>
+    Page<BasicRecord<T>> test(std::string_view record_slug, const nlohmann::json& query, const Call& call) {
+        return test<T>(record_slug, query, nlohmann::json::object(), call);
+    }
     /// test() without blocking: the rows, or the error, arrives through `token`.
     template <class T = nlohmann::json, class Token = UseFuture>
     auto test_async(std::string_view record_slug, const nlohmann::json& query,
                     const nlohmann::json& variables = nlohmann::json::object(), const CallOptions& call = {},
                     Token&& token = {}) {
         return rows<T>(test_call(record_slug, query, variables), call).launch(std::forward<Token>(token));
+    }
+    /// test_async() with `variables` at its default, so that the call's options need no
+    /// placeholder: `test_async(record_slug, query, call)`, not `test_async(record_slug, query, {}, call)`.
+    template <class T = nlohmann::json, class Call, class Token = UseFuture, detail::IfCallOptions<Call> = 0>
+    auto test_async(std::string_view record_slug, const nlohmann::json& query, const Call& call, Token&& token = {}) {
+        return test_async<T>(record_slug, query, nlohmann::json::object(), call, std::forward<Token>(token));
     }
 
 private:

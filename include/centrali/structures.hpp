@@ -183,16 +183,34 @@ public:
     /// One page of the workspace's collections. `options.page` and `options.page_size` (as
     /// `limit`) are sent when set (otherwise the server's defaults apply).
     Page<Collection> list(const ListOptions& options = {}, const CallOptions& call = {});
+    /// list() with `options` at its default, so that the call's options need no
+    /// placeholder: `list(call)`, not `list({}, call)`.
+    template <class Call, detail::IfCallOptions<Call> = 0>
+    Page<Collection> list(const Call& call) {
+        return list(ListOptions{}, call);
+    }
     /// list() without blocking: the page, or the error, arrives through `token`.
     template <class Token = UseFuture>
     auto list_async(const ListOptions& options = {}, const CallOptions& call = {}, Token&& token = {}) {
         return detail::deferred<Token>(this)->list_op(options, call).launch(std::forward<Token>(token));
+    }
+    /// list_async() with `options` at its default, so that the call's options need no
+    /// placeholder: `list_async(call)`, not `list_async({}, call)`.
+    template <class Call, class Token = UseFuture, detail::IfCallOptions<Call> = 0>
+    auto list_async(const Call& call, Token&& token = {}) {
+        return list_async(ListOptions{}, call, std::forward<Token>(token));
     }
     /// Every collection of the workspace, page by page as iteration needs them (see PageRange): list() from
     /// options.page (or 1) in pages of options.page_size (or 100). Nothing is sent before the
     /// range's begin(); `call` applies to each page's request. No `_async` twin: list_async()
     /// is the page-at-a-time call without blocking.
     PageRange<Collection> list_all(const ListOptions& options = {}, const CallOptions& call = {});
+    /// list_all() with `options` at its default, so that the call's options need no
+    /// placeholder: `list_all(call)`, not `list_all({}, call)`.
+    template <class Call, detail::IfCallOptions<Call> = 0>
+    PageRange<Collection> list_all(const Call& call) {
+        return list_all(ListOptions{}, call);
+    }
 
     /// The collection with this id; NotFound when there is none.
     Collection get(std::string_view id, const CallOptions& call = {});

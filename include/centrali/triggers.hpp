@@ -171,10 +171,22 @@ public:
 
     /// One page of the workspace's triggers, filtered by `options`; what is unset is not sent.
     Page<FunctionTrigger> list(const ListTriggersOptions& options = {}, const CallOptions& call = {});
+    /// list() with `options` at its default, so that the call's options need no
+    /// placeholder: `list(call)`, not `list({}, call)`.
+    template <class Call, detail::IfCallOptions<Call> = 0>
+    Page<FunctionTrigger> list(const Call& call) {
+        return list(ListTriggersOptions{}, call);
+    }
     /// list() without blocking: the page, or the error, arrives through `token`.
     template <class Token = UseFuture>
     auto list_async(const ListTriggersOptions& options = {}, const CallOptions& call = {}, Token&& token = {}) {
         return detail::deferred<Token>(this)->list_op(options, call).launch(std::forward<Token>(token));
+    }
+    /// list_async() with `options` at its default, so that the call's options need no
+    /// placeholder: `list_async(call)`, not `list_async({}, call)`.
+    template <class Call, class Token = UseFuture, detail::IfCallOptions<Call> = 0>
+    auto list_async(const Call& call, Token&& token = {}) {
+        return list_async(ListTriggersOptions{}, call, std::forward<Token>(token));
     }
 
     /// Every trigger matching `options` (the JS SDK's `listAll`), page by page as iteration
@@ -183,6 +195,12 @@ public:
     /// to each page's request. No `_async` twin: list_async() is the page-at-a-time call
     /// without blocking.
     PageRange<FunctionTrigger> list_all(const ListTriggersOptions& options = {}, const CallOptions& call = {});
+    /// list_all() with `options` at its default, so that the call's options need no
+    /// placeholder: `list_all(call)`, not `list_all({}, call)`.
+    template <class Call, detail::IfCallOptions<Call> = 0>
+    PageRange<FunctionTrigger> list_all(const Call& call) {
+        return list_all(ListTriggersOptions{}, call);
+    }
 
     /// The trigger with this id; NotFound when there is none.
     FunctionTrigger get(std::string_view trigger_id, const CallOptions& call = {});
@@ -228,11 +246,23 @@ public:
     /// have reached the server, unless CallOptions::idempotent. Throws DecodeError when the
     /// answer carries no job id.
     std::string invoke(std::string_view trigger_id, const TriggerPayload& payload = {}, const CallOptions& call = {});
+    /// invoke() with `payload` at its default, so that the call's options need no
+    /// placeholder: `invoke(trigger_id, call)`, not `invoke(trigger_id, {}, call)`.
+    template <class Call, detail::IfCallOptions<Call> = 0>
+    std::string invoke(std::string_view trigger_id, const Call& call) {
+        return invoke(trigger_id, TriggerPayload{}, call);
+    }
     /// invoke() without blocking: the job id, or the error, arrives through `token`.
     template <class Token = UseFuture>
     auto invoke_async(std::string_view trigger_id, const TriggerPayload& payload = {}, const CallOptions& call = {},
                       Token&& token = {}) {
         return detail::deferred<Token>(this)->invoke_op(trigger_id, payload, call).launch(std::forward<Token>(token));
+    }
+    /// invoke_async() with `payload` at its default, so that the call's options need no
+    /// placeholder: `invoke_async(trigger_id, call)`, not `invoke_async(trigger_id, {}, call)`.
+    template <class Call, class Token = UseFuture, detail::IfCallOptions<Call> = 0>
+    auto invoke_async(std::string_view trigger_id, const Call& call, Token&& token = {}) {
+        return invoke_async(trigger_id, TriggerPayload{}, call, std::forward<Token>(token));
     }
 
     /// Invokes and waits for the run: returns it completed, or throws FunctionRunFailed (failure

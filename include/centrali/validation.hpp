@@ -96,10 +96,22 @@ public:
 
     /// One page of the suggestions that match `options`.
     Page<ValidationSuggestion> list_suggestions(const ListSuggestionsOptions& options = {}, const CallOptions& call = {});
+    /// list_suggestions() with `options` at its default, so that the call's options need no
+    /// placeholder: `list_suggestions(call)`, not `list_suggestions({}, call)`.
+    template <class Call, detail::IfCallOptions<Call> = 0>
+    Page<ValidationSuggestion> list_suggestions(const Call& call) {
+        return list_suggestions(ListSuggestionsOptions{}, call);
+    }
     /// list_suggestions() without blocking: the page, or the error, arrives through `token`.
     template <class Token = UseFuture>
     auto list_suggestions_async(const ListSuggestionsOptions& options = {}, const CallOptions& call = {}, Token&& token = {}) {
         return detail::deferred<Token>(this)->list_op(options, call).launch(std::forward<Token>(token));
+    }
+    /// list_suggestions_async() with `options` at its default, so that the call's options need no
+    /// placeholder: `list_suggestions_async(call)`, not `list_suggestions_async({}, call)`.
+    template <class Call, class Token = UseFuture, detail::IfCallOptions<Call> = 0>
+    auto list_suggestions_async(const Call& call, Token&& token = {}) {
+        return list_suggestions_async(ListSuggestionsOptions{}, call, std::forward<Token>(token));
     }
     /// Every matching suggestion, page by page as iteration needs them (see PageRange):
     /// list_suggestions() from options.page (or 1) in pages of options.page_size (or 100).
@@ -107,6 +119,12 @@ public:
     /// is the page-at-a-time call without blocking.
     PageRange<ValidationSuggestion> list_suggestions_all(const ListSuggestionsOptions& options = {},
                                                          const CallOptions& call = {});
+    /// list_suggestions_all() with `options` at its default, so that the call's options need no
+    /// placeholder: `list_suggestions_all(call)`, not `list_suggestions_all({}, call)`.
+    template <class Call, detail::IfCallOptions<Call> = 0>
+    PageRange<ValidationSuggestion> list_suggestions_all(const Call& call) {
+        return list_suggestions_all(ListSuggestionsOptions{}, call);
+    }
 
     /// The suggestion with this id; NotFound when there is none.
     ValidationSuggestion get_suggestion(std::string_view id, const CallOptions& call = {});
