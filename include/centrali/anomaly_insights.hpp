@@ -81,6 +81,60 @@ struct ListInsightsOptions {
     std::optional<long long> page_size;  ///< items per page (sent as `limit`); unset: not sent
 };
 
+/// How often a collection is analysed for anomalies. Wire spellings UNCONFIRMED (the docs show
+/// Hourly, Daily, Weekly, and manual runs, see AnomalyInsightsManager::analyze()); unknown
+/// values are kept.
+class InsightSchedule : public StringEnum<InsightSchedule> {
+public:
+    /// Empty by default, or any wire value, known to this SDK or not.
+    using StringEnum::StringEnum;
+    static const InsightSchedule hourly, daily, weekly, on_demand;
+};
+inline const InsightSchedule InsightSchedule::hourly{"hourly"};        ///< `hourly`: for busy collections
+inline const InsightSchedule InsightSchedule::daily{"daily"};          ///< `daily`: the docs' recommendation for most
+inline const InsightSchedule InsightSchedule::weekly{"weekly"};        ///< `weekly`: for quiet collections
+inline const InsightSchedule InsightSchedule::on_demand{"on-demand"};  ///< `on-demand`: only when analyze() is called
+
+/// How readily an analysis reports an anomaly: low reports only significant ones, high the
+/// smallest deviations too. Wire spellings UNCONFIRMED; unknown values are kept.
+class InsightSensitivity : public StringEnum<InsightSensitivity> {
+public:
+    /// Empty by default, or any wire value, known to this SDK or not.
+    using StringEnum::StringEnum;
+    static const InsightSensitivity low, medium, high;
+};
+inline const InsightSensitivity InsightSensitivity::low{"low"};        ///< `low`: only significant anomalies
+inline const InsightSensitivity InsightSensitivity::medium{"medium"};  ///< `medium`: between low and high
+inline const InsightSensitivity InsightSensitivity::high{"high"};      ///< `high`: small deviations too
+
+/// How anomaly detection runs on one collection, as the server stores it. Members the server
+/// did not send stay empty; every member name is UNCONFIRMED.
+struct InsightConfig {
+    std::string record_slug;  ///< `recordSlug`: the collection; always present (a DecodeError without it)
+    InsightSchedule schedule;  ///< `schedule`
+    InsightSensitivity sensitivity;  ///< `sensitivity`
+    std::string updated_at;  ///< `updatedAt`, as the server sent it
+    nlohmann::json raw;  ///< the whole object as received, for the members this SDK does not model
+};
+
+/// Decodes a configuration: `recordSlug` must be a string, any other member of an unexpected
+/// type keeps its default (and stays in `raw`).
+void from_json(const nlohmann::json& j, InsightConfig& c);
+
+/// The changes of AnomalyInsightsManager::update_config(): only the members that are set are
+/// sent; the server keeps the others.
+struct UpdateInsightConfigInput {
+    std::optional<InsightSchedule> schedule;  ///< `schedule`
+    std::optional<InsightSensitivity> sensitivity;  ///< `sensitivity`
+};
+
+/// Encodes the request body of update_config(): only the members that are set.
+void to_json(nlohmann::json& j, const UpdateInsightConfigInput& input);
+/// Reads an UpdateInsightConfigInput from JSON in the JS SDK's spelling (camelCase members, as
+/// to_json writes them), so a JS object literal ports as one `nlohmann::json`. A member of the
+/// wrong type throws DecodeError naming it; members the struct has no field for are ignored.
+void from_json(const nlohmann::json& j, UpdateInsightConfigInput& input);
+
 /// Every call has an `_async` twin (see async.hpp for its completion token). Every route is
 /// UNCONFIRMED.
 ///
@@ -177,11 +231,35 @@ public:
         return summary_async(std::string_view{}, call, std::forward<Token>(token));
     }
 
+    /// The anomaly detection configuration of the collection `record_slug`; NotFound when there
+    /// is no such collection. An empty slug throws InvalidArgument before anything is sent.
+    InsightConfig get_config(std::string_view record_slug, const CallOptions& call = {});
+    /// get_config() without blocking: the configuration, or the error, arrives through `token`.
+    template <class Token = UseFuture>
+    auto get_config_async(std::string_view record_slug, const CallOptions& call = {}, Token&& token = {}) {
+        return detail::deferred<Token>(this)->get_config_op(record_slug, call).launch(std::forward<Token>(token));
+    }
+
+    /// Changes the members of `input` that are set and returns the whole configuration as
+    /// stored; BadRequest for a value the server refuses. An empty slug throws InvalidArgument
+    /// before anything is sent. Sent as PUT, so it is retried like any idempotent call.
+    InsightConfig update_config(std::string_view record_slug, const UpdateInsightConfigInput& input,
+                                const CallOptions& call = {});
+    /// update_config() without blocking: the configuration, or the error, arrives through `token`.
+    template <class Token = UseFuture>
+    auto update_config_async(std::string_view record_slug, const UpdateInsightConfigInput& input,
+                             const CallOptions& call = {}, Token&& token = {}) {
+        return detail::deferred<Token>(this)->update_config_op(record_slug, input, call).launch(std::forward<Token>(token));
+    }
+
 private:
     detail::HttpOp<Page<AnomalyInsight>> list_op(const ListInsightsOptions& options, const CallOptions& call) const;
     detail::HttpOp<AnomalyInsight> by_id(const detail::Route& route, std::string_view id, const CallOptions& call) const;
     detail::HttpOp<Page<AnomalyInsight>> analyze_op(std::string_view record_slug, const CallOptions& call) const;
     detail::HttpOp<InsightSummary> summary_op(std::string_view record_slug, const CallOptions& call) const;
+    detail::HttpOp<InsightConfig> get_config_op(std::string_view record_slug, const CallOptions& call) const;
+    detail::HttpOp<InsightConfig> update_config_op(std::string_view record_slug, const UpdateInsightConfigInput& input,
+                                                   const CallOptions& call) const;
 };
 
 CENTRALI_NAMESPACE_END

@@ -162,6 +162,11 @@ struct SchemaRoutes {
     const Route& by_slug;
     const Route& validate;
     const Route& restore;
+    const Route& bulk_create;
+    const Route& bulk_delete;
+    const Route& bulk_delete_properties;
+    /// The member of bulk_create()'s body that holds the definitions: the route set's own name.
+    const char* bulk_key;
 };
 }  // namespace detail
 
@@ -272,12 +277,55 @@ public:
         return detail::deferred<Token>(this)->validate_op(input, call).launch(std::forward<Token>(token));
     }
 
+    /// Creates several collections in one request and returns them as stored, in the order
+    /// given. Throws InvalidArgument, before sending anything, when `inputs` is empty or one of
+    /// them lacks a name or a record_slug. Route and body UNCONFIRMED; whether the server keeps
+    /// the others when it refuses one is too (the emulator creates all or none).
+    std::vector<Collection> bulk_create(const std::vector<CreateCollectionInput>& inputs, const CallOptions& call = {});
+    /// bulk_create() without blocking: the collections, or the error, arrive through `token`.
+    /// The InvalidArgument of an empty list or an incomplete input is thrown by this call itself.
+    template <class Token = UseFuture>
+    auto bulk_create_async(const std::vector<CreateCollectionInput>& inputs, const CallOptions& call = {}, Token&& token = {}) {
+        return detail::deferred<Token>(this)->bulk_create_op(inputs, call).launch(std::forward<Token>(token));
+    }
+
+    /// Deletes several collections in one request, as remove() deletes one (restore() brings
+    /// each back). The response body is not read: any 2xx succeeds. Throws InvalidArgument,
+    /// before sending anything, when `ids` is empty or holds an empty id. Route and body
+    /// UNCONFIRMED.
+    void bulk_delete(const std::vector<std::string>& ids, const CallOptions& call = {});
+    /// bulk_delete() without blocking: success, or the error, arrives through `token`. The
+    /// InvalidArgument of an empty list or id is thrown by this call itself.
+    template <class Token = UseFuture>
+    auto bulk_delete_async(const std::vector<std::string>& ids, const CallOptions& call = {}, Token&& token = {}) {
+        return detail::deferred<Token>(this)->bulk_delete_op(ids, call).launch(std::forward<Token>(token));
+    }
+
+    /// Removes the properties named in `property_names` from the collection `id` in one
+    /// request, and returns the collection as stored. Unlike update(), the other properties
+    /// need not be sent. Throws InvalidArgument, before sending anything, when `id` is empty or
+    /// `property_names` is empty or holds an empty name. Route and body UNCONFIRMED.
+    Collection bulk_delete_properties(std::string_view id, const std::vector<std::string>& property_names,
+                                      const CallOptions& call = {});
+    /// bulk_delete_properties() without blocking: the collection, or the error, arrives through
+    /// `token`. The InvalidArgument of an empty id, list or name is thrown by this call itself.
+    template <class Token = UseFuture>
+    auto bulk_delete_properties_async(std::string_view id, const std::vector<std::string>& property_names,
+                                      const CallOptions& call = {}, Token&& token = {}) {
+        return detail::deferred<Token>(this)->bulk_delete_properties_op(id, property_names, call).launch(std::forward<Token>(token));
+    }
+
 private:
     detail::HttpOp<Page<Collection>> list_op(const ListOptions& options, const CallOptions& call) const;
     detail::HttpOp<Collection> by(const detail::Route& route, std::string_view key, const CallOptions& call) const;
     detail::HttpOp<Collection> create_op(const CreateCollectionInput& input, const CallOptions& call) const;
     detail::HttpOp<Collection> update_op(std::string_view id, const UpdateCollectionInput& input, const CallOptions& call) const;
     detail::HttpOp<SchemaValidation> validate_op(const CreateCollectionInput& input, const CallOptions& call) const;
+    detail::HttpOp<std::vector<Collection>> bulk_create_op(const std::vector<CreateCollectionInput>& inputs,
+                                                           const CallOptions& call) const;
+    detail::HttpOp<void> bulk_delete_op(const std::vector<std::string>& ids, const CallOptions& call) const;
+    detail::HttpOp<Collection> bulk_delete_properties_op(std::string_view id, const std::vector<std::string>& property_names,
+                                                         const CallOptions& call) const;
 
     const detail::SchemaRoutes& routes_;
 };

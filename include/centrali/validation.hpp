@@ -83,6 +83,51 @@ struct ValidationScan {
 /// Decodes a scan; absent or null members keep their defaults.
 void from_json(const nlohmann::json& j, ValidationScan& s);
 
+/// What the AI validation of a collection does with the issues it finds. Wire spellings
+/// UNCONFIRMED; unknown values are kept.
+class ValidationMode : public StringEnum<ValidationMode> {
+public:
+    /// Empty by default, or any wire value, known to this SDK or not.
+    using StringEnum::StringEnum;
+    static const ValidationMode advisory, auto_correct;
+};
+inline const ValidationMode ValidationMode::advisory{"advisory"};          ///< `advisory`: issues are only flagged, for review
+inline const ValidationMode ValidationMode::auto_correct{"auto-correct"};  ///< `auto-correct`: fixes at or above the confidence threshold are applied
+
+/// How AI validation runs on one collection, as the server stores it. Members the server did
+/// not send stay empty; every member name is UNCONFIRMED.
+struct ValidationConfig {
+    std::string record_slug;  ///< `recordSlug`: the collection; always present (a DecodeError without it)
+    std::optional<bool> enabled;  ///< whether records are validated at all
+    ValidationMode mode;  ///< `mode`
+    /// `confidenceThreshold`: the percentage (70 to 100, per the docs) a suggestion's
+    /// confidence must reach for auto-correct to apply it.
+    std::optional<double> confidence_threshold;
+    std::vector<ValidationIssueType> issue_types;  ///< `issueTypes`: the kinds of issue looked for
+    std::string updated_at;  ///< `updatedAt`, as the server sent it
+    nlohmann::json raw;  ///< the whole object as received, for the members this SDK does not model
+};
+
+/// Decodes a configuration: `recordSlug` must be a string, any other member of an unexpected
+/// type keeps its default (and stays in `raw`).
+void from_json(const nlohmann::json& j, ValidationConfig& c);
+
+/// The changes of ValidationManager::update_config(): only the members that are set are sent;
+/// the server keeps the others.
+struct UpdateValidationConfigInput {
+    std::optional<bool> enabled;  ///< `enabled`
+    std::optional<ValidationMode> mode;  ///< `mode`
+    std::optional<double> confidence_threshold;  ///< `confidenceThreshold`, a percentage; the server refuses one outside 70..100
+    std::optional<std::vector<ValidationIssueType>> issue_types;  ///< `issueTypes`, sent as the complete list
+};
+
+/// Encodes the request body of update_config(): only the members that are set.
+void to_json(nlohmann::json& j, const UpdateValidationConfigInput& input);
+/// Reads an UpdateValidationConfigInput from JSON in the JS SDK's spelling (camelCase members,
+/// as to_json writes them), so a JS object literal ports as one `nlohmann::json`. A member of
+/// the wrong type throws DecodeError naming it; members the struct has no field for are ignored.
+void from_json(const nlohmann::json& j, UpdateValidationConfigInput& input);
+
 /// Every call has an `_async` twin (see async.hpp for its completion token). Every route is
 /// UNCONFIRMED.
 ///
@@ -161,10 +206,35 @@ public:
         return detail::deferred<Token>(this)->scan_op(record_slug, call).launch(std::forward<Token>(token));
     }
 
+    /// The AI validation configuration of the collection `record_slug`; NotFound when there is
+    /// no such collection. An empty slug throws InvalidArgument before anything is sent.
+    ValidationConfig get_config(std::string_view record_slug, const CallOptions& call = {});
+    /// get_config() without blocking: the configuration, or the error, arrives through `token`.
+    template <class Token = UseFuture>
+    auto get_config_async(std::string_view record_slug, const CallOptions& call = {}, Token&& token = {}) {
+        return detail::deferred<Token>(this)->get_config_op(record_slug, call).launch(std::forward<Token>(token));
+    }
+
+    /// Changes the members of `input` that are set and returns the whole configuration as
+    /// stored; BadRequest for a value the server refuses (a threshold outside 70..100, say). An
+    /// empty slug throws InvalidArgument before anything is sent. Sent as PUT, so it is retried
+    /// like any idempotent call.
+    ValidationConfig update_config(std::string_view record_slug, const UpdateValidationConfigInput& input,
+                                   const CallOptions& call = {});
+    /// update_config() without blocking: the configuration, or the error, arrives through `token`.
+    template <class Token = UseFuture>
+    auto update_config_async(std::string_view record_slug, const UpdateValidationConfigInput& input,
+                             const CallOptions& call = {}, Token&& token = {}) {
+        return detail::deferred<Token>(this)->update_config_op(record_slug, input, call).launch(std::forward<Token>(token));
+    }
+
 private:
     detail::HttpOp<Page<ValidationSuggestion>> list_op(const ListSuggestionsOptions& options, const CallOptions& call) const;
     detail::HttpOp<ValidationSuggestion> by_id(const detail::Route& route, std::string_view id, const CallOptions& call) const;
     detail::HttpOp<ValidationScan> scan_op(std::string_view record_slug, const CallOptions& call) const;
+    detail::HttpOp<ValidationConfig> get_config_op(std::string_view record_slug, const CallOptions& call) const;
+    detail::HttpOp<ValidationConfig> update_config_op(std::string_view record_slug, const UpdateValidationConfigInput& input,
+                                                      const CallOptions& call) const;
 };
 
 CENTRALI_NAMESPACE_END

@@ -660,6 +660,9 @@ struct AdminRoutes::Impl {
           if (r.on("POST")) return create_collection(false);
         } else if (n == 2 && s[1] == "validate") {
           if (r.on("POST")) return create_collection(true);
+        } else if (n == 2 && s[1] == "bulk") {
+          if (r.on("POST")) return bulk_create_collections(s[0]);
+          if (r.on("DELETE")) return bulk_delete_collections();
         } else if (n == 2) {
           if (r.on("GET")) return get_collection(s[1]);
           if (r.on("PUT")) return update_collection(s[1]);
@@ -667,6 +670,7 @@ struct AdminRoutes::Impl {
         } else if (n == 3) {
           if (s[1] == "slug" && r.on("GET")) return get_collection_by_slug(s[2]);
           if (s[2] == "restore" && r.on("POST")) return restore_collection(s[1]);
+          if (s[2] == "properties" && r.on("DELETE")) return delete_properties(s[1]);
         }
       } else if (s[0] == "smart-queries") {
         if (n == 1) {
@@ -688,6 +692,11 @@ struct AdminRoutes::Impl {
         }
       } else if (s[0] == "validation") {
         if (n == 2 && s[1] == "scan" && r.on("POST")) return scan();
+        if (n == 3 && s[1] == "config") {
+          if (r.on("GET")) return get_config(self.validation_configs_, s[2], default_validation_config);
+          if (r.on("PUT")) return update_config(self.validation_configs_, s[2], default_validation_config,
+                                                check_validation_config);
+        }
         if (n >= 2 && s[1] == "suggestions") {
           if (n == 2 && r.on("GET")) return list_suggestions();
           if (n == 3 && r.on("GET")) return get_suggestion(s[2]);
@@ -703,6 +712,10 @@ struct AdminRoutes::Impl {
           if (r.on("GET")) return summary();
         } else if (n == 2) {
           if (r.on("GET")) return get_insight(s[1]);
+        } else if (n == 3 && s[1] == "config") {  // before acknowledge/dismiss: insight ids are UUIDs
+          if (r.on("GET")) return get_config(self.insight_configs_, s[2], default_insight_config);
+          if (r.on("PUT")) return update_config(self.insight_configs_, s[2], default_insight_config,
+                                                check_insight_config);
         } else if (n == 3 && (s[2] == "acknowledge" || s[2] == "dismiss")) {
           if (r.on("POST")) return set_insight_status(s[1], s[2] == "acknowledge" ? "acknowledged" : "dismissed");
         }
@@ -819,25 +832,213 @@ struct AdminRoutes::Impl {
     }
     if (!errors.empty()) return invalid(errors);
     if (taken) return error(409, "COLLECTION_SLUG_TAKEN", "recordSlug '" + slug + "' is already taken");
-    const std::string now = iso_now();
-    auto text_or = [&](const char* key, json fallback) {
-      const json* v = member(*body, key);
-      return v ? *v : fallback;
-    };
-    json c = {{"id", uuid4()},
-              {"workspaceSlug", rq.workspace},
-              {"recordSlug", slug},
-              {"name", body->at("name")},
-              {"description", text_or("description", "")},
-              {"properties", text_or("properties", json::array())},
-              {"status", "active"},
-              {"schemaDiscoveryMode", text_or("schemaDiscoveryMode", "strict")},
-              {"defaultSearchField", text_or("defaultSearchField", nullptr)},
-              {"enableVersioning", text_or("enableVersioning", false)},
-              {"createdAt", now},
-              {"updatedAt", now}};
+    json c = make_collection(*body);
     self.collections_.push_back(c);
     return data(c, 201);
+  }
+
+  // A new collection from a definition check_definition accepted.
+  json make_collection(const json& body) {
+    const std::string now = iso_now();
+    auto text_or = [&](const char* key, json fallback) {
+      const json* v = member(body, key);
+      return v ? *v : fallback;
+    };
+    return {{"id", uuid4()},
+            {"workspaceSlug", rq.workspace},
+            {"recordSlug", str_member(body, "recordSlug")},
+            {"name", body.at("name")},
+            {"description", text_or("description", "")},
+            {"properties", text_or("properties", json::array())},
+            {"status", "active"},
+            {"schemaDiscoveryMode", text_or("schemaDiscoveryMode", "strict")},
+            {"defaultSearchField", text_or("defaultSearchField", nullptr)},
+            {"enableVersioning", text_or("enableVersioning", false)},
+            {"createdAt", now},
+            {"updatedAt", now}};
+  }
+
+  // A non-empty array of non-empty strings under `key`, or the 400 in `out`.
+  std::optional<std::vector<std::string>> name_list(const json& body, const char* key,
+                                                    std::optional<AdminReply>& out) const {
+    const json* list = member(body, key);
+    if (!list || !list->is_array() || list->empty()) {
+      out = invalid(key, std::string(key) + " must be a non-empty array of strings");
+      return std::nullopt;
+    }
+    std::vector<std::string> names;
+    for (std::size_t i = 0; i < list->size(); ++i) {
+      const json& v = (*list)[i];
+      if (!v.is_string() || v.get<std::string>().empty()) {
+        const std::string at = std::string(key) + "[" + std::to_string(i) + "]";
+        out = invalid(at, at + " must be a non-empty string");
+        return std::nullopt;
+      }
+      names.push_back(v.get<std::string>());
+    }
+    return names;
+  }
+
+  // All or none: one refused definition, or one slug taken, creates nothing.
+  AdminReply bulk_create_collections(const std::string& key) {
+    std::optional<AdminReply> out;
+    auto body = body_object(out);
+    if (!body) return *out;
+    const json* items = member(*body, key.c_str());
+    if (!items || !items->is_array() || items->empty())
+      return invalid(key, key + " must be a non-empty array of definitions");
+    json errors = json::array();
+    std::set<std::string> slugs;
+    for (std::size_t i = 0; i < items->size(); ++i) {
+      const std::string at = key + "[" + std::to_string(i) + "]";
+      const json& item = (*items)[i];
+      if (!item.is_object()) {
+        errors.push_back({{"field", at}, {"message", at + " must be an object"}});
+        continue;
+      }
+      json item_errors = json::array();
+      check_definition(item, false, item_errors);
+      for (auto& e : item_errors) {
+        e["field"] = at + "." + e["field"].get<std::string>();
+        errors.push_back(std::move(e));
+      }
+      const std::string slug = str_member(item, "recordSlug");
+      if (item_errors.empty() && !slugs.insert(slug).second)
+        errors.push_back({{"field", at + ".recordSlug"}, {"message", "recordSlug '" + slug + "' appears twice"}});
+    }
+    if (!errors.empty()) return invalid(errors);
+    for (const auto& slug : slugs)
+      if (collection_by_slug(slug)) return error(409, "COLLECTION_SLUG_TAKEN", "recordSlug '" + slug + "' is already taken");
+    json created = json::array();
+    for (const auto& item : *items) {
+      self.collections_.push_back(make_collection(item));
+      created.push_back(self.collections_.back());
+    }
+    return data(created, 201);
+  }
+
+  // All or none: one unknown id deletes nothing.
+  AdminReply bulk_delete_collections() {
+    std::optional<AdminReply> out;
+    auto body = body_object(out);
+    if (!body) return *out;
+    auto ids = name_list(*body, "ids", out);
+    if (!ids) return *out;
+    std::vector<json*> found;
+    for (const auto& id : *ids) {
+      json* c = find_collection(id);
+      if (!c) return collection_not_found(id);
+      found.push_back(c);
+    }
+    const std::string now = iso_now();
+    for (json* c : found) {
+      (*c)["status"] = "deleted";
+      (*c)["updatedAt"] = now;
+    }
+    return no_content();
+  }
+
+  // All or none: a name the collection has no property for removes nothing.
+  AdminReply delete_properties(const std::string& id) {
+    json* c = find_collection(id);
+    if (!c) return collection_not_found(id);
+    std::optional<AdminReply> out;
+    auto body = body_object(out);
+    if (!body) return *out;
+    auto names = name_list(*body, "propertyNames", out);
+    if (!names) return *out;
+    json& props = (*c)["properties"];
+    if (!props.is_array()) props = json::array();
+    for (std::size_t i = 0; i < names->size(); ++i) {
+      const std::string& name = (*names)[i];
+      const bool known = std::any_of(props.begin(), props.end(), [&](const json& p) { return str_member(p, "name") == name; });
+      if (!known)
+        return invalid("propertyNames[" + std::to_string(i) + "]", "collection '" + id + "' has no property '" + name + "'");
+    }
+    const std::set<std::string> doomed(names->begin(), names->end());
+    json kept = json::array();
+    for (auto& p : props)
+      if (!doomed.count(str_member(p, "name"))) kept.push_back(std::move(p));
+    props = std::move(kept);
+    if (doomed.count(str_member(*c, "defaultSearchField"))) (*c)["defaultSearchField"] = nullptr;
+    (*c)["updatedAt"] = iso_now();
+    return data(*c);
+  }
+
+  // ==== per-collection settings (AI validation, anomaly insights) ==================
+  using ConfigDefaults = json (*)(const std::string& slug);
+  using ConfigCheck = void (*)(const json& body, json& errors);
+
+  static json default_validation_config(const std::string& slug) {
+    return {{"recordSlug", slug},
+            {"enabled", false},
+            {"mode", "advisory"},
+            {"confidenceThreshold", 90},
+            {"issueTypes", {"format", "typo", "duplicate", "semantic"}},
+            {"updatedAt", nullptr}};
+  }
+  static json default_insight_config(const std::string& slug) {
+    return {{"recordSlug", slug}, {"schedule", "daily"}, {"sensitivity", "medium"}, {"updatedAt", nullptr}};
+  }
+
+  // `key`, when present, must be one of `allowed`.
+  static void check_one_of(const json& body, const char* key, const std::set<std::string>& allowed, json& errors) {
+    const json* v = member(body, key);
+    if (!v) return;
+    if (v->is_string() && allowed.count(v->get<std::string>())) return;
+    std::string list;
+    for (const auto& a : allowed) list += (list.empty() ? "" : ", ") + a;
+    errors.push_back({{"field", key}, {"message", std::string(key) + " must be one of " + list}});
+  }
+
+  static void check_validation_config(const json& body, json& errors) {
+    static const std::set<std::string> types = {"format", "typo", "duplicate", "semantic"};
+    if (const json* v = member(body, "enabled"); v && !v->is_boolean())
+      errors.push_back({{"field", "enabled"}, {"message", "enabled must be a boolean"}});
+    check_one_of(body, "mode", {"advisory", "auto-correct"}, errors);
+    if (const json* v = member(body, "confidenceThreshold")) {
+      const bool in_range = v->is_number() && std::isfinite(v->get<double>()) && v->get<double>() >= 70 &&
+                            v->get<double>() <= 100;
+      if (!in_range)
+        errors.push_back({{"field", "confidenceThreshold"}, {"message", "confidenceThreshold must be a number from 70 to 100"}});
+    }
+    if (const json* v = member(body, "issueTypes")) {
+      const bool ok = v->is_array() && !v->empty() && std::all_of(v->begin(), v->end(), [](const json& t) {
+        return t.is_string() && types.count(t.get<std::string>());
+      });
+      if (!ok)
+        errors.push_back({{"field", "issueTypes"},
+                          {"message", "issueTypes must be a non-empty array of format, typo, duplicate, semantic"}});
+    }
+  }
+  static void check_insight_config(const json& body, json& errors) {
+    check_one_of(body, "schedule", {"hourly", "daily", "weekly", "on-demand"}, errors);
+    check_one_of(body, "sensitivity", {"low", "medium", "high"}, errors);
+  }
+
+  AdminReply get_config(const std::map<std::string, json>& configs, const std::string& slug, ConfigDefaults defaults) {
+    if (!collection_by_slug(slug)) return collection_not_found(slug);
+    const auto it = configs.find(slug);
+    return data(it != configs.end() ? it->second : defaults(slug));
+  }
+
+  // Merges the members sent (null ones are ignored) into the stored settings.
+  AdminReply update_config(std::map<std::string, json>& configs, const std::string& slug, ConfigDefaults defaults,
+                           ConfigCheck check) {
+    if (!collection_by_slug(slug)) return collection_not_found(slug);
+    std::optional<AdminReply> out;
+    auto body = body_object(out);
+    if (!body) return *out;
+    json errors = json::array();
+    check(*body, errors);
+    if (!errors.empty()) return invalid(errors);
+    json config = configs.count(slug) ? configs.at(slug) : defaults(slug);
+    for (const auto& item : body->items())
+      if (config.contains(item.key()) && item.key() != "recordSlug" && item.key() != "updatedAt" && !item.value().is_null())
+        config[item.key()] = item.value();
+    config["updatedAt"] = iso_now();
+    configs[slug] = config;
+    return data(config);
   }
 
   AdminReply collection_not_found(const std::string& what) const {

@@ -75,6 +75,9 @@ class AdminRoutes {
   std::vector<nlohmann::json> insights_;
   std::vector<nlohmann::json> domains_;
   std::vector<nlohmann::json> folders_;
+  // Per-collection settings by record slug; a collection without an entry has the defaults.
+  std::map<std::string, nlohmann::json> validation_configs_;
+  std::map<std::string, nlohmann::json> insight_configs_;
   std::map<std::string, std::string> uploads_;     // file id → bytes
   std::map<std::string, std::string> render_ids_;  // renderId → file id
   std::uint64_t scan_counter_ = 0;

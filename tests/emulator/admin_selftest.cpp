@@ -584,6 +584,131 @@ void test_insights(AdminRoutes& a) {
 }
 
 // ============================================================================
+// Bulk create, bulk delete and bulk delete of properties, on a fresh store of their own.
+void test_collection_bulk() {
+  AdminRoutes a(record_source);
+  auto definition = [](const std::string& slug) {
+    return json{{"name", "N " + slug},
+                {"recordSlug", slug},
+                {"defaultSearchField", "b"},
+                {"properties", {{{"name", "a"}, {"type", "string"}}, {{"name", "b"}, {"type", "number"}},
+                                {{"name", "c"}, {"type", "boolean"}}}}};
+  };
+  Result r = data(a, "POST", "structures/bulk", {{"structures", {definition("s1"), definition("s2")}}});
+  CHECK_EQ(r.status, 201);
+  CHECK_EQ(r.body["data"].size(), 2u);
+  CHECK_EQ(r.body["data"][1]["recordSlug"], "s2");
+  CHECK(is_uuid(r.body["data"][0]["id"]));
+  CHECK_EQ(r.body["data"][0]["status"], "active");
+  const std::string s1 = r.body["data"][0]["id"], s2 = r.body["data"][1]["id"];
+  CHECK_EQ(data(a, "GET", "structures").body["meta"]["total"], 2);
+  // the collections route set takes its own name as the body's member
+  r = data(a, "POST", "collections/bulk", {{"collections", {definition("c1")}}});
+  CHECK_EQ(r.status, 201);
+  const std::string c1 = r.body["data"][0]["id"];
+  CHECK(is_error(data(a, "POST", "collections/bulk", {{"structures", {definition("c2")}}}), 400, "VALIDATION_ERROR"));
+  // all or none: a bad definition, a duplicate slug in the batch, or a taken slug creates nothing
+  r = data(a, "POST", "structures/bulk", {{"structures", {definition("ok-1"), {{"name", "x"}}}}});
+  CHECK(is_error(r, 400, "VALIDATION_ERROR"));
+  CHECK(has_detail(r, "structures[1].recordSlug"));
+  r = data(a, "POST", "structures/bulk", {{"structures", {definition("ok-1"), definition("ok-1")}}});
+  CHECK(is_error(r, 400, "VALIDATION_ERROR"));
+  CHECK(has_detail(r, "structures[1].recordSlug"));
+  CHECK(is_error(data(a, "POST", "structures/bulk", {{"structures", {definition("ok-1"), definition("s1")}}}), 409,
+                 "COLLECTION_SLUG_TAKEN"));
+  CHECK(is_error(data(a, "POST", "structures/bulk", {{"structures", json::array()}}), 400, "VALIDATION_ERROR"));
+  CHECK(is_error(data(a, "POST", "structures/bulk", {{"structures", {"x"}}}), 400, "VALIDATION_ERROR"));
+  CHECK(is_error(send(a, "POST", "data", "structures/bulk", "{nope"), 400, "VALIDATION_ERROR"));
+  CHECK_EQ(data(a, "GET", "structures").body["meta"]["total"], 3);
+  CHECK(is_error(data(a, "GET", "structures/bulk"), 405, "METHOD_NOT_ALLOWED"));
+
+  // bulk delete of properties: the others stay; an unknown name removes nothing
+  r = data(a, "DELETE", "structures/" + s1 + "/properties", {{"propertyNames", {"a", "b"}}});
+  CHECK_EQ(r.status, 200);
+  CHECK_EQ(r.body["data"]["properties"], json({{{"name", "c"}, {"type", "boolean"}}}));
+  CHECK(r.body["data"]["defaultSearchField"].is_null());  // it named a removed property
+  r = data(a, "DELETE", "structures/" + s2 + "/properties", {{"propertyNames", {"a", "zz"}}});
+  CHECK(is_error(r, 400, "VALIDATION_ERROR"));
+  CHECK(has_detail(r, "propertyNames[1]"));
+  CHECK_EQ(data(a, "GET", "structures/" + s2).body["data"]["properties"].size(), 3u);
+  CHECK(is_error(data(a, "DELETE", "structures/" + s2 + "/properties", {{"propertyNames", json::array()}}), 400,
+                 "VALIDATION_ERROR"));
+  CHECK(is_error(data(a, "DELETE", "structures/" + s2 + "/properties", {{"propertyNames", {""}}}), 400, "VALIDATION_ERROR"));
+  CHECK(is_error(data(a, "DELETE", "structures/" + s2 + "/properties", json::object()), 400, "VALIDATION_ERROR"));
+  CHECK(is_error(data(a, "DELETE", "structures/nope/properties", {{"propertyNames", {"a"}}}), 404, "COLLECTION_NOT_FOUND"));
+  CHECK(is_error(data(a, "GET", "structures/" + s2 + "/properties"), 405, "METHOD_NOT_ALLOWED"));
+
+  // bulk delete: all or none; deleted ones can be restored one by one
+  CHECK(is_error(data(a, "DELETE", "structures/bulk", {{"ids", {s1, "nope"}}}), 404, "COLLECTION_NOT_FOUND"));
+  CHECK_EQ(data(a, "GET", "structures").body["meta"]["total"], 3);
+  CHECK(is_error(data(a, "DELETE", "structures/bulk", {{"ids", json::array()}}), 400, "VALIDATION_ERROR"));
+  CHECK(is_error(data(a, "DELETE", "structures/bulk", {{"ids", {1}}}), 400, "VALIDATION_ERROR"));
+  r = data(a, "DELETE", "structures/bulk", {{"ids", {s1, c1}}});
+  CHECK_EQ(r.status, 204);
+  CHECK_EQ(data(a, "GET", "structures").body["meta"]["total"], 1);
+  CHECK(is_error(data(a, "GET", "structures/" + s1), 404, "COLLECTION_NOT_FOUND"));
+  CHECK_EQ(data(a, "POST", "structures/" + s1 + "/restore").status, 200);
+  CHECK(is_error(data(a, "DELETE", "structures/bulk", {{"ids", {c1}}}), 404, "COLLECTION_NOT_FOUND"));  // already gone
+}
+
+// Per-collection settings of AI validation and anomaly insights, on a fresh store.
+void test_collection_settings() {
+  AdminRoutes a(record_source);
+  CHECK_EQ(data(a, "POST", "structures", {{"name", "Orders"}, {"recordSlug", "orders"}}).status, 201);
+
+  Result r = data(a, "GET", "validation/config/orders");
+  CHECK_EQ(r.status, 200);
+  CHECK_EQ(r.body["data"]["recordSlug"], "orders");
+  CHECK_EQ(r.body["data"]["enabled"], false);
+  CHECK_EQ(r.body["data"]["mode"], "advisory");
+  CHECK_EQ(r.body["data"]["confidenceThreshold"], 90);
+  CHECK_EQ(r.body["data"]["issueTypes"], json({"format", "typo", "duplicate", "semantic"}));
+  r = data(a, "PUT", "validation/config/orders", {{"enabled", true}, {"mode", "auto-correct"}, {"confidenceThreshold", 85}});
+  CHECK_EQ(r.status, 200);
+  CHECK_EQ(r.body["data"]["enabled"], true);
+  CHECK_EQ(r.body["data"]["mode"], "auto-correct");
+  CHECK_EQ(r.body["data"]["confidenceThreshold"], 85);
+  CHECK_EQ(r.body["data"]["issueTypes"].size(), 4u);  // kept: not sent
+  CHECK(is_iso(r.body["data"]["updatedAt"]));
+  r = data(a, "PUT", "validation/config/orders", {{"issueTypes", {"typo"}}, {"recordSlug", "other"}});
+  CHECK_EQ(r.body["data"]["issueTypes"], json({"typo"}));
+  CHECK_EQ(r.body["data"]["recordSlug"], "orders");  // not changeable
+  CHECK_EQ(data(a, "GET", "validation/config/orders").body["data"], r.body["data"]);
+  for (const json& bad : {json{{"confidenceThreshold", 69}}, json{{"confidenceThreshold", 100.5}},
+                          json{{"confidenceThreshold", "90"}}, json{{"mode", "strict"}}, json{{"enabled", "yes"}},
+                          json{{"issueTypes", json::array()}}, json{{"issueTypes", {"spelling"}}}}) {
+    r = data(a, "PUT", "validation/config/orders", bad);
+    CHECK(is_error(r, 400, "VALIDATION_ERROR"));
+    CHECK(has_detail(r, bad.begin().key()));
+  }
+  CHECK_EQ(data(a, "GET", "validation/config/orders").body["data"]["issueTypes"], json({"typo"}));  // unchanged
+  CHECK(is_error(data(a, "GET", "validation/config/nope"), 404, "COLLECTION_NOT_FOUND"));
+  CHECK(is_error(data(a, "PUT", "validation/config/nope", {{"enabled", true}}), 404, "COLLECTION_NOT_FOUND"));
+  CHECK(is_error(data(a, "POST", "validation/config/orders"), 405, "METHOD_NOT_ALLOWED"));
+
+  r = data(a, "GET", "anomaly-insights/config/orders");
+  CHECK_EQ(r.status, 200);
+  CHECK_EQ(r.body["data"], json({{"recordSlug", "orders"}, {"schedule", "daily"}, {"sensitivity", "medium"}, {"updatedAt", nullptr}}));
+  r = data(a, "PUT", "anomaly-insights/config/orders", {{"schedule", "on-demand"}});
+  CHECK_EQ(r.body["data"]["schedule"], "on-demand");
+  CHECK_EQ(r.body["data"]["sensitivity"], "medium");
+  r = data(a, "PUT", "anomaly-insights/config/orders", {{"sensitivity", "high"}, {"schedule", "hourly"}});
+  CHECK_EQ(r.body["data"]["schedule"], "hourly");
+  CHECK_EQ(r.body["data"]["sensitivity"], "high");
+  CHECK(is_iso(r.body["data"]["updatedAt"]));
+  CHECK(is_error(data(a, "PUT", "anomaly-insights/config/orders", {{"schedule", "monthly"}}), 400, "VALIDATION_ERROR"));
+  CHECK(is_error(data(a, "PUT", "anomaly-insights/config/orders", {{"sensitivity", 3}}), 400, "VALIDATION_ERROR"));
+  CHECK(is_error(send(a, "PUT", "data", "anomaly-insights/config/orders", "[1]"), 400, "VALIDATION_ERROR"));
+  CHECK_EQ(data(a, "GET", "anomaly-insights/config/orders").body["data"]["schedule"], "hourly");
+  CHECK(is_error(data(a, "GET", "anomaly-insights/config/nope"), 404, "COLLECTION_NOT_FOUND"));
+  CHECK(is_error(data(a, "DELETE", "anomaly-insights/config/orders"), 405, "METHOD_NOT_ALLOWED"));
+  // a deleted collection has no settings to read
+  const std::string id = data(a, "GET", "structures/slug/orders").body["data"]["id"];
+  CHECK_EQ(data(a, "DELETE", "structures/" + id).status, 204);
+  CHECK(is_error(data(a, "GET", "validation/config/orders"), 404, "COLLECTION_NOT_FOUND"));
+}
+
+// ============================================================================
 void test_domains(AdminRoutes& a) {
   Result r = send(a, "POST", "data", "allowed-domains", json({{"domain", "api.stripe.com"}}).dump(), {}, {},
                   "service-account");
@@ -856,6 +981,8 @@ int main() {
   test_smart_queries(admin);
   test_validation(admin);
   test_insights(admin);
+  test_collection_bulk();
+  test_collection_settings();
   test_domains(admin);
   test_search(admin);
   test_storage(admin);

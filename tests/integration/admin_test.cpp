@@ -72,6 +72,200 @@ TEST_CASE("collections and structures: the whole life cycle, one store", "[integ
     CHECK(collections.get(created.id).status == "active");
 }
 
+namespace {
+const std::string kData = "/data/workspace/acme/api/v1/";
+// The last request the emulator received, body parsed (null when empty).
+std::pair<centrali_emulator::SeenRequest, json> last_seen(const LiveEmulator& emu) {
+    auto seen = emu.server.requests();
+    REQUIRE_FALSE(seen.empty());
+    auto last = seen.back();
+    return {last, last.body.empty() ? json() : json::parse(last.body)};
+}
+}  // namespace
+
+TEST_CASE("structures bulk create over the wire: what is sent, what comes back, all or none", "[integration][admin]") {
+    LiveEmulator emu;
+    auto client = emu.client();
+    auto& structures = client.structures();
+    const auto created = structures.bulk_create({orders_schema("orders"), orders_schema("returns")});
+    auto [sent, body] = last_seen(emu);
+    CHECK(sent.method == "POST");
+    CHECK(sent.target == kData + "structures/bulk");
+    REQUIRE(body["structures"].size() == 2);
+    CHECK(body["structures"][1]["recordSlug"] == "returns");
+    CHECK(body["structures"][0]["properties"][1]["target"] == "customers");
+    REQUIRE(created.size() == 2);
+    CHECK(created[0].record_slug == "orders");
+    CHECK(created[1].properties.size() == 2);
+    CHECK(structures.get(created[1].id).name == "Orders");
+
+    // the collections route set, through the _async twin
+    const auto more = client.collections().bulk_create_async({orders_schema("refunds")}).get();
+    CHECK(last_seen(emu).first.target == kData + "collections/bulk");
+    CHECK(last_seen(emu).second.contains("collections"));
+    CHECK(more.at(0).record_slug == "refunds");
+
+    // a taken slug: Conflict, and nothing of the batch is created; a bad slug: BadRequest
+    CHECK_THROWS_AS(structures.bulk_create({orders_schema("fresh"), orders_schema("orders")}), centrali::Conflict);
+    CHECK_THROWS_AS(structures.get_by_slug("fresh"), centrali::NotFound);
+    try {
+        structures.bulk_create({orders_schema("Bad Slug!")});
+        FAIL("expected BadRequest");
+    } catch (const centrali::BadRequest& e) {
+        CHECK(e.code() == "VALIDATION_ERROR");
+    }
+    const auto before = emu.server.requests().size();
+    CHECK_THROWS_AS(structures.bulk_create({}), centrali::InvalidArgument);
+    CHECK(emu.server.requests().size() == before);
+    CHECK(structures.list().size() == 3);
+}
+
+TEST_CASE("structures bulk delete over the wire: what is sent, all or none, restore", "[integration][admin]") {
+    LiveEmulator emu;
+    auto client = emu.client();
+    auto& structures = client.structures();
+    const auto created = structures.bulk_create({orders_schema("a"), orders_schema("b"), orders_schema("c")});
+    structures.bulk_delete({created[0].id, created[2].id});
+    auto [sent, body] = last_seen(emu);
+    CHECK(sent.method == "DELETE");
+    CHECK(sent.target == kData + "structures/bulk");
+    CHECK(body == json{{"ids", {created[0].id, created[2].id}}});
+    const auto left = structures.list();
+    REQUIRE(left.size() == 1);
+    CHECK(left.items[0].id == created[1].id);
+    CHECK(structures.restore(created[0].id).record_slug == "a");
+
+    // one unknown id: NotFound, and the known one stays
+    CHECK_THROWS_AS(structures.bulk_delete_async({created[1].id, "no-such-id"}).get(), centrali::NotFound);
+    CHECK(structures.get(created[1].id).status == "active");
+    const auto before = emu.server.requests().size();
+    CHECK_THROWS_AS(structures.bulk_delete({""}), centrali::InvalidArgument);
+    CHECK_THROWS_AS(structures.bulk_delete({}), centrali::InvalidArgument);
+    CHECK(emu.server.requests().size() == before);
+}
+
+TEST_CASE("structures bulk delete of properties over the wire: what is sent, what comes back", "[integration][admin]") {
+    LiveEmulator emu;
+    auto client = emu.client();
+    auto& structures = client.structures();
+    auto schema = orders_schema();
+    centrali::PropertyDefinition city;
+    city.name = "city";
+    schema.properties.push_back(city);
+    const auto created = structures.create(schema);
+    const auto trimmed = structures.bulk_delete_properties(created.id, {"total", "city"});
+    auto [sent, body] = last_seen(emu);
+    CHECK(sent.method == "DELETE");
+    CHECK(sent.target == kData + "structures/" + created.id + "/properties");
+    CHECK(body == json{{"propertyNames", {"total", "city"}}});
+    REQUIRE(trimmed.properties.size() == 1);
+    CHECK(trimmed.properties[0].name == "customer");
+    CHECK(trimmed.default_search_field.empty());  // it named a removed property
+    CHECK(structures.get(created.id).properties.size() == 1);
+
+    try {
+        structures.bulk_delete_properties_async(created.id, {"customer", "nope"}).get();
+        FAIL("expected BadRequest");
+    } catch (const centrali::BadRequest& e) {
+        CHECK(e.code() == "VALIDATION_ERROR");
+    }
+    CHECK(structures.get(created.id).properties.size() == 1);  // nothing removed
+    CHECK_THROWS_AS(structures.bulk_delete_properties("no-such-id", {"customer"}), centrali::NotFound);
+    CHECK(last_seen(emu).first.target == kData + "structures/no-such-id/properties");
+    const auto before = emu.server.requests().size();
+    CHECK_THROWS_AS(structures.bulk_delete_properties("", {"customer"}), centrali::InvalidArgument);
+    CHECK_THROWS_AS(structures.bulk_delete_properties(created.id, {}), centrali::InvalidArgument);
+    CHECK(emu.server.requests().size() == before);
+}
+
+TEST_CASE("validation config over the wire: read, update only what is set, refused values", "[integration][admin]") {
+    LiveEmulator emu;
+    auto client = emu.client();
+    client.collections().create(orders_schema());
+    auto& validation = client.validation();
+
+    const auto defaults = validation.get_config("orders");
+    CHECK(last_seen(emu).first.method == "GET");
+    CHECK(last_seen(emu).first.target == kData + "validation/config/orders");
+    CHECK(defaults.record_slug == "orders");
+    CHECK(defaults.enabled == false);
+    CHECK(defaults.mode == centrali::ValidationMode::advisory);
+    CHECK(defaults.issue_types.size() == 4);
+
+    centrali::UpdateValidationConfigInput input;
+    input.enabled = true;
+    input.mode = centrali::ValidationMode::auto_correct;
+    input.confidence_threshold = 85;
+    const auto updated = validation.update_config("orders", input);
+    auto [sent, body] = last_seen(emu);
+    CHECK(sent.method == "PUT");
+    CHECK(sent.target == kData + "validation/config/orders");
+    CHECK(body == json{{"enabled", true}, {"mode", "auto-correct"}, {"confidenceThreshold", 85.0}});
+    CHECK(updated.enabled == true);
+    CHECK(updated.mode == centrali::ValidationMode::auto_correct);
+    CHECK(updated.confidence_threshold == 85);
+    CHECK(updated.issue_types.size() == 4);  // not sent, kept
+    CHECK_FALSE(updated.updated_at.empty());
+
+    input = {};
+    input.issue_types = std::vector<centrali::ValidationIssueType>{centrali::ValidationIssueType::typo};
+    const auto typos = validation.update_config_async("orders", input).get();
+    CHECK(last_seen(emu).second == json{{"issueTypes", {"typo"}}});
+    REQUIRE(typos.issue_types.size() == 1);
+    CHECK(typos.issue_types[0] == centrali::ValidationIssueType::typo);
+    CHECK(validation.get_config_async("orders").get().mode == centrali::ValidationMode::auto_correct);
+
+    input = {};
+    input.confidence_threshold = 60;  // below the documented 70 %
+    try {
+        validation.update_config("orders", input);
+        FAIL("expected BadRequest");
+    } catch (const centrali::BadRequest& e) {
+        CHECK(e.code() == "VALIDATION_ERROR");
+    }
+    CHECK(validation.get_config("orders").confidence_threshold == 85);
+    CHECK_THROWS_AS(validation.get_config("no-such-collection"), centrali::NotFound);
+    const auto before = emu.server.requests().size();
+    CHECK_THROWS_AS(validation.update_config("", input), centrali::InvalidArgument);
+    CHECK(emu.server.requests().size() == before);
+}
+
+TEST_CASE("anomaly insight config over the wire: read, update only what is set, refused values", "[integration][admin]") {
+    LiveEmulator emu;
+    auto client = emu.client();
+    client.collections().create(orders_schema());
+    auto& insights = client.anomaly_insights();
+
+    const auto defaults = insights.get_config("orders");
+    CHECK(last_seen(emu).first.method == "GET");
+    CHECK(last_seen(emu).first.target == kData + "anomaly-insights/config/orders");
+    CHECK(defaults.schedule == centrali::InsightSchedule::daily);
+    CHECK(defaults.sensitivity == centrali::InsightSensitivity::medium);
+
+    centrali::UpdateInsightConfigInput input;
+    input.schedule = centrali::InsightSchedule::on_demand;
+    const auto updated = insights.update_config("orders", input);
+    auto [sent, body] = last_seen(emu);
+    CHECK(sent.method == "PUT");
+    CHECK(sent.target == kData + "anomaly-insights/config/orders");
+    CHECK(body == json{{"schedule", "on-demand"}});
+    CHECK(updated.schedule == centrali::InsightSchedule::on_demand);
+    CHECK(updated.sensitivity == centrali::InsightSensitivity::medium);  // not sent, kept
+
+    input = {};
+    input.sensitivity = centrali::InsightSensitivity::high;
+    CHECK(insights.update_config_async("orders", input).get().sensitivity == centrali::InsightSensitivity::high);
+    CHECK(insights.get_config_async("orders").get().schedule == centrali::InsightSchedule::on_demand);
+
+    input = {};
+    input.schedule = centrali::InsightSchedule("monthly");  // a value this server does not know
+    CHECK_THROWS_AS(insights.update_config("orders", input), centrali::BadRequest);
+    CHECK_THROWS_AS(insights.get_config("no-such-collection"), centrali::NotFound);
+    const auto before = emu.server.requests().size();
+    CHECK_THROWS_AS(insights.get_config(""), centrali::InvalidArgument);
+    CHECK(emu.server.requests().size() == before);
+}
+
 TEST_CASE("smart queries: stored, executed with variables into typed records", "[integration][admin]") {
     LiveEmulator emu;
     auto client = emu.client();
@@ -294,6 +488,9 @@ TEST_CASE("hostile names and slugs stay in their segment on admin routes", "[int
         CHECK_THROWS_AS(client.smart_queries().get("orders", hostile), centrali::NotFound);
         CHECK_THROWS_AS(client.allowed_domains().remove(hostile), centrali::NotFound);
         CHECK_THROWS_AS(client.files().create_subfolder(hostile, "x"), centrali::NotFound);
+        CHECK_THROWS_AS(client.structures().bulk_delete_properties(hostile, {"x"}), centrali::NotFound);
+        CHECK_THROWS_AS(client.validation().get_config(hostile), centrali::NotFound);
+        CHECK_THROWS_AS(client.anomaly_insights().update_config(hostile, {}), centrali::NotFound);
     }
     // A folder name with a slash is refused by the server, not turned into a path.
     CHECK_THROWS_AS(client.files().create_folder("a/b"), centrali::BadRequest);

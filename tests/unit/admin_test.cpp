@@ -332,3 +332,178 @@ TEST_CASE("empty slugs and query texts are refused before anything is sent", "[u
     CHECK_THROWS_AS(client.search().query_async(""), centrali::InvalidArgument);
     CHECK(unit.transport->count() == 0);
 }
+
+TEST_CASE("structures bulk calls: requests on both route sets, decoding", "[unit][admin]") {
+    for (const std::string base : {"structures", "collections"}) {
+        CAPTURE(base);
+        UnitClient unit;
+        auto client = unit.make();
+        centrali::SchemaManager& manager =
+            base == "collections" ? static_cast<centrali::SchemaManager&>(client.collections()) : client.structures();
+        const std::string url = kApi + base;
+
+        auto second = orders_schema();
+        second.name = "Returns";
+        second.record_slug = "returns";
+        second.properties.clear();
+        second.schema_discovery_mode.reset();
+        second.default_search_field.clear();
+        unit.transport->then_json(201, {{"data", json::array({{{"id", "c1"}, {"recordSlug", "orders"}},
+                                                              {{"id", "c2"}, {"recordSlug", "returns"}}})}});
+        const auto created = manager.bulk_create({orders_schema(), second});
+        CHECK(unit.transport->last().method == "POST");
+        CHECK(unit.transport->last().url == url + "/bulk");
+        const json body = body_of(unit.transport->last());
+        CHECK(body == json{{base, {json(orders_schema()), {{"name", "Returns"}, {"recordSlug", "returns"}, {"properties", json::array()}}}}});
+        REQUIRE(created.size() == 2);
+        CHECK(created[1].id == "c2");
+        CHECK(created[1].record_slug == "returns");
+
+        unit.transport->then(raw_response(204, ""));
+        manager.bulk_delete({"c1", "a/b"});
+        CHECK(unit.transport->last().method == "DELETE");
+        CHECK(unit.transport->last().url == url + "/bulk");
+        CHECK(unit.transport->last().body == R"({"ids":["c1","a/b"]})");
+
+        unit.transport->then_json(200, {{"data", {{"id", "c 1"}, {"properties", json::array()}}}});
+        const auto trimmed = manager.bulk_delete_properties("c 1", {"sku", "status"});
+        CHECK(unit.transport->last().method == "DELETE");
+        CHECK(unit.transport->last().url == url + "/c%201/properties");
+        CHECK(unit.transport->last().body == R"({"propertyNames":["sku","status"]})");
+        CHECK(trimmed.id == "c 1");
+        CHECK(trimmed.properties.empty());
+    }
+}
+
+TEST_CASE("structures bulk calls refuse what can never be valid before sending; a POST is not retried",
+          "[unit][admin]") {
+    UnitClient unit;
+    auto client = unit.make();
+    auto& structures = client.structures();
+    auto nameless = orders_schema();
+    nameless.name.clear();
+    CHECK_THROWS_AS(structures.bulk_create({}), centrali::InvalidArgument);
+    CHECK_THROWS_AS(structures.bulk_create({orders_schema(), nameless}), centrali::InvalidArgument);
+    CHECK_THROWS_AS(structures.bulk_create_async({}), centrali::InvalidArgument);
+    CHECK_THROWS_AS(structures.bulk_delete({}), centrali::InvalidArgument);
+    CHECK_THROWS_AS(structures.bulk_delete({"c1", ""}), centrali::InvalidArgument);
+    CHECK_THROWS_AS(structures.bulk_delete_async({""}), centrali::InvalidArgument);
+    CHECK_THROWS_AS(structures.bulk_delete_properties("", {"sku"}), centrali::InvalidArgument);
+    CHECK_THROWS_AS(structures.bulk_delete_properties("c1", {}), centrali::InvalidArgument);
+    CHECK_THROWS_AS(structures.bulk_delete_properties("c1", {"sku", ""}), centrali::InvalidArgument);
+    CHECK_THROWS_AS(structures.bulk_delete_properties_async("", {"sku"}), centrali::InvalidArgument);
+    CHECK(unit.transport->count() == 0);
+
+    unit.transport->then_json(503, {{"message", "busy"}});
+    CHECK_THROWS_AS(structures.bulk_create({orders_schema()}), centrali::ServerError);
+    CHECK(unit.transport->count() == 1);
+    unit.transport->then_json(503, {{"message", "busy"}});
+    unit.transport->then(raw_response(204, ""));
+    structures.bulk_delete({"c1"});  // DELETE is idempotent: retried
+    CHECK(unit.transport->count() == 3);
+}
+
+TEST_CASE("validation config: get and update requests, only set members sent, tolerant decoding", "[unit][admin]") {
+    UnitClient unit;
+    auto client = unit.make();
+    auto& validation = client.validation();
+    unit.transport->then_json(200, {{"data",
+                                     {{"recordSlug", "orders"},
+                                      {"enabled", true},
+                                      {"mode", "auto-correct"},
+                                      {"confidenceThreshold", 85},
+                                      {"issueTypes", {"typo", "near-duplicate"}},
+                                      {"updatedAt", "2026-01-02T03:04:05.000Z"},
+                                      {"model", "v2"}}}});
+    const auto config = validation.get_config("or/ders");
+    CHECK(unit.transport->last().method == "GET");
+    CHECK(unit.transport->last().url == kApi + "validation/config/or%2Fders");
+    CHECK(config.record_slug == "orders");
+    CHECK(config.enabled == true);
+    CHECK(config.mode == centrali::ValidationMode::auto_correct);
+    CHECK(config.confidence_threshold == 85);
+    REQUIRE(config.issue_types.size() == 2);
+    CHECK(config.issue_types[0] == centrali::ValidationIssueType::typo);
+    CHECK(config.issue_types[1].str() == "near-duplicate");  // unknown, kept
+    CHECK(config.updated_at == "2026-01-02T03:04:05.000Z");
+    CHECK(config.raw["model"] == "v2");
+
+    centrali::UpdateValidationConfigInput input;
+    input.mode = centrali::ValidationMode::advisory;
+    input.issue_types = std::vector<centrali::ValidationIssueType>{centrali::ValidationIssueType::format,
+                                                                   centrali::ValidationIssueType::semantic};
+    unit.transport->then_json(200, {{"data", {{"recordSlug", "orders"}, {"mode", "advisory"}}}});
+    CHECK(validation.update_config("orders", input).mode == centrali::ValidationMode::advisory);
+    CHECK(unit.transport->last().method == "PUT");
+    CHECK(unit.transport->last().url == kApi + "validation/config/orders");
+    CHECK(body_of(unit.transport->last()) == json{{"mode", "advisory"}, {"issueTypes", {"format", "semantic"}}});
+    input = {};
+    input.enabled = false;
+    input.confidence_threshold = 92.5;
+    unit.transport->then_json(200, {{"data", {{"recordSlug", "orders"}}}});
+    validation.update_config("orders", input);
+    CHECK(body_of(unit.transport->last()) == json{{"enabled", false}, {"confidenceThreshold", 92.5}});
+
+    // One member of an odd type keeps its default; a configuration without its slug is refused.
+    unit.transport->then_json(200, {{"data", {{"recordSlug", "orders"}, {"enabled", "yes"}, {"confidenceThreshold", "high"}}}});
+    const auto odd = validation.get_config("orders");
+    CHECK_FALSE(odd.enabled.has_value());
+    CHECK_FALSE(odd.confidence_threshold.has_value());
+    CHECK(odd.raw["enabled"] == "yes");
+    unit.transport->then_json(200, {{"data", {{"enabled", true}}}});
+    CHECK_THROWS_AS(validation.get_config("orders"), centrali::DecodeError);
+
+    const auto literal = json{{"enabled", true}, {"mode", "auto-correct"}, {"confidenceThreshold", 90}, {"issueTypes", {"typo"}}};
+    CHECK(json(literal.get<centrali::UpdateValidationConfigInput>()) == literal);
+    CHECK_THROWS_AS((json{{"enabled", "yes"}}.get<centrali::UpdateValidationConfigInput>()), centrali::DecodeError);
+}
+
+TEST_CASE("anomaly insight config: get and update requests, only set members sent, tolerant decoding", "[unit][admin]") {
+    UnitClient unit;
+    auto client = unit.make();
+    auto& insights = client.anomaly_insights();
+    unit.transport->then_json(200, {{"data", {{"recordSlug", "orders"}, {"schedule", "hourly"}, {"sensitivity", "high"}}}});
+    const auto config = insights.get_config("orders");
+    CHECK(unit.transport->last().method == "GET");
+    CHECK(unit.transport->last().url == kApi + "anomaly-insights/config/orders");
+    CHECK(config.schedule == centrali::InsightSchedule::hourly);
+    CHECK(config.sensitivity == centrali::InsightSensitivity::high);
+
+    centrali::UpdateInsightConfigInput input;
+    input.schedule = centrali::InsightSchedule::on_demand;
+    unit.transport->then_json(200, {{"data", {{"recordSlug", "orders"}, {"schedule", "on-demand"}, {"sensitivity", 3}}}});
+    const auto updated = insights.update_config("orders", input);
+    CHECK(unit.transport->last().method == "PUT");
+    CHECK(unit.transport->last().url == kApi + "anomaly-insights/config/orders");
+    CHECK(unit.transport->last().body == R"({"schedule":"on-demand"})");
+    CHECK(updated.schedule == centrali::InsightSchedule::on_demand);
+    CHECK(updated.sensitivity.empty());  // a number where a string belongs: kept in raw only
+    CHECK(updated.raw["sensitivity"] == 3);
+    unit.transport->then_json(200, {{"data", {{"schedule", "daily"}}}});
+    CHECK_THROWS_AS(insights.get_config("orders"), centrali::DecodeError);
+
+    const auto literal = json{{"schedule", "weekly"}, {"sensitivity", "low"}};
+    CHECK(json(literal.get<centrali::UpdateInsightConfigInput>()) == literal);
+    CHECK(json(centrali::UpdateInsightConfigInput{}) == json::object());
+}
+
+TEST_CASE("config calls refuse an empty slug before sending; a PUT is retried", "[unit][admin]") {
+    UnitClient unit;
+    auto client = unit.make();
+    CHECK_THROWS_AS(client.validation().get_config(""), centrali::InvalidArgument);
+    CHECK_THROWS_AS(client.validation().update_config("", {}), centrali::InvalidArgument);
+    CHECK_THROWS_AS(client.validation().get_config_async(""), centrali::InvalidArgument);
+    CHECK_THROWS_AS(client.validation().update_config_async("", {}), centrali::InvalidArgument);
+    CHECK_THROWS_AS(client.anomaly_insights().get_config(""), centrali::InvalidArgument);
+    CHECK_THROWS_AS(client.anomaly_insights().update_config("", {}), centrali::InvalidArgument);
+    CHECK_THROWS_AS(client.anomaly_insights().get_config_async(""), centrali::InvalidArgument);
+    CHECK_THROWS_AS(client.anomaly_insights().update_config_async("", {}), centrali::InvalidArgument);
+    CHECK(unit.transport->count() == 0);
+
+    unit.transport->then_json(503, {{"message", "busy"}});
+    unit.transport->then_json(200, {{"data", {{"recordSlug", "orders"}, {"schedule", "weekly"}}}});
+    centrali::UpdateInsightConfigInput input;
+    input.schedule = centrali::InsightSchedule::weekly;
+    CHECK(client.anomaly_insights().update_config("orders", input).schedule == centrali::InsightSchedule::weekly);
+    CHECK(unit.transport->count() == 2);
+}

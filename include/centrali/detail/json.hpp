@@ -89,6 +89,15 @@ void read_member_tolerant(const nlohmann::json& object, const char* key, T& targ
     }
 }
 
+/// The identity member of a model read tolerantly: the one member without which the object is
+/// not the thing it claims to be, so a DecodeError naming `what` when it is absent or not a string.
+inline void read_identity(const nlohmann::json& object, const char* key, const char* what, std::string& target) {
+    const auto it = object.is_object() ? object.find(key) : object.end();
+    if (!object.is_object() || it == object.end() || !it->is_string())
+        throw DecodeError(std::string("centrali: ") + what + " without a readable " + key);
+    target = it->get<std::string>();
+}
+
 /// Request bodies send only the members the caller set (the JS SDK's truthy rule).
 template <class T>
 void write_member(nlohmann::json& object, const char* key, const std::optional<T>& value) {

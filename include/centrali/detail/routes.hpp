@@ -126,7 +126,16 @@ inline constexpr Route orchestration_runs_cancel{"orchestrations.cancel_run", "P
     inline constexpr Route prefix##_delete{#prefix ".delete", "DELETE", "data/workspace/{ws}/api/v1/" base "/{id}", label}; \
     inline constexpr Route prefix##_by_slug{#prefix ".get_by_slug", "GET", "data/workspace/{ws}/api/v1/" base "/slug/{slug}", C::unconfirmed}; \
     inline constexpr Route prefix##_validate{#prefix ".validate", "POST", "data/workspace/{ws}/api/v1/" base "/validate", C::unconfirmed}; \
-    inline constexpr Route prefix##_restore{#prefix ".restore", "POST", "data/workspace/{ws}/api/v1/" base "/{id}/restore", C::unconfirmed};
+    inline constexpr Route prefix##_restore{#prefix ".restore", "POST", "data/workspace/{ws}/api/v1/" base "/{id}/restore", C::unconfirmed}; \
+    inline constexpr Route prefix##_bulk_create{#prefix ".bulk_create", "POST", "data/workspace/{ws}/api/v1/" base "/bulk", C::unconfirmed}; \
+    inline constexpr Route prefix##_bulk_delete{#prefix ".bulk_delete", "DELETE", "data/workspace/{ws}/api/v1/" base "/bulk", C::unconfirmed}; \
+    inline constexpr Route prefix##_bulk_delete_properties{#prefix ".bulk_delete_properties", "DELETE", "data/workspace/{ws}/api/v1/" base "/{id}/properties", C::unconfirmed};
+// Bulk create, bulk delete and bulk delete of properties exist (DOC: the structures guide's
+// contents list them); their paths and bodies are not public, so all three are UNCONFIRMED,
+// and so are their body members: bulk create sends `{"<base>": [definition, …]}` (the route
+// set's own name: structures or collections) and answers the created list; bulk delete sends
+// `{"ids": […]}`; bulk delete of properties sends `{"propertyNames": […]}` and answers the
+// structure as stored.
 CENTRALI_SCHEMA_ROUTES(structures, "structures", C::doc)
 CENTRALI_SCHEMA_ROUTES(collections, "collections", C::unconfirmed)
 #undef CENTRALI_SCHEMA_ROUTES
@@ -157,6 +166,17 @@ inline constexpr Route insights_acknowledge{"anomaly_insights.acknowledge", "POS
 inline constexpr Route insights_dismiss{"anomaly_insights.dismiss", "POST", "data/workspace/{ws}/api/v1/anomaly-insights/{id}/dismiss", C::unconfirmed};
 inline constexpr Route insights_analyze{"anomaly_insights.analyze", "POST", "data/workspace/{ws}/api/v1/anomaly-insights/analyze", C::unconfirmed};
 inline constexpr Route insights_summary{"anomaly_insights.summary", "GET", "data/workspace/{ws}/api/v1/anomaly-insights/summary", C::unconfirmed};
+// Per-collection configuration, read (GET) and changed (PUT; PATCH is possible) by the
+// collection's record slug. The settings are DOC (features/ai-validation, features/anomaly-
+// insights: they are set per structure in the Console); every path and wire name is
+// UNCONFIRMED: validation `enabled`, `mode` (advisory | auto-correct), `confidenceThreshold`
+// (a percentage, 70-100), `issueTypes` (format, typo, duplicate, semantic); anomaly insights
+// `schedule` (hourly | daily | weekly | on-demand) and `sensitivity` (low | medium | high).
+// Both answer the whole configuration, with `recordSlug`.
+inline constexpr Route validation_config_get{"validation.get_config", "GET", "data/workspace/{ws}/api/v1/validation/config/{slug}", C::unconfirmed};
+inline constexpr Route validation_config_update{"validation.update_config", "PUT", "data/workspace/{ws}/api/v1/validation/config/{slug}", C::unconfirmed};
+inline constexpr Route insights_config_get{"anomaly_insights.get_config", "GET", "data/workspace/{ws}/api/v1/anomaly-insights/config/{slug}", C::unconfirmed};
+inline constexpr Route insights_config_update{"anomaly_insights.update_config", "PUT", "data/workspace/{ws}/api/v1/anomaly-insights/config/{slug}", C::unconfirmed};
 inline constexpr Route allowed_domains_list{"allowed_domains.list", "GET", "data/workspace/{ws}/api/v1/allowed-domains", C::unconfirmed};
 inline constexpr Route allowed_domains_add{"allowed_domains.add", "POST", "data/workspace/{ws}/api/v1/allowed-domains", C::unconfirmed};
 inline constexpr Route allowed_domains_remove{"allowed_domains.remove", "DELETE", "data/workspace/{ws}/api/v1/allowed-domains/{id}", C::unconfirmed};
@@ -195,6 +215,9 @@ inline constexpr Route all[] = {
     insights_dismiss, insights_analyze, insights_summary, allowed_domains_list, allowed_domains_add,
     allowed_domains_remove, search_query, files_upload, folders_list, folders_create, folders_create_sub,
     realtime_events,
+    structures_bulk_create, structures_bulk_delete, structures_bulk_delete_properties, collections_bulk_create,
+    collections_bulk_delete, collections_bulk_delete_properties, validation_config_get, validation_config_update,
+    insights_config_get, insights_config_update,
 };
 
 }  // namespace routes

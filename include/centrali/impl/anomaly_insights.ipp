@@ -24,12 +24,32 @@ CENTRALI_DECL void from_json(const nlohmann::json& j, InsightSummary& s) {
     s.raw = j;
 }
 
+CENTRALI_DECL void from_json(const nlohmann::json& j, InsightConfig& c) {
+    detail::read_identity(j, "recordSlug", "an anomaly insight configuration", c.record_slug);
+    detail::read_member_tolerant(j, "schedule", c.schedule);
+    detail::read_member_tolerant(j, "sensitivity", c.sensitivity);
+    detail::read_member_tolerant(j, "updatedAt", c.updated_at);
+    c.raw = j;
+}
+
+CENTRALI_DECL void to_json(nlohmann::json& j, const UpdateInsightConfigInput& input) {
+    j = nlohmann::json::object();
+    detail::write_member(j, "schedule", input.schedule);
+    detail::write_member(j, "sensitivity", input.sensitivity);
+}
+
+CENTRALI_DECL void from_json(const nlohmann::json& j, UpdateInsightConfigInput& input) {
+    detail::read_member(j, "schedule", input.schedule);
+    detail::read_member(j, "sensitivity", input.sensitivity);
+}
+
 CENTRALI_DECL PageRange<AnomalyInsight> AnomalyInsightsManager::list_all(const ListInsightsOptions& options,
                                                                          const CallOptions& call) {
     return all_pages<AnomalyInsight>(options, [self = *this, call](const ListInsightsOptions& page) {
         return self.list_op(page, call);
     });
 }
+
 CENTRALI_DECL Page<AnomalyInsight> AnomalyInsightsManager::list(const ListInsightsOptions& options, const CallOptions& call) {
     return list_op(options, call).run();
 }
@@ -47,6 +67,15 @@ CENTRALI_DECL Page<AnomalyInsight> AnomalyInsightsManager::analyze(std::string_v
 }
 CENTRALI_DECL InsightSummary AnomalyInsightsManager::summary(std::string_view record_slug, const CallOptions& call) {
     return summary_op(record_slug, call).run();
+}
+
+CENTRALI_DECL InsightConfig AnomalyInsightsManager::get_config(std::string_view record_slug, const CallOptions& call) {
+    return get_config_op(record_slug, call).run();
+}
+CENTRALI_DECL InsightConfig AnomalyInsightsManager::update_config(std::string_view record_slug,
+                                                                  const UpdateInsightConfigInput& input,
+                                                                  const CallOptions& call) {
+    return update_config_op(record_slug, input, call).run();
 }
 
 CENTRALI_DECL detail::HttpOp<Page<AnomalyInsight>> AnomalyInsightsManager::list_op(const ListInsightsOptions& options,
@@ -74,6 +103,17 @@ CENTRALI_DECL detail::HttpOp<InsightSummary> AnomalyInsightsManager::summary_op(
     detail::Query query;
     if (!record_slug.empty()) query.add("recordSlug", std::string(record_slug));
     return one<InsightSummary>(detail::routes::insights_summary, {}, query, nullptr, "insight summary", call);
+}
+CENTRALI_DECL detail::HttpOp<InsightConfig> AnomalyInsightsManager::get_config_op(std::string_view record_slug,
+                                                                                 const CallOptions& call) const {
+    return one<InsightConfig>(detail::routes::insights_config_get, {record_slug}, {}, nullptr,
+                              "anomaly insight configuration", call);
+}
+CENTRALI_DECL detail::HttpOp<InsightConfig> AnomalyInsightsManager::update_config_op(
+    std::string_view record_slug, const UpdateInsightConfigInput& input, const CallOptions& call) const {
+    const nlohmann::json body = input;
+    return one<InsightConfig>(detail::routes::insights_config_update, {record_slug}, {}, &body,
+                              "anomaly insight configuration", call);
 }
 
 CENTRALI_NAMESPACE_END

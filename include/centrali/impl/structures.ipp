@@ -101,11 +101,23 @@ namespace detail {
 inline const SchemaRoutes structure_routes{routes::structures_list,   routes::structures_create,
                                            routes::structures_get,    routes::structures_update,
                                            routes::structures_delete, routes::structures_by_slug,
-                                           routes::structures_validate, routes::structures_restore};
+                                           routes::structures_validate, routes::structures_restore,
+                                           routes::structures_bulk_create, routes::structures_bulk_delete,
+                                           routes::structures_bulk_delete_properties, "structures"};
 inline const SchemaRoutes collection_routes{routes::collections_list,   routes::collections_create,
                                             routes::collections_get,    routes::collections_update,
                                             routes::collections_delete, routes::collections_by_slug,
-                                            routes::collections_validate, routes::collections_restore};
+                                            routes::collections_validate, routes::collections_restore,
+                                            routes::collections_bulk_create, routes::collections_bulk_delete,
+                                            routes::collections_bulk_delete_properties, "collections"};
+
+// A bulk call's list of ids or names: refused before sending when it could never be valid, as
+// an empty id of a single call is by its route.
+inline void require_names(const std::vector<std::string>& names, const char* what) {
+    if (names.empty()) throw InvalidArgument(std::string(what) + " must not be empty");
+    for (const auto& name : names)
+        if (name.empty()) throw InvalidArgument(std::string(what) + " must not hold an empty value");
+}
 }  // namespace detail
 
 CENTRALI_DECL StructuresManager::StructuresManager(std::shared_ptr<detail::Core> core)
@@ -141,6 +153,19 @@ CENTRALI_DECL SchemaValidation SchemaManager::validate(const CreateCollectionInp
     return validate_op(input, call).run();
 }
 
+CENTRALI_DECL std::vector<Collection> SchemaManager::bulk_create(const std::vector<CreateCollectionInput>& inputs,
+                                                                 const CallOptions& call) {
+    return bulk_create_op(inputs, call).run();
+}
+CENTRALI_DECL void SchemaManager::bulk_delete(const std::vector<std::string>& ids, const CallOptions& call) {
+    bulk_delete_op(ids, call).run();
+}
+CENTRALI_DECL Collection SchemaManager::bulk_delete_properties(std::string_view id,
+                                                               const std::vector<std::string>& property_names,
+                                                               const CallOptions& call) {
+    return bulk_delete_properties_op(id, property_names, call).run();
+}
+
 CENTRALI_DECL detail::HttpOp<Page<Collection>> SchemaManager::list_op(const ListOptions& options, const CallOptions& call) const {
     return page<Collection>(routes_.list, {}, paging(options.page, options.page_size), "collections", call);
 }
@@ -162,6 +187,30 @@ CENTRALI_DECL detail::HttpOp<SchemaValidation> SchemaManager::validate_op(const 
                                                                           const CallOptions& call) const {
     const nlohmann::json body = input;
     return one<SchemaValidation>(routes_.validate, {}, {}, &body, "validation result", call);
+}
+CENTRALI_DECL detail::HttpOp<std::vector<Collection>> SchemaManager::bulk_create_op(
+    const std::vector<CreateCollectionInput>& inputs, const CallOptions& call) const {
+    if (inputs.empty()) throw InvalidArgument("bulk_create needs at least one collection");
+    for (const auto& input : inputs)
+        if (input.name.empty() || input.record_slug.empty())
+            throw InvalidArgument("bulk_create: every collection needs a name and a record_slug");
+    nlohmann::json body = nlohmann::json::object();
+    body[routes_.bulk_key] = inputs;
+    return many<Collection>(routes_.bulk_create, {}, {}, &body, "collections", call);
+}
+CENTRALI_DECL detail::HttpOp<void> SchemaManager::bulk_delete_op(const std::vector<std::string>& ids,
+                                                                 const CallOptions& call) const {
+    detail::require_names(ids, "bulk_delete: the ids");
+    nlohmann::json body = nlohmann::json::object();
+    body["ids"] = ids;
+    return discard(routes_.bulk_delete, {}, call, {}, &body);
+}
+CENTRALI_DECL detail::HttpOp<Collection> SchemaManager::bulk_delete_properties_op(
+    std::string_view id, const std::vector<std::string>& property_names, const CallOptions& call) const {
+    detail::require_names(property_names, "bulk_delete_properties: the property names");
+    nlohmann::json body = nlohmann::json::object();
+    body["propertyNames"] = property_names;
+    return one<Collection>(routes_.bulk_delete_properties, {id}, {}, &body, "collection", call);
 }
 
 CENTRALI_NAMESPACE_END

@@ -26,12 +26,39 @@ CENTRALI_DECL void from_json(const nlohmann::json& j, ValidationScan& s) {
     s.raw = j;
 }
 
+CENTRALI_DECL void from_json(const nlohmann::json& j, ValidationConfig& c) {
+    detail::read_identity(j, "recordSlug", "a validation configuration", c.record_slug);
+    const auto read = [&j](const char* key, auto& target) { detail::read_member_tolerant(j, key, target); };
+    read("enabled", c.enabled);
+    read("mode", c.mode);
+    read("confidenceThreshold", c.confidence_threshold);
+    read("issueTypes", c.issue_types);
+    read("updatedAt", c.updated_at);
+    c.raw = j;
+}
+
+CENTRALI_DECL void to_json(nlohmann::json& j, const UpdateValidationConfigInput& input) {
+    j = nlohmann::json::object();
+    detail::write_member(j, "enabled", input.enabled);
+    detail::write_member(j, "mode", input.mode);
+    detail::write_member(j, "confidenceThreshold", input.confidence_threshold);
+    detail::write_member(j, "issueTypes", input.issue_types);
+}
+
+CENTRALI_DECL void from_json(const nlohmann::json& j, UpdateValidationConfigInput& input) {
+    detail::read_member(j, "enabled", input.enabled);
+    detail::read_member(j, "mode", input.mode);
+    detail::read_member(j, "confidenceThreshold", input.confidence_threshold);
+    detail::read_member(j, "issueTypes", input.issue_types);
+}
+
 CENTRALI_DECL PageRange<ValidationSuggestion> ValidationManager::list_suggestions_all(const ListSuggestionsOptions& options,
                                                                                       const CallOptions& call) {
     return all_pages<ValidationSuggestion>(options, [self = *this, call](const ListSuggestionsOptions& page) {
         return self.list_op(page, call);
     });
 }
+
 CENTRALI_DECL Page<ValidationSuggestion> ValidationManager::list_suggestions(const ListSuggestionsOptions& options, const CallOptions& call) {
     return list_op(options, call).run();
 }
@@ -46,6 +73,15 @@ CENTRALI_DECL ValidationSuggestion ValidationManager::reject(std::string_view id
 }
 CENTRALI_DECL ValidationScan ValidationManager::scan(std::string_view record_slug, const CallOptions& call) {
     return scan_op(record_slug, call).run();
+}
+
+CENTRALI_DECL ValidationConfig ValidationManager::get_config(std::string_view record_slug, const CallOptions& call) {
+    return get_config_op(record_slug, call).run();
+}
+CENTRALI_DECL ValidationConfig ValidationManager::update_config(std::string_view record_slug,
+                                                                const UpdateValidationConfigInput& input,
+                                                                const CallOptions& call) {
+    return update_config_op(record_slug, input, call).run();
 }
 
 CENTRALI_DECL detail::HttpOp<Page<ValidationSuggestion>> ValidationManager::list_op(const ListSuggestionsOptions& options,
@@ -66,6 +102,17 @@ CENTRALI_DECL detail::HttpOp<ValidationScan> ValidationManager::scan_op(std::str
     nlohmann::json body = nlohmann::json::object();
     body["recordSlug"] = record_slug;
     return one<ValidationScan>(detail::routes::validation_scan, {}, {}, &body, "validation scan", call);
+}
+CENTRALI_DECL detail::HttpOp<ValidationConfig> ValidationManager::get_config_op(std::string_view record_slug,
+                                                                               const CallOptions& call) const {
+    return one<ValidationConfig>(detail::routes::validation_config_get, {record_slug}, {}, nullptr,
+                                 "validation configuration", call);
+}
+CENTRALI_DECL detail::HttpOp<ValidationConfig> ValidationManager::update_config_op(
+    std::string_view record_slug, const UpdateValidationConfigInput& input, const CallOptions& call) const {
+    const nlohmann::json body = input;
+    return one<ValidationConfig>(detail::routes::validation_config_update, {record_slug}, {}, &body,
+                                 "validation configuration", call);
 }
 
 CENTRALI_NAMESPACE_END
