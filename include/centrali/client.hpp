@@ -99,11 +99,19 @@ public:
     /// error (ApiError, TransportError, DecodeError), TransportError (timed_out()) when the
     /// call's time limit passes first, Cancelled, or InvalidArgument on the event loop's thread.
     std::string fetch_service_account_token(const CallOptions& call = {});
+    /// fetch_service_account_token() without blocking: the token, or the error, arrives
+    /// through `token` (see async.hpp). Calls waiting for a token share this fetch.
+    template <class Token = UseFuture>
+    auto fetch_service_account_token_async(const CallOptions& call = {}, Token&& token = {}) {
+        return detail::deferred<Token>(this)->token_op(call).launch(std::forward<Token>(token));
+    }
 
     /// The options this Client was built with.
     const ClientOptions& options() const noexcept;
 
 private:
+    detail::Op<std::string> token_op(const CallOptions& call) const;
+
     struct Managers;
     std::shared_ptr<detail::Core> core_;
     std::unique_ptr<Managers> managers_;

@@ -2,6 +2,8 @@
 #include "catch.hpp"
 #include "emulator_fixture.hpp"
 
+#include <future>
+
 #include <centrali/detail/curl_transport.hpp>
 
 #include <atomic>
@@ -83,6 +85,27 @@ TEST_CASE("a service account fetches one token and uses it", "[integration][auth
     CHECK(fetched != "");
     CHECK(emu.server.token_requests() == 2);
     CHECK(client.token() == std::optional<std::string>(fetched));
+
+    // The same fetch without blocking: a future, and a callback on the event loop.
+    const std::string from_future = client.fetch_service_account_token_async().get();
+    CHECK(from_future.rfind("emu_at_", 0) == 0);
+    CHECK(from_future != fetched);
+    CHECK(emu.server.token_requests() == 3);
+    std::promise<centrali::Result<std::string>> delivered;
+    client.fetch_service_account_token_async({}, [&](centrali::Result<std::string> r) { delivered.set_value(std::move(r)); });
+    auto result = delivered.get_future().get();
+    REQUIRE(result.has_value());
+    CHECK(client.token() == std::optional<std::string>(result.value()));
+    CHECK(emu.server.token_requests() == 4);
+}
+
+TEST_CASE("an async token fetch with wrong credentials delivers Unauthorized", "[integration][auth][async]") {
+    LiveEmulator emu;
+    auto options = emu.service_account_options();
+    options.client_secret = "sk_wrong_secret_value";
+    centrali::Client client(options);
+    auto future = client.fetch_service_account_token_async();
+    CHECK_THROWS_AS(future.get(), centrali::Unauthorized);
 }
 
 TEST_CASE("wrong client credentials give Unauthorized from the token endpoint", "[integration][auth]") {

@@ -75,7 +75,10 @@ CENTRALI_DECL FilesManager& Client::files() { return managers_->files.get(core_)
 CENTRALI_DECL void Client::set_token(std::string token) { core_->auth().set_token(std::move(token)); }
 CENTRALI_DECL std::optional<std::string> Client::token() const { return core_->auth().token(); }
 
-CENTRALI_DECL std::string Client::fetch_service_account_token(const CallOptions& call) {
+CENTRALI_DECL std::string Client::fetch_service_account_token(const CallOptions& call) { return token_op(call).run(); }
+
+CENTRALI_DECL detail::Op<std::string> Client::token_op(const CallOptions& call) const {
+    // The Op holds the Core alive for as long as it can start, so the reference is safe.
     detail::Core& core = *core_;
     return detail::Op<std::string>(core_, call.cancel,
                                    [&core, call](const std::shared_ptr<detail::Executor>& ex,
@@ -84,8 +87,7 @@ CENTRALI_DECL std::string Client::fetch_service_account_token(const CallOptions&
                                        if (const auto limit = call.timeout ? call.timeout : core.options().call_timeout)
                                            deadline = ex->now() + *limit;
                                        core.auth().refresh(ex, deadline, call.cancel, std::move(done));
-                                   })
-        .run();
+                                   });
 }
 
 CENTRALI_DECL const ClientOptions& Client::options() const noexcept { return core_->options(); }
