@@ -131,6 +131,10 @@ TEST_CASE("smart queries: CRUD, execute with variables into typed records, test"
     CHECK(unit.transport->last().url == base + "/slug/orders/q1");
     queries.update("orders", "q1", {"renamed", "", definition});
     CHECK(unit.transport->last().method == "PUT");
+    CHECK(body_of(unit.transport->last()) == json{{"name", "renamed"}, {"query", definition}});
+    const auto sent = unit.transport->count();
+    CHECK_THROWS_AS(queries.update("orders", "q1", {"", "", definition}), centrali::InvalidArgument);
+    CHECK(unit.transport->count() == sent);
     unit.transport->then(raw_response(204, ""));
     queries.remove("orders", "q1");
     CHECK(unit.transport->last().method == "DELETE");

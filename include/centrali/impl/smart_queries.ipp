@@ -89,6 +89,8 @@ CENTRALI_DECL detail::HttpOp<SmartQuery> SmartQueriesManager::update_op(std::str
                                                                         std::string_view query_id,
                                                                         const SmartQueryInput& input,
                                                                         const CallOptions& call) const {
+    // A PUT replaces the whole query: an empty name would erase the stored one, not keep it.
+    if (input.name.empty()) throw InvalidArgument("a smart query needs a name (update() replaces the whole query)");
     const nlohmann::json body = input;
     return one<SmartQuery>(detail::routes::smart_queries_update, {record_slug, query_id}, {}, &body, "smart query", call);
 }
