@@ -73,7 +73,7 @@ TEST_CASE("functions: every call's method, path and body", "[unit][compute]") {
     CHECK(tested.output == 3);
     CHECK(tested.logs == json{"x"});
     CHECK(tested.duration_ms == 12.0);
-    CHECK(tested.error.empty());
+    CHECK_FALSE(tested.error);
 }
 
 TEST_CASE("triggers: every call's method, path and body", "[unit][compute]") {

@@ -5,9 +5,11 @@
 CENTRALI_NAMESPACE_BEGIN
 
 CENTRALI_DECL void from_json(const nlohmann::json& j, PageMeta& meta) {
-    detail::read_member(j, "total", meta.total);
-    detail::read_member(j, "page", meta.page);
-    detail::read_member(j, "pageSize", meta.page_size);
+    detail::require_model_object(j, "meta");
+    const detail::TolerantReader read{j};
+    read("total", meta.total);
+    read("page", meta.page);
+    read("pageSize", meta.page_size);
     meta.raw = j;
     meta.sent = true;
 }
