@@ -25,6 +25,9 @@ struct AllowedDomain {
     std::string created_at;  ///< `createdAt`, as the server sent it
     std::string created_by;  ///< `createdBy`: who added it, as the server identifies them
     nlohmann::json raw;  ///< the whole object as received
+    /// True when the service sent `member` (its camelCase name) as an explicit null; false when
+    /// it sent a value or nothing.
+    bool sent_null(std::string_view member) const { return detail::sent_null(raw, member); }
 };
 
 /// Decodes an allowlist entry; absent or null members keep their defaults.

@@ -54,6 +54,9 @@ struct AnomalyInsight {
     nlohmann::json details;  ///< `details`, as the server sent them (depend on the type); null when absent
     std::string detected_at;  ///< `detectedAt`, as the server sent it
     nlohmann::json raw;  ///< the whole object as received, for the members this SDK does not model
+    /// True when the service sent `member` (its camelCase name) as an explicit null; false when
+    /// it sent a value or nothing.
+    bool sent_null(std::string_view member) const { return detail::sent_null(raw, member); }
 };
 
 /// Decodes an insight; absent or null members keep their defaults.
@@ -65,6 +68,9 @@ struct InsightSummary {
     nlohmann::json by_severity;  ///< {severity: count}
     nlohmann::json by_type;      ///< {type: count}
     nlohmann::json raw;  ///< the whole answer as received
+    /// True when the service sent `member` (its camelCase name) as an explicit null; false when
+    /// it sent a value or nothing.
+    bool sent_null(std::string_view member) const { return detail::sent_null(raw, member); }
 };
 
 /// Decodes a summary; absent or null members keep their defaults.

@@ -30,6 +30,9 @@ struct UploadedFile {
     std::string content_type;  ///< `contentType`, or `mimeType` when that is what the server sent
     bool is_public = false;  ///< `isPublic`: whether render/download URLs work without authentication
     nlohmann::json raw;  ///< the whole object as received
+    /// True when the service sent `member` (its camelCase name) as an explicit null; false when
+    /// it sent a value or nothing.
+    bool sent_null(std::string_view member) const { return detail::sent_null(raw, member); }
 };
 
 /// Decodes an upload's answer; absent or null members keep their defaults.
@@ -43,6 +46,9 @@ struct Folder {
     std::string path;  ///< absolute, e.g. /root/shared/images
     std::string parent_path;  ///< `parentPath`: the absolute path of the folder it is in
     nlohmann::json raw;  ///< the whole object as received
+    /// True when the service sent `member` (its camelCase name) as an explicit null; false when
+    /// it sent a value or nothing.
+    bool sent_null(std::string_view member) const { return detail::sent_null(raw, member); }
 };
 
 /// Decodes a folder; absent or null members keep their defaults.

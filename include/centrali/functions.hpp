@@ -31,6 +31,9 @@ struct ComputeFunction {
     std::string created_at;      ///< ISO-8601, as the server sent it
     std::string updated_at;      ///< ISO-8601, as the server sent it
     nlohmann::json raw;  ///< the whole object as received
+    /// True when the service sent `member` (its camelCase name) as an explicit null; false when
+    /// it sent a value or nothing.
+    bool sent_null(std::string_view member) const { return detail::sent_null(raw, member); }
 };
 /// Reads a ComputeFunction from the service's JSON (nlohmann/json's hook: `j.get<ComputeFunction>()`).
 void from_json(const nlohmann::json& j, ComputeFunction& f);
@@ -76,9 +79,14 @@ void to_json(nlohmann::json& j, const TestComputeFunctionInput& input);
 struct TestComputeFunctionResult {
     nlohmann::json output;  ///< what run() returned
     nlohmann::json logs;    ///< as the server sent them (usually an array)
-    std::string error;      ///< set when the code threw
+    /// `error`: set when the code threw (an empty message is still a throw); empty when the
+    /// server sent null or nothing (sent_null() tells the two apart).
+    std::optional<std::string> error;
     std::optional<double> duration_ms;  ///< from `duration`: how long the code ran, in milliseconds
     nlohmann::json raw;                 ///< the whole result as received
+    /// True when the service sent `member` (its camelCase name) as an explicit null; false when
+    /// it sent a value or nothing.
+    bool sent_null(std::string_view member) const { return detail::sent_null(raw, member); }
 };
 /// Reads a TestComputeFunctionResult from the service's JSON (nlohmann/json's hook: `j.get<TestComputeFunctionResult>()`).
 void from_json(const nlohmann::json& j, TestComputeFunctionResult& r);

@@ -79,6 +79,9 @@ struct OrchestrationTrigger {
     /// when sent, the fields above replace their members, but an emptied field does not remove
     /// the member it had.
     nlohmann::json extra = nlohmann::json::object();
+    /// True when the service sent `member` (its camelCase name) as an explicit null; false when
+    /// it sent a value or nothing.
+    bool sent_null(std::string_view member) const { return detail::sent_null(extra, member); }
 };
 
 /// Writes a OrchestrationTrigger as the JSON the service takes (nlohmann/json's hook: `nlohmann::json(x)`).
@@ -136,6 +139,9 @@ struct OrchestrationStep {
     /// `encryptedParams` with its masked values included; when sent, the fields above replace
     /// their members, but an emptied field does not remove the member it had.
     nlohmann::json extra = nlohmann::json::object();
+    /// True when the service sent `member` (its camelCase name) as an explicit null; false when
+    /// it sent a value or nothing.
+    bool sent_null(std::string_view member) const { return detail::sent_null(extra, member); }
 };
 
 /// Writes a OrchestrationStep as the JSON the service takes (nlohmann/json's hook: `nlohmann::json(x)`).
@@ -161,6 +167,9 @@ struct Orchestration {
     std::string created_by;      ///< `createdBy`, as the server sent it
     std::string updated_by;      ///< `updatedBy`, as the server sent it
     nlohmann::json raw;          ///< the whole orchestration as received
+    /// True when the service sent `member` (its camelCase name) as an explicit null; false when
+    /// it sent a value or nothing.
+    bool sent_null(std::string_view member) const { return detail::sent_null(raw, member); }
 };
 
 /// Reads a Orchestration from the service's JSON (nlohmann/json's hook: `j.get<Orchestration>()`).
@@ -217,6 +226,9 @@ struct OrchestrationStepRun {
     std::string completed_at;       ///< ISO-8601; empty until the step ended
     std::optional<double> duration_ms;  ///< `durationMs`: how long the step took, in milliseconds
     nlohmann::json raw;                 ///< the whole step run as received
+    /// True when the service sent `member` (its camelCase name) as an explicit null; false when
+    /// it sent a value or nothing.
+    bool sent_null(std::string_view member) const { return detail::sent_null(raw, member); }
 };
 
 /// Reads a OrchestrationStepRun from the service's JSON (nlohmann/json's hook: `j.get<OrchestrationStepRun>()`).
@@ -242,6 +254,9 @@ struct OrchestrationRun {
     /// start() leave it empty, and steps() returns the same list on its own.
     std::vector<OrchestrationStepRun> steps;
     nlohmann::json raw;  ///< the whole run as received (the steps fetched apart are not in it)
+    /// True when the service sent `member` (its camelCase name) as an explicit null; false when
+    /// it sent a value or nothing.
+    bool sent_null(std::string_view member) const { return detail::sent_null(raw, member); }
 };
 
 /// Reads a OrchestrationRun from the service's JSON (nlohmann/json's hook: `j.get<OrchestrationRun>()`).

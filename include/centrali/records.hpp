@@ -42,9 +42,15 @@ struct BasicRecord {
     std::string workspace_id;  ///< `workspaceId`, when the server sends it; empty otherwise
     /// `metadata`, as sent (null when absent): the record-level metadata some routes carry.
     nlohmann::json metadata;
-    /// The members the server sent that have no field above: the escape hatch for members this
-    /// SDK does not know yet. Not repeating the fields (nor `data`) keeps decoding cheap.
+    /// The members the server sent that did not go into a field above: the ones this SDK does
+    /// not know yet, the ones sent as null (so sent_null() can tell them from absent ones), and
+    /// any of an unexpected type (tolerant reading: its field keeps its default). Not repeating
+    /// the fields taken (nor `data`) keeps decoding cheap.
     nlohmann::json raw;
+
+    /// True when the service sent `member` (its camelCase name) as an explicit null; false when
+    /// it sent a value or nothing.
+    bool sent_null(std::string_view member) const { return detail::sent_null(raw, member); }
 };
 /// A record whose field map is an nlohmann::json object: what the record calls return unless
 /// given another `T` (see BasicRecord).
@@ -68,13 +74,20 @@ inline constexpr StringMember<BasicRecord<T>> record_strings[] = {
     {"workspaceId", &BasicRecord<T>::workspace_id},
 };
 
-/// Moves one member into its field; false when the record has no field for it (it stays in
-/// `raw`). A null leaves the default; a value of the wrong type is a DecodeError.
+/// Moves one member into its field; false when the record has no field for it, or the value is
+/// null or of an unexpected type: it stays in `raw` and the field keeps its default. `data` of
+/// a T other than nlohmann::json goes through T's from_json, whose errors stay errors (the
+/// caller asked for that type).
 template <class T>
 bool take_record_member(BasicRecord<T>& record, std::string_view key, nlohmann::json& value) {
+    if (value.is_null()) return false;
     if (take_string_member(record_strings<T>, record, key, value)) return true;
     if (key == "version") {
-        read_value(value, "version", record.version);
+        try {
+            read_value(value, "version", record.version);
+        } catch (const DecodeError&) {
+            return false;
+        }
         return true;
     }
     if (key == "metadata") {
@@ -82,20 +95,24 @@ bool take_record_member(BasicRecord<T>& record, std::string_view key, nlohmann::
         return true;
     }
     if (key == "data") {
-        if (!value.is_null()) {
-            if constexpr (std::is_same_v<T, nlohmann::json>) record.data = std::move(value);
-            else record.data = decode_as<T>(value, "record data");
-        }
+        if constexpr (std::is_same_v<T, nlohmann::json>) record.data = std::move(value);
+        else record.data = decode_as<T>(value, "record data");
         return true;
     }
     return false;
 }
 
-/// Fills `record` from `j`, moving the members out instead of copying them.
+/// Fills `record` from `j`, moving the members out instead of copying them. `id` is the one
+/// member required: a record without a string id is a DecodeError.
 template <class T>
 void read_record(nlohmann::json&& j, BasicRecord<T>& record) {
-    record.raw = take_members(std::move(j), "a record",
-                              [&record](std::string_view key, nlohmann::json& value) { return take_record_member(record, key, value); });
+    bool has_id = false;
+    record.raw = take_members(std::move(j), "a record", [&record, &has_id](std::string_view key, nlohmann::json& value) {
+        const bool taken = take_record_member(record, key, value);
+        if (taken && key == "id") has_id = true;
+        return taken;
+    });
+    if (!has_id) throw DecodeError("centrali: a record without a readable 'id'");
 }
 
 template <class T>
@@ -309,6 +326,9 @@ BasicRecord<T> to_typed(Record&& record) {
         typed.updated_at = std::move(record.updated_at);
         typed.created_by = std::move(record.created_by);
         typed.updated_by = std::move(record.updated_by);
+        typed.collection_id = std::move(record.collection_id);
+        typed.workspace_id = std::move(record.workspace_id);
+        typed.metadata = std::move(record.metadata);
         typed.raw = std::move(record.raw);
         return typed;
     }

@@ -105,11 +105,7 @@ struct FunctionRun {
     bool succeeded() const { return status == RunStatus::completed; }
     /// True when the service sent `member` (its camelCase name) as an explicit null; false when
     /// it sent a value or nothing.
-    bool sent_null(std::string_view member) const {
-        if (!raw.is_object()) return false;
-        const auto it = raw.find(member);
-        return it != raw.end() && it->is_null();
-    }
+    bool sent_null(std::string_view member) const { return detail::sent_null(raw, member); }
     /// Resident memory in bytes, from either shape: `memoryUsageBytes`, else `memoryUsage.rss`.
     std::optional<double> rss_bytes() const;
     /// User CPU time in seconds, from either shape: `cpuUsageSeconds`, else `cpuUsage.user`
@@ -146,6 +142,9 @@ struct JobStatus {
     std::string failed_reason;     ///< `failedReason`: why a failed job failed; empty otherwise
     std::string run_id;            ///< when the server links the job to its run
     nlohmann::json raw;            ///< the whole status as received
+    /// True when the service sent `member` (its camelCase name) as an explicit null; false when
+    /// it sent a value or nothing.
+    bool sent_null(std::string_view member) const { return detail::sent_null(raw, member); }
 };
 /// Reads a JobStatus from the service's JSON (nlohmann/json's hook: `j.get<JobStatus>()`).
 void from_json(const nlohmann::json& j, JobStatus& job);

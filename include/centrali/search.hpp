@@ -26,6 +26,9 @@ struct SearchHit {
     nlohmann::json document;   ///< the matched record as indexed
     nlohmann::json formatted;  ///< `_formatted`: the document with highlights, when sent
     nlohmann::json raw;  ///< the whole hit as received
+    /// True when the service sent `member` (its camelCase name) as an explicit null; false when
+    /// it sent a value or nothing.
+    bool sent_null(std::string_view member) const { return detail::sent_null(raw, member); }
 };
 
 /// Decodes a hit: `id` (or `recordId`); `document` is the hit's `document` member, or the
@@ -38,6 +41,9 @@ struct SearchResult {
     std::vector<SearchHit> hits;  ///< `hits`: the matches on this page, in the server's order
     std::optional<double> processing_time_ms;  ///< `processingTimeMs`: the server's search time in milliseconds, when sent
     nlohmann::json raw;  ///< the whole answer as received
+    /// True when the service sent `member` (its camelCase name) as an explicit null; false when
+    /// it sent a value or nothing.
+    bool sent_null(std::string_view member) const { return detail::sent_null(raw, member); }
 };
 
 /// Decodes a search result; absent or null members keep their defaults.

@@ -28,6 +28,9 @@ struct SmartQuery {
     std::string created_at;  ///< `createdAt`, as the server sent it
     std::string updated_at;  ///< `updatedAt`, as the server sent it
     nlohmann::json raw;  ///< the whole object as received, for the members this SDK does not model
+    /// True when the service sent `member` (its camelCase name) as an explicit null; false when
+    /// it sent a value or nothing.
+    bool sent_null(std::string_view member) const { return detail::sent_null(raw, member); }
 };
 
 /// Decodes a smart query; absent or null members keep their defaults.

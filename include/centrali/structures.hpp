@@ -67,6 +67,9 @@ struct PropertyDefinition {
     /// definition here (the members above included); encoding starts from it and writes the
     /// members above over it.
     nlohmann::json extra = nlohmann::json::object();
+    /// True when the service sent `member` (its camelCase name) as an explicit null; false when
+    /// it sent a value or nothing.
+    bool sent_null(std::string_view member) const { return detail::sent_null(extra, member); }
 };
 
 /// Encodes a property for a request body: `extra`, with the members that are set written over it.
@@ -98,6 +101,9 @@ struct Collection {
     std::string created_at;  ///< `createdAt`, as the server sent it (ISO-8601)
     std::string updated_at;  ///< `updatedAt`, as the server sent it (ISO-8601)
     nlohmann::json raw;  ///< the whole object as received, for the members this SDK does not model
+    /// True when the service sent `member` (its camelCase name) as an explicit null; false when
+    /// it sent a value or nothing.
+    bool sent_null(std::string_view member) const { return detail::sent_null(raw, member); }
 };
 /// The older name of Collection (client.structures() returns the same type).
 using Structure = Collection;

@@ -110,6 +110,9 @@ struct FunctionTrigger {
     std::string created_at;      ///< ISO-8601, as the server sent it
     std::string updated_at;      ///< ISO-8601, as the server sent it
     nlohmann::json raw;          ///< the whole trigger as received
+    /// True when the service sent `member` (its camelCase name) as an explicit null; false when
+    /// it sent a value or nothing.
+    bool sent_null(std::string_view member) const { return detail::sent_null(raw, member); }
 };
 /// Reads a FunctionTrigger from the service's JSON (nlohmann/json's hook: `j.get<FunctionTrigger>()`).
 void from_json(const nlohmann::json& j, FunctionTrigger& t);

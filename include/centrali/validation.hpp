@@ -58,6 +58,9 @@ struct ValidationSuggestion {
     std::string reason;  ///< why the value looks wrong, in words
     std::string created_at;  ///< `createdAt`, as the server sent it
     nlohmann::json raw;  ///< the whole object as received, for the members this SDK does not model
+    /// True when the service sent `member` (its camelCase name) as an explicit null; false when
+    /// it sent a value or nothing.
+    bool sent_null(std::string_view member) const { return detail::sent_null(raw, member); }
 };
 
 /// Decodes a suggestion; absent or null members keep their defaults.
@@ -78,6 +81,9 @@ struct ValidationScan {
     std::string id;  ///< `id`, or `jobId` when the server sent no id
     std::string status;  ///< the scan's state as the server sent it (values UNCONFIRMED)
     nlohmann::json raw;  ///< the whole answer as received
+    /// True when the service sent `member` (its camelCase name) as an explicit null; false when
+    /// it sent a value or nothing.
+    bool sent_null(std::string_view member) const { return detail::sent_null(raw, member); }
 };
 
 /// Decodes a scan; absent or null members keep their defaults.

@@ -66,9 +66,10 @@ TEST_CASE("compute functions: create, get, list, update, test, delete", "[integr
 
     const auto tested = functions.test_execute({"async function run() { return executionParams; }", {{"a", 1}}});
     CHECK(tested.output == json{{"a", 1}});
-    CHECK(tested.error.empty());
+    CHECK_FALSE(tested.error);
     const auto thrown = functions.test_execute({"async function run() { throw new Error('x'); }", nullptr});
-    CHECK_FALSE(thrown.error.empty());
+    REQUIRE(thrown.error);
+    CHECK_FALSE(thrown.error->empty());
 
     functions.remove(created.id);
     CHECK_THROWS_AS(functions.get(created.id), centrali::NotFound);

@@ -365,3 +365,46 @@ TEST_CASE("an orchestration start answered without a run id ends the wait with D
     CHECK_THROWS_AS(future.get(), centrali::DecodeError);
     CHECK(requests == 2);  // one start each, and no poll
 }
+
+// ---- tolerant models over the wire ---------------------------------------------------------
+
+TEST_CASE("a page whose one item has an odd member still decodes over real HTTP, in every area",
+          "[integration][fault][records][compute][orchestrations][admin]") {
+    HostileServer server([](const RawRequest& request, RawConnection& connection) {
+        const std::string path(request.path());
+        json items;
+        if (path.find("/records/") != std::string::npos)
+            items = {{{"id", "r1"}, {"version", 1}, {"updatedBy", nullptr}}, {{"id", "r2"}, {"version", "2"}}};
+        else if (path.find("/function-runs/") != std::string::npos)
+            items = {{{"id", "run1"}}, {{"id", "run2"}, {"rerunCount", "2"}}};
+        else if (path.find("/orchestrations") != std::string::npos)
+            items = {{{"id", "o1"}}, {{"id", "o2"}, {"version", "2"}}};
+        else
+            items = {{{"id", "c1"}}, {{"id", "c2"}, {"enableVersioning", "yes"}}};
+        connection.write(centrali_test::json_response(200, json{{"data", items}, {"meta", {{"total", 2}}}}.dump()));
+    });
+    auto options = options_for(server);
+    options.token = kToken;
+    centrali::Client client(options);
+
+    const auto records = client.records().query("orders");  // the text reader gives up; the JSON path decodes
+    REQUIRE(records.items.size() == 2);
+    CHECK(records.items[0].sent_null("updatedBy"));
+    CHECK_FALSE(records.items[1].version);
+    CHECK(records.items[1].raw["version"] == "2");
+
+    const auto runs = client.runs().list_by_function("f1");
+    REQUIRE(runs.items.size() == 2);
+    CHECK(runs.items[1].rerun_count == 0);
+    CHECK(runs.items[1].raw["rerunCount"] == "2");
+
+    const auto orchestrations = client.orchestrations().list();
+    REQUIRE(orchestrations.items.size() == 2);
+    CHECK_FALSE(orchestrations.items[1].version);
+    CHECK(orchestrations.items[1].raw["version"] == "2");
+
+    const auto collections = client.collections().list();
+    REQUIRE(collections.items.size() == 2);
+    CHECK_FALSE(collections.items[1].enable_versioning);
+    CHECK(collections.items[1].raw["enableVersioning"] == "yes");
+}

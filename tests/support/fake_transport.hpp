@@ -51,7 +51,8 @@ public:
                 responder = fallback_;
             }
         }
-        if (!responder) return json_response(200, {{"data", nlohmann::json::object()}});
+        // Unscripted calls get an object with the one member every model requires, its id.
+        if (!responder) return json_response(200, {{"data", {{"id", "fake-id"}}}});
         return responder(request);
     }
 

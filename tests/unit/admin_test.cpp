@@ -2,6 +2,7 @@
 // insights, allowed domains, search and files. Exact requests and tolerant decoding.
 #include "catch.hpp"
 #include "fake_transport.hpp"
+#include "model_checks.hpp"
 
 using namespace centrali_test;
 using centrali::PropertyType;
@@ -510,4 +511,166 @@ TEST_CASE("config calls refuse an empty slug before sending; a PUT is retried", 
     input.schedule = centrali::InsightSchedule::weekly;
     CHECK(client.anomaly_insights().update_config("orders", input).schedule == centrali::InsightSchedule::weekly);
     CHECK(unit.transport->count() == 2);
+}
+
+TEST_CASE("a collection and its properties read tolerantly; only id (a property: name) is required", "[unit][admin]") {
+    const json property = {{"name", "total"}, {"type", "number"}, {"description", nullptr}, {"required", true},
+                           {"isUnique", false}, {"nullable", nullptr}, {"immutable", true}, {"default", 0},
+                           {"enum", json::array()}, {"target", ""}, {"relationship", nullptr}, {"minimum", 0}};
+    const json full = {{"id", "c1"},          {"workspaceSlug", "acme"},  {"recordSlug", "orders"}, {"name", "Orders"},
+                       {"description", nullptr}, {"properties", {property}}, {"status", "active"},
+                       {"schemaDiscoveryMode", "strict"},                  {"isStrict", true},
+                       {"retentionPolicy", {{"days", 30}}},                {"enableVersioning", nullptr},
+                       {"defaultSearchField", "name"}, {"createdAt", "2024-01-01T00:00:00Z"}, {"updatedAt", nullptr}};
+    const auto c = full.get<centrali::Collection>();
+    CHECK(c.id == "c1");
+    CHECK(c.workspace_slug == "acme");
+    CHECK(c.record_slug == "orders");
+    CHECK(c.name == "Orders");
+    CHECK(c.description.empty());
+    CHECK(c.sent_null("description"));
+    REQUIRE(c.properties.size() == 1);
+    const auto& p = c.properties[0];
+    CHECK(p.name == "total");
+    CHECK(p.type == PropertyType::number);
+    CHECK(p.description.empty());
+    CHECK(p.sent_null("description"));
+    CHECK(p.required);
+    CHECK_FALSE(p.is_unique);
+    CHECK_FALSE(p.nullable);
+    CHECK(p.sent_null("nullable"));
+    CHECK(p.immutable == true);
+    CHECK(p.default_value == 0);
+    CHECK(p.enum_values.empty());
+    CHECK(p.target.empty());
+    CHECK(p.relationship.empty());
+    CHECK(p.sent_null("relationship"));
+    CHECK(p.extra == property);
+    CHECK(c.status == "active");
+    CHECK(c.schema_discovery_mode == centrali::SchemaDiscoveryMode::strict);
+    CHECK(c.is_strict == true);
+    CHECK(c.retention_policy == json{{"days", 30}});
+    CHECK_FALSE(c.enable_versioning);
+    CHECK(c.sent_null("enableVersioning"));
+    CHECK(c.default_search_field == "name");
+    CHECK(c.created_at == "2024-01-01T00:00:00Z");
+    CHECK(c.updated_at.empty());
+    CHECK(c.sent_null("updatedAt"));
+    CHECK(c.raw == full);
+    check_odd_member<centrali::Collection>(full, "enableVersioning", "yes", [](const auto& m) { return !m.enable_versioning; });
+    check_odd_member<centrali::PropertyDefinition>(property, "required", "yes", [](const auto& m) { return !m.required; });
+    check_identity_required<centrali::Collection>(full, "a collection");
+    check_identity_required<centrali::PropertyDefinition>(property, "a property definition", "name");
+}
+
+TEST_CASE("smart queries, suggestions, scans, insights, summaries and domains read tolerantly", "[unit][admin]") {
+    const json query = {{"id", "q1"}, {"name", "big"}, {"description", nullptr}, {"recordSlug", "orders"},
+                        {"query", {{"limit", 5}}}, {"createdAt", "2024-01-01T00:00:00Z"}, {"updatedAt", nullptr}};
+    const auto q = query.get<centrali::SmartQuery>();
+    CHECK((q.id == "q1" && q.name == "big" && q.description.empty() && q.record_slug == "orders"));
+    CHECK((q.query == json{{"limit", 5}} && q.created_at == "2024-01-01T00:00:00Z" && q.updated_at.empty()));
+    CHECK((q.sent_null("description") && q.sent_null("updatedAt") && q.raw == query));
+    check_odd_member<centrali::SmartQuery>(query, "name", 7, [](const auto& m) { return m.name.empty(); });
+    check_identity_required<centrali::SmartQuery>(query, "a smart query");
+
+    const json suggestion = {{"id", "s1"}, {"recordSlug", "orders"}, {"recordId", "r1"}, {"field", "email"},
+                             {"issueType", "typo"}, {"status", "pending"}, {"currentValue", "a@gmial.com"},
+                             {"suggestedValue", nullptr}, {"confidence", 0.9}, {"reason", "typo"},
+                             {"createdAt", "2024-01-01T00:00:00Z"}};
+    const auto s = suggestion.get<centrali::ValidationSuggestion>();
+    CHECK((s.id == "s1" && s.record_slug == "orders" && s.record_id == "r1" && s.field == "email"));
+    CHECK((s.issue_type == centrali::ValidationIssueType::typo && s.status == centrali::SuggestionStatus::pending));
+    CHECK((s.current_value == "a@gmial.com" && s.suggested_value.is_null() && s.sent_null("suggestedValue")));
+    CHECK((s.confidence == 0.9 && s.reason == "typo" && s.created_at == "2024-01-01T00:00:00Z" && s.raw == suggestion));
+    check_odd_member<centrali::ValidationSuggestion>(suggestion, "confidence", "high",
+                                                     [](const auto& m) { return !m.confidence; });
+    check_identity_required<centrali::ValidationSuggestion>(suggestion, "a validation suggestion");
+
+    const json scan = {{"jobId", "j1"}, {"status", "queued"}};
+    const auto sc = scan.get<centrali::ValidationScan>();
+    CHECK((sc.id == "j1" && sc.status == "queued" && sc.raw == scan));
+    check_odd_member<centrali::ValidationScan>(scan, "status", 1, [](const auto& m) { return m.status.empty(); });
+    check_identity_required<centrali::ValidationScan>(scan, "a validation scan", "jobId");
+
+    const json insight = {{"id", "i1"}, {"recordSlug", "orders"}, {"type", "volume_spike"}, {"severity", "warning"},
+                          {"status", "open"}, {"title", "Spike"}, {"description", nullptr}, {"details", {{"x", 1}}},
+                          {"detectedAt", "2024-01-01T00:00:00Z"}};
+    const auto i = insight.get<centrali::AnomalyInsight>();
+    CHECK((i.id == "i1" && i.record_slug == "orders" && i.type == "volume_spike"));
+    CHECK((i.severity == centrali::InsightSeverity::warning && i.status == centrali::InsightStatus::open));
+    CHECK((i.title == "Spike" && i.description.empty() && i.sent_null("description") && i.details == json{{"x", 1}}));
+    CHECK((i.detected_at == "2024-01-01T00:00:00Z" && i.raw == insight));
+    check_odd_member<centrali::AnomalyInsight>(insight, "severity", 2, [](const auto& m) { return m.severity.empty(); });
+    check_identity_required<centrali::AnomalyInsight>(insight, "an anomaly insight");
+
+    const json summary = {{"total", 3}, {"bySeverity", {{"warning", 3}}}, {"byType", nullptr}};
+    const auto su = summary.get<centrali::InsightSummary>();
+    CHECK((su.total == 3 && su.by_severity == json{{"warning", 3}} && su.by_type.is_null() && su.sent_null("byType")));
+    check_odd_member<centrali::InsightSummary>(summary, "total", "3", [](const auto& m) { return m.total == 0; });
+    CHECK_THROWS_AS(json::array().get<centrali::InsightSummary>(), centrali::DecodeError);
+
+    const json domain = {{"id", "d1"}, {"domain", "api.stripe.com"}, {"createdAt", "2024-01-01T00:00:00Z"},
+                         {"createdBy", nullptr}};
+    const auto d = domain.get<centrali::AllowedDomain>();
+    CHECK((d.id == "d1" && d.domain == "api.stripe.com" && d.created_at == "2024-01-01T00:00:00Z"));
+    CHECK((d.created_by.empty() && d.sent_null("createdBy") && d.raw == domain));
+    check_odd_member<centrali::AllowedDomain>(domain, "domain", 5, [](const auto& m) { return m.domain.empty(); });
+    check_identity_required<centrali::AllowedDomain>(domain, "an allowed domain");
+}
+
+TEST_CASE("files, folders, search results and schema validations read tolerantly", "[unit][admin]") {
+    const json file = {{"id", "f1"}, {"renderId", "rnd"}, {"url", "https://x/y"}, {"path", "/root/shared/a.pdf"},
+                       {"name", "a.pdf"}, {"size", 10}, {"contentType", nullptr}, {"mimeType", "application/pdf"},
+                       {"isPublic", true}};
+    const auto f = file.get<centrali::UploadedFile>();
+    CHECK((f.id == "f1" && f.render_id == "rnd" && f.url == "https://x/y" && f.path == "/root/shared/a.pdf"));
+    CHECK((f.name == "a.pdf" && f.size == 10 && f.content_type == "application/pdf" && f.sent_null("contentType")));
+    CHECK((f.is_public && f.raw == file));
+    check_odd_member<centrali::UploadedFile>(file, "isPublic", "yes", [](const auto& m) { return !m.is_public; });
+    json by_render_id = file;
+    by_render_id.erase("id");
+    CHECK(by_render_id.get<centrali::UploadedFile>().id == "rnd");
+    by_render_id.erase("renderId");
+    CHECK_THROWS_AS(by_render_id.get<centrali::UploadedFile>(), centrali::DecodeError);
+
+    const json folder = {{"id", "fo1"}, {"name", "images"}, {"path", "/root/shared/images"}, {"parentPath", nullptr}};
+    const auto fo = folder.get<centrali::Folder>();
+    CHECK((fo.id == "fo1" && fo.name == "images" && fo.path == "/root/shared/images"));
+    CHECK((fo.parent_path.empty() && fo.sent_null("parentPath") && fo.raw == folder));
+    check_odd_member<centrali::Folder>(folder, "path", json::array(), [](const auto& m) { return m.path.empty(); });
+    check_identity_required<centrali::Folder>(folder, "a folder");
+
+    const json hit = {{"recordId", "r1"}, {"recordSlug", "orders"}, {"score", 0.5}, {"document", {{"t", 1}}},
+                      {"_formatted", nullptr}};
+    const json result = {{"totalHits", 1}, {"hits", {hit}}, {"processingTimeMs", nullptr}};
+    const auto sr = result.get<centrali::SearchResult>();
+    CHECK((sr.total_hits == 1 && !sr.processing_time_ms && sr.sent_null("processingTimeMs") && sr.raw == result));
+    REQUIRE(sr.hits.size() == 1);
+    const auto& h = sr.hits[0];
+    CHECK((h.id == "r1" && h.record_slug == "orders" && h.score == 0.5 && h.document == json{{"t", 1}}));
+    CHECK((h.formatted.is_null() && h.sent_null("_formatted") && h.raw == hit));
+    check_odd_member<centrali::SearchHit>(hit, "score", "high", [](const auto& m) { return !m.score; });
+    check_odd_member<centrali::SearchResult>(result, "totalHits", "1", [](const auto& m) { return m.total_hits == 0; });
+    check_identity_required<centrali::SearchHit>(hit, "a search hit", "recordId");
+    json hit_without_id = result;
+    hit_without_id["hits"] = {{{"score", 1}}};
+    CHECK_THROWS_AS(hit_without_id.get<centrali::SearchResult>(), centrali::DecodeError);
+
+    const json validation = {{"valid", false}, {"errors", {{{"field", "x"}, {"message", "bad"}}}}};
+    const auto v = validation.get<centrali::SchemaValidation>();
+    CHECK((!v.valid && v.errors.size() == 1 && v.raw == validation));
+    check_odd_member<centrali::SchemaValidation>(validation, "valid", "yes", [](const auto& m) { return !m.valid; });
+    CHECK_THROWS_AS(json("x").get<centrali::SchemaValidation>(), centrali::DecodeError);
+}
+
+TEST_CASE("a page of collections with one odd member still decodes", "[unit][admin]") {
+    UnitClient unit;
+    auto client = unit.make();
+    unit.transport->then_json(200, {{"data", {{{"id", "c1"}, {"name", "A"}},
+                                              {{"id", "c2"}, {"enableVersioning", "yes"}, {"properties", "none"}}}}});
+    const auto page = client.collections().list();
+    REQUIRE(page.items.size() == 2);
+    CHECK_FALSE(page.items[1].enable_versioning);
+    CHECK(page.items[1].properties.empty());
+    CHECK(page.items[1].raw["properties"] == "none");
 }

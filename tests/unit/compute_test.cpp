@@ -1,6 +1,7 @@
 // Unit tests of functions(), triggers() and runs(): exact requests, decoding, the wait helpers.
 #include "catch.hpp"
 #include "fake_transport.hpp"
+#include "model_checks.hpp"
 
 #include <atomic>
 
@@ -73,7 +74,7 @@ TEST_CASE("functions: every call's method, path and body", "[unit][compute]") {
     CHECK(tested.output == 3);
     CHECK(tested.logs == json{"x"});
     CHECK(tested.duration_ms == 12.0);
-    CHECK(tested.error.empty());
+    CHECK_FALSE(tested.error);
 }
 
 TEST_CASE("triggers: every call's method, path and body", "[unit][compute]") {
@@ -520,4 +521,96 @@ TEST_CASE("a trigger's encrypted params never reach an error, even when the serv
     } catch (const centrali::BadRequest& e) {
         CHECK(std::string(e.what()).find(secret) == std::string::npos);
     }
+}
+
+TEST_CASE("a compute function reads every member tolerantly; only its id is required", "[unit][compute]") {
+    const json full = {{"id", "f1"},          {"name", "sum"},          {"description", nullptr},
+                       {"code", "async function run() {}"},            {"timeoutMs", 30000},
+                       {"workspaceSlug", "acme"}, {"createdBy", "u1"},  {"updatedBy", nullptr},
+                       {"createdAt", "2024-01-01T00:00:00Z"},          {"updatedAt", "2024-01-02T00:00:00Z"}};
+    const auto f = full.get<centrali::ComputeFunction>();
+    CHECK(f.id == "f1");
+    CHECK(f.name == "sum");
+    CHECK(f.description.empty());
+    CHECK(f.sent_null("description"));
+    CHECK(f.code == "async function run() {}");
+    CHECK(f.timeout_ms == 30000);
+    CHECK(f.workspace_slug == "acme");
+    CHECK(f.created_by == "u1");
+    CHECK(f.updated_by.empty());
+    CHECK(f.sent_null("updatedBy"));
+    CHECK_FALSE(f.sent_null("createdBy"));
+    CHECK(f.created_at == "2024-01-01T00:00:00Z");
+    CHECK(f.updated_at == "2024-01-02T00:00:00Z");
+    CHECK(f.raw == full);
+    check_odd_member<centrali::ComputeFunction>(full, "timeoutMs", "30s", [](const auto& m) { return !m.timeout_ms; });
+    check_odd_member<centrali::ComputeFunction>(full, "name", json{1, 2}, [](const auto& m) { return m.name.empty(); });
+    check_identity_required<centrali::ComputeFunction>(full, "a compute function");
+}
+
+TEST_CASE("a trigger reads every member tolerantly; only its id is required", "[unit][compute]") {
+    const json full = {{"id", "t1"},           {"name", "nightly"},     {"functionId", "f1"},
+                       {"executionType", "scheduled"},                  {"description", "d"},
+                       {"enabled", false},     {"triggerMetadata", {{"scheduleType", "cron"}}},
+                       {"health", {{"status", "ok"}}},                  {"workspaceSlug", "acme"},
+                       {"createdAt", "2024-01-01T00:00:00Z"},           {"updatedAt", nullptr}};
+    const auto t = full.get<centrali::FunctionTrigger>();
+    CHECK(t.id == "t1");
+    CHECK(t.name == "nightly");
+    CHECK(t.function_id == "f1");
+    CHECK(t.execution_type == centrali::TriggerType::scheduled);
+    CHECK(t.description == "d");
+    CHECK_FALSE(t.enabled);
+    CHECK(t.trigger_metadata == json{{"scheduleType", "cron"}});
+    CHECK(t.health == json{{"status", "ok"}});
+    CHECK(t.workspace_slug == "acme");
+    CHECK(t.created_at == "2024-01-01T00:00:00Z");
+    CHECK(t.updated_at.empty());
+    CHECK(t.sent_null("updatedAt"));
+    CHECK(t.raw == full);
+    check_odd_member<centrali::FunctionTrigger>(full, "enabled", "yes", [](const auto& m) { return m.enabled; });
+    check_odd_member<centrali::FunctionTrigger>(full, "executionType", 3,
+                                                [](const auto& m) { return m.execution_type.empty(); });
+    check_identity_required<centrali::FunctionTrigger>(full, "a function trigger");
+}
+
+TEST_CASE("a test result and a job status read tolerantly", "[unit][compute]") {
+    const json result = {{"output", {{"a", 1}}}, {"logs", {"x"}}, {"error", nullptr}, {"duration", 12.5}};
+    const auto r = result.get<centrali::TestComputeFunctionResult>();
+    CHECK(r.output == json{{"a", 1}});
+    CHECK(r.logs == json{"x"});
+    CHECK_FALSE(r.error);
+    CHECK(r.sent_null("error"));
+    CHECK(r.duration_ms == 12.5);
+    CHECK(r.raw == result);
+    json thrown = result;
+    thrown["error"] = "";  // an empty message is still a throw
+    CHECK(thrown.get<centrali::TestComputeFunctionResult>().error == std::string());
+    check_odd_member<centrali::TestComputeFunctionResult>(result, "duration", "12ms",
+                                                          [](const auto& m) { return !m.duration_ms; });
+    CHECK_THROWS_AS(json::array().get<centrali::TestComputeFunctionResult>(), centrali::DecodeError);
+
+    const json job = {{"id", "j1"}, {"state", "failed"}, {"returnValue", nullptr}, {"failedReason", "bad"}, {"runId", "r1"}};
+    const auto status = job.get<centrali::JobStatus>();
+    CHECK(status.id == "j1");
+    CHECK(status.state == centrali::JobState::failed);
+    CHECK(status.return_value.is_null());
+    CHECK(status.sent_null("returnValue"));
+    CHECK(status.failed_reason == "bad");
+    CHECK(status.run_id == "r1");
+    check_odd_member<centrali::JobStatus>(job, "failedReason", json{{"why", 1}},
+                                          [](const auto& m) { return m.failed_reason.empty(); });
+    check_identity_required<centrali::JobStatus>(job, "a job status");
+}
+
+TEST_CASE("a page of runs with one odd member still decodes", "[unit][compute]") {
+    UnitClient unit;
+    auto client = unit.make();
+    unit.transport->then_json(200, {{"data", {{{"id", "r1"}, {"status", "completed"}},
+                                              {{"id", "r2"}, {"rerunCount", "2"}, {"isRerun", 1}}}}});
+    const auto page = client.runs().list_by_function("f1");
+    REQUIRE(page.items.size() == 2);
+    CHECK(page.items[1].rerun_count == 0);
+    CHECK_FALSE(page.items[1].is_rerun);
+    CHECK(page.items[1].raw["rerunCount"] == "2");
 }

@@ -2,6 +2,7 @@
 // the wait helpers, and encrypted parameters kept out of errors and logs.
 #include "catch.hpp"
 #include "fake_transport.hpp"
+#include "model_checks.hpp"
 
 using namespace centrali_test;
 using centrali::OrchestrationRunStatus;
@@ -249,4 +250,109 @@ TEST_CASE("orchestration inputs are built from JS object literals", "[unit][orch
     CHECK(sent["steps"][0]["functionId"] == "fn-1");
     const json update = {{"status", "paused"}};
     CHECK(json(update.get<centrali::UpdateOrchestrationInput>()) == update);
+}
+
+TEST_CASE("an orchestration reads every member tolerantly; only its id is required", "[unit][orchestrations]") {
+    const json step = {{"id", "validate"},  {"name", "Validate"},  {"type", "compute"}, {"nextStepId", nullptr},
+                       {"functionId", "f1"}, {"timeoutMs", 30000},  {"encryptedParams", {{"key", {{"value", "********"}}}}},
+                       {"cases", json::array()}, {"defaultNextStepId", ""}, {"delayMs", nullptr}};
+    const json full = {{"id", "o1"},          {"workspaceSlug", "acme"}, {"slug", "flow"},  {"name", "Flow"},
+                       {"description", nullptr}, {"version", 2},         {"status", "active"},
+                       {"trigger", {{"type", "on-demand"}, {"interval", nullptr}}},     {"steps", {step}},
+                       {"createdAt", "2024-01-01T00:00:00Z"}, {"updatedAt", "2024-01-02T00:00:00Z"},
+                       {"createdBy", "u1"},     {"updatedBy", nullptr}};
+    const auto o = full.get<centrali::Orchestration>();
+    CHECK(o.id == "o1");
+    CHECK(o.workspace_slug == "acme");
+    CHECK(o.slug == "flow");
+    CHECK(o.name == "Flow");
+    CHECK(o.description.empty());
+    CHECK(o.sent_null("description"));
+    CHECK(o.version == 2);
+    CHECK(o.status == centrali::OrchestrationStatus::active);
+    CHECK(o.trigger.type == "on-demand");
+    CHECK_FALSE(o.trigger.interval);
+    CHECK(o.trigger.sent_null("interval"));
+    REQUIRE(o.steps.size() == 1);
+    const auto& s = o.steps[0];
+    CHECK(s.id == "validate");
+    CHECK(s.name == "Validate");
+    CHECK(s.type == StepType::compute);
+    CHECK(s.next_step_id.empty());
+    CHECK(s.sent_null("nextStepId"));
+    CHECK(s.function_id == "f1");
+    CHECK(s.timeout_ms == 30000);
+    CHECK(s.encrypted_param_names == std::vector<std::string>{"key"});
+    CHECK(s.cases.empty());
+    CHECK(s.default_next_step_id.empty());
+    CHECK_FALSE(s.sent_null("defaultNextStepId"));
+    CHECK_FALSE(s.delay_ms);
+    CHECK(s.sent_null("delayMs"));
+    CHECK(s.extra == step);
+    CHECK(o.created_at == "2024-01-01T00:00:00Z");
+    CHECK(o.updated_at == "2024-01-02T00:00:00Z");
+    CHECK(o.created_by == "u1");
+    CHECK(o.updated_by.empty());
+    CHECK(o.sent_null("updatedBy"));
+    CHECK(o.raw == full);
+
+    check_odd_member<centrali::Orchestration>(full, "version", "2", [](const auto& m) { return !m.version; });
+    check_odd_member<centrali::Orchestration>(full, "status", true, [](const auto& m) { return m.status.empty(); });
+    // A step without an id is an odd member of the orchestration: steps stay empty, raw has them.
+    check_odd_member<centrali::Orchestration>(full, "steps", json{{{"name", "no id"}}},
+                                              [](const auto& m) { return m.steps.empty(); });
+    check_odd_member<centrali::OrchestrationStep>(step, "timeoutMs", "30s", [](const auto& m) { return !m.timeout_ms; });
+    check_odd_member<centrali::OrchestrationTrigger>(full["trigger"], "interval", "1h",
+                                                     [](const auto& m) { return !m.interval; });
+    check_identity_required<centrali::Orchestration>(full, "an orchestration");
+    check_identity_required<centrali::OrchestrationStep>(step, "an orchestration step");
+}
+
+TEST_CASE("an orchestration run and its step runs read tolerantly; only the id is required", "[unit][orchestrations]") {
+    const json step_run = {{"id", "sr1"},   {"stepId", "validate"}, {"stepType", "compute"}, {"status", "completed"},
+                           {"input", {{"a", 1}}}, {"output", {{"ok", true}}}, {"error", nullptr},
+                           {"functionRunId", "fr1"}, {"startedAt", "2024-01-01T00:00:00Z"}, {"completedAt", nullptr},
+                           {"durationMs", 12.5}};
+    const auto sr = step_run.get<centrali::OrchestrationStepRun>();
+    CHECK(sr.id == "sr1");
+    CHECK(sr.step_id == "validate");
+    CHECK(sr.step_type == StepType::compute);
+    CHECK(sr.status == OrchestrationRunStatus::completed);
+    CHECK(sr.input == json{{"a", 1}});
+    CHECK(sr.output == json{{"ok", true}});
+    CHECK(sr.error_code.empty());
+    CHECK(sr.error_message.empty());
+    CHECK(sr.sent_null("error"));
+    CHECK(sr.function_run_id == "fr1");
+    CHECK(sr.started_at == "2024-01-01T00:00:00Z");
+    CHECK(sr.completed_at.empty());
+    CHECK(sr.sent_null("completedAt"));
+    CHECK(sr.duration_ms == 12.5);
+    CHECK(sr.raw == step_run);
+    check_odd_member<centrali::OrchestrationStepRun>(step_run, "durationMs", "12ms",
+                                                     [](const auto& m) { return !m.duration_ms; });
+    check_identity_required<centrali::OrchestrationStepRun>(step_run, "an orchestration step run");
+
+    const json run = {{"id", "run1"},        {"orchestrationId", "o1"}, {"status", "failed"},
+                      {"input", {{"x", 1}}},  {"context", json::object()}, {"stepOutputs", {{"validate", {{"ok", true}}}}},
+                      {"currentStepId", nullptr}, {"error", {{"code", "E"}, {"message", 5}}},
+                      {"startedAt", "2024-01-01T00:00:00Z"}, {"completedAt", "2024-01-01T00:01:00Z"},
+                      {"createdAt", "2024-01-01T00:00:00Z"}};
+    const auto r = run.get<centrali::OrchestrationRun>();
+    CHECK(r.id == "run1");
+    CHECK(r.orchestration_id == "o1");
+    CHECK(r.status == OrchestrationRunStatus::failed);
+    CHECK(r.input == json{{"x", 1}});
+    CHECK(r.context == json::object());
+    CHECK(r.step_outputs.at("validate") == json{{"ok", true}});
+    CHECK(r.current_step_id.empty());
+    CHECK(r.sent_null("currentStepId"));
+    CHECK(r.error_code == "E");
+    CHECK(r.error_message.empty());  // odd inside error: left to raw
+    CHECK(r.started_at == "2024-01-01T00:00:00Z");
+    CHECK(r.completed_at == "2024-01-01T00:01:00Z");
+    CHECK(r.created_at == "2024-01-01T00:00:00Z");
+    CHECK(r.raw == run);
+    check_odd_member<centrali::OrchestrationRun>(run, "status", 3, [](const auto& m) { return m.status.empty(); });
+    check_identity_required<centrali::OrchestrationRun>(run, "an orchestration run");
 }

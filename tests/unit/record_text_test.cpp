@@ -101,7 +101,8 @@ const std::vector<std::string> kSingleBodies = {
     R"({"data":{"id":"r1","id":null,"version":3,"version":null,"data":12345678908901234567890,"data":null}})",
     R"({"data":{"id":null,"id":"r1","status":"x","status":5}})",
     R"({"data":{"status":5,"status":"ok","id":"r1"}})",
-    // Members of another type than their field's: a DecodeError either way.
+    // Members of another type than their field's stay in raw either way; an id that is no
+    // string is a DecodeError.
     R"({"data":{"id":5}})",
     R"({"data":{"id":{"nested":true}}})",
     R"({"data":{"status":["active"]}})",
@@ -148,6 +149,13 @@ const std::vector<std::string> kPageBodies = {
     R"({"data":[)" + kRecord + "," + kRecord + R"(],"meta":{"total":2,"page":1,"pageSize":50}})",
     R"({"data":[],"meta":{"total":0}})",
     R"({"data":[{"id":"a"},{"id":"b","extra":[1]}]})",
+    // Nulls go to raw; one record with odd members still decodes; a record without an id fails.
+    R"({"data":[{"id":"a","status":null,"updatedBy":null,"version":null,"data":null,"metadata":null},)"
+    R"({"id":"b","version":"2","status":5,"createdAt":{"x":1},"data":{"k":1}}]})",
+    R"({"data":[{"id":"a","status":null,"status":"x"},{"id":"b","collectionId":"c","structureId":null}]})",
+    R"({"data":[{"id":"a","status":"x","status":null}]})",
+    R"({"data":[{"id":"a"},{"status":"no id"}]})",
+    R"({"data":[{"id":"a"},{"id":null}]})",
     R"({"meta":{"total":1},"data":[{"id":"a"}],"links":{"next":null},"count":1})",
     R"({"data":[{"id":"a"}],"meta":"not an object"})",
     R"({"data":[{"id":"a"}],"meta":{"total":"many"}})",
@@ -211,9 +219,18 @@ TEST_CASE("the page reader handles the usual shape itself, and gives up on the r
     CHECK(page.meta.total == 1);
     CHECK(page.raw == json{{"data", json::array()}, {"meta", {{"total", 1}}}});
 
+    // Nulls stay on the fast path: they go to raw, where sent_null() finds them.
+    Page<Record> nulls;
+    CHECK(Reader::read(R"({"data":[{"id":"a","updatedBy":null,"version":null}]})", nulls));
+    REQUIRE(nulls.items.size() == 1);
+    CHECK(nulls.items[0].raw == json{{"updatedBy", nullptr}, {"version", nullptr}});
+    CHECK(nulls.items[0].sent_null("updatedBy"));
+    CHECK_FALSE(nulls.items[0].sent_null("createdBy"));
+
     for (const std::string& body :
          {std::string(R"([{"id":"a"}])"), R"({"data":)" + kRecord + "}", std::string(R"({"data":[{"id":5}]})"),
-          std::string(R"({"data":[{"version":1.5}]})"), std::string(R"({"data":[[]]})"), std::string(R"({"meta":{}})"),
+          std::string(R"({"data":[{"id":"a","version":1.5}]})"),
+          std::string(R"({"data":[{"status":"no id"}]})"), std::string(R"({"data":[{"id":"a","status":5}]})"), std::string(R"({"data":[[]]})"), std::string(R"({"meta":{}})"),
           std::string(R"({"data":[],"data":[]})"), std::string("not json")}) {
         Page<Record> ignored;
         CHECK_FALSE(Reader::read(body, ignored));

@@ -234,23 +234,69 @@ TEST_CASE("records decode with extra, missing and null fields", "[unit][records]
     CHECK(empty.data.is_null());
 }
 
-TEST_CASE("a mistyped record member is a DecodeError that names it", "[unit][records]") {
+TEST_CASE("a record reads every member, nulls told from absent ones", "[unit][records]") {
+    const json full = {{"id", "r1"},           {"data", {{"total", 42}}}, {"recordSlug", "orders"},
+                       {"workspaceSlug", "acme"}, {"status", "active"},      {"version", 3},
+                       {"createdAt", "2024-01-01T00:00:00Z"}, {"updatedAt", "2024-01-02T00:00:00Z"},
+                       {"createdBy", "u1"},       {"updatedBy", nullptr},    {"collectionId", "c1"},
+                       {"workspaceId", "w1"},     {"metadata", {{"source", "import"}}}};
+    const auto record = full.get<centrali::Record>();
+    CHECK(record.id == "r1");
+    CHECK(record.data == json{{"total", 42}});
+    CHECK(record.record_slug == "orders");
+    CHECK(record.workspace_slug == "acme");
+    CHECK(record.status == "active");
+    CHECK(record.version == 3);
+    CHECK(record.created_at == "2024-01-01T00:00:00Z");
+    CHECK(record.updated_at == "2024-01-02T00:00:00Z");
+    CHECK(record.created_by == "u1");
+    CHECK(record.updated_by.empty());
+    CHECK(record.sent_null("updatedBy"));
+    CHECK_FALSE(record.sent_null("createdBy"));
+    CHECK_FALSE(record.sent_null("deletedBy"));  // absent
+    CHECK(record.collection_id == "c1");
+    CHECK(record.workspace_id == "w1");
+    CHECK(record.metadata == json{{"source", "import"}});
+    CHECK(record.raw == json{{"updatedBy", nullptr}});  // taken members are not repeated
+
+    // A typed record keeps every field too (to_typed used to drop the last three).
+    json typed_body = full;
+    typed_body["data"] = {{"title", "t"}, {"total", 42}};
+    const auto typed = centrali::detail::to_typed<Order>(typed_body.get<centrali::Record>());
+    CHECK(typed.data.title == "t");
+    CHECK(typed.collection_id == "c1");
+    CHECK(typed.workspace_id == "w1");
+    CHECK(typed.metadata == json{{"source", "import"}});
+}
+
+TEST_CASE("a record with a mistyped member still decodes; one without an id does not", "[unit][records]") {
     UnitClient unit;
     auto client = unit.make();
     json mistyped = record_json("r9");
     mistyped["updatedAt"] = 17;
-    unit.transport->then_json(200, {{"data", mistyped}});
-    try {
-        (void)client.records().get("orders", "r9");
-        FAIL("expected a DecodeError");
-    } catch (const centrali::DecodeError& e) {
-        CHECK(std::string(e.what()).find("'updatedAt'") != std::string::npos);
-    }
-
-    mistyped = record_json("r9");
     mistyped["version"] = 1e300;  // would be undefined behaviour as a long long
+    mistyped["status"] = json{{"odd", true}};
     unit.transport->then_json(200, {{"data", mistyped}});
-    CHECK_THROWS_AS(client.records().get("orders", "r9"), centrali::DecodeError);
+    const auto record = client.records().get("orders", "r9");
+    CHECK(record.id == "r9");
+    CHECK(record.updated_at.empty());
+    CHECK_FALSE(record.version);
+    CHECK(record.status.empty());
+    CHECK(record.raw["updatedAt"] == 17);
+    CHECK(record.raw["version"] == 1e300);
+    CHECK(record.raw["status"] == json{{"odd", true}});
+    CHECK(record.data == mistyped["data"]);
+
+    for (const json& bad : {json{{"data", {{"status", "x"}}}}, json{{"data", {{"id", 5}, {"status", "x"}}}},
+                            json{{"data", {{"id", nullptr}}}}}) {
+        unit.transport->then_json(200, bad);
+        try {
+            (void)client.records().get("orders", "r9");
+            FAIL("expected a DecodeError");
+        } catch (const centrali::DecodeError& e) {
+            CHECK(std::string(e.what()).find("a record without a readable 'id'") != std::string::npos);
+        }
+    }
 }
 
 TEST_CASE("typed get and query go through the user's from_json", "[unit][records]") {

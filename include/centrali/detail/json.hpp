@@ -89,14 +89,31 @@ void read_member_tolerant(const nlohmann::json& object, const char* key, T& targ
     }
 }
 
-/// The identity member of a model read tolerantly: the one member without which the object is
-/// not the thing it claims to be, so a DecodeError naming `what` when it is absent or not a string.
-inline void read_identity(const nlohmann::json& object, const char* key, const char* what, std::string& target) {
-    const auto it = object.is_object() ? object.find(key) : object.end();
-    if (!object.is_object() || it == object.end() || !it->is_string())
-        throw DecodeError(std::string("centrali: ") + what + " without a readable " + key);
-    target = it->get<std::string>();
-}
+/// True when `object` has `key` as an explicit null. Every model's sent_null() asks its `raw`
+/// this one way, so "sent null" and "not sent" are told apart alike everywhere (a field alone
+/// cannot: both leave it at its default).
+bool sent_null(const nlohmann::json& object, std::string_view key);
+
+/// The identity member `key` of a model object (or, when it is absent, `fallback`, where a
+/// model has two spellings of it): the one member tolerant reading cannot do without (a page
+/// item that cannot be addressed is no item). A body that is not an object, or without a string
+/// identity, is a DecodeError naming the model (`what`).
+std::string read_identity(const nlohmann::json& j, const char* key, const char* what, const char* fallback = nullptr);
+
+/// For models without an identity (results, summaries): a body that is not an object is a
+/// DecodeError naming the model (`what`); any object decodes, its members read tolerantly.
+void require_model_object(const nlohmann::json& j, const char* what);
+
+/// read_member_tolerant bound to one model object, so every model's from_json reads its
+/// members one way: `const TolerantReader read{j}; read("name", name);`.
+struct TolerantReader {
+    const nlohmann::json& object;  ///< the model object being read
+    /// Reads `key` into `target`; absent, null or of an unexpected type leaves it as it was.
+    template <class T>
+    void operator()(const char* key, T& target) const {
+        read_member_tolerant(object, key, target);
+    }
+};
 
 /// Request bodies send only the members the caller set (the JS SDK's truthy rule).
 template <class T>
@@ -119,17 +136,17 @@ const StringMember<Model>* find_string_member(const StringMember<Model> (&member
     return nullptr;
 }
 
-/// Moves `value` into the field `members` names for `key`; false when it names none. A string
-/// is moved, not copied; anything else goes through read_value (a null leaves the default, a
-/// number is a DecodeError naming the member).
+/// Moves `value` into the field `members` names for `key`, a string moved, not copied; false
+/// when it names none or `value` is not a string. What is not taken stays in the model's `raw`:
+/// a null there tells "sent null" from "not sent", and a member of another type stays visible
+/// instead of failing the model (tolerant reading).
 template <class Model, std::size_t N>
 bool take_string_member(const StringMember<Model> (&members)[N], Model& model, std::string_view key,
                         nlohmann::json& value) {
+    if (!value.is_string()) return false;
     const StringMember<Model>* member = find_string_member(members, key);
     if (member == nullptr) return false;
-    std::string& field = model.*(member->second);
-    if (value.is_string()) field = std::move(value.template get_ref<std::string&>());
-    else read_value(value, member->first.data(), field);  // the names are literals: NUL-terminated
+    model.*(member->second) = std::move(value.template get_ref<std::string&>());
     return true;
 }
 

@@ -5,10 +5,11 @@
 CENTRALI_NAMESPACE_BEGIN
 
 CENTRALI_DECL void from_json(const nlohmann::json& j, AllowedDomain& d) {
-    detail::read_member(j, "id", d.id);
-    detail::read_member(j, "domain", d.domain);
-    detail::read_member(j, "createdAt", d.created_at);
-    detail::read_member(j, "createdBy", d.created_by);
+    d.id = detail::read_identity(j, "id", "an allowed domain");
+    const detail::TolerantReader read{j};
+    read("domain", d.domain);
+    read("createdAt", d.created_at);
+    read("createdBy", d.created_by);
     d.raw = j;
 }
 

@@ -5,27 +5,30 @@
 CENTRALI_NAMESPACE_BEGIN
 
 CENTRALI_DECL void from_json(const nlohmann::json& j, AnomalyInsight& i) {
-    detail::read_member(j, "id", i.id);
-    detail::read_member(j, "recordSlug", i.record_slug);
-    detail::read_member(j, "type", i.type);
-    detail::read_member(j, "severity", i.severity);
-    detail::read_member(j, "status", i.status);
-    detail::read_member(j, "title", i.title);
-    detail::read_member(j, "description", i.description);
-    detail::read_member(j, "details", i.details);
-    detail::read_member(j, "detectedAt", i.detected_at);
+    i.id = detail::read_identity(j, "id", "an anomaly insight");
+    const detail::TolerantReader read{j};
+    read("recordSlug", i.record_slug);
+    read("type", i.type);
+    read("severity", i.severity);
+    read("status", i.status);
+    read("title", i.title);
+    read("description", i.description);
+    read("details", i.details);
+    read("detectedAt", i.detected_at);
     i.raw = j;
 }
 
 CENTRALI_DECL void from_json(const nlohmann::json& j, InsightSummary& s) {
-    detail::read_member(j, "total", s.total);
-    detail::read_member(j, "bySeverity", s.by_severity);
-    detail::read_member(j, "byType", s.by_type);
+    detail::require_model_object(j, "an insight summary");
+    const detail::TolerantReader read{j};
+    read("total", s.total);
+    read("bySeverity", s.by_severity);
+    read("byType", s.by_type);
     s.raw = j;
 }
 
 CENTRALI_DECL void from_json(const nlohmann::json& j, InsightConfig& c) {
-    detail::read_identity(j, "recordSlug", "an anomaly insight configuration", c.record_slug);
+    c.record_slug = detail::read_identity(j, "recordSlug", "an anomaly insight configuration");
     detail::read_member_tolerant(j, "schedule", c.schedule);
     detail::read_member_tolerant(j, "sensitivity", c.sensitivity);
     detail::read_member_tolerant(j, "updatedAt", c.updated_at);

@@ -7,23 +7,25 @@
 CENTRALI_NAMESPACE_BEGIN
 
 CENTRALI_DECL void from_json(const nlohmann::json& j, UploadedFile& f) {
-    detail::read_member(j, "id", f.id);
-    detail::read_member(j, "renderId", f.render_id);
-    detail::read_member(j, "url", f.url);
-    detail::read_member(j, "path", f.path);
-    detail::read_member(j, "name", f.name);
-    detail::read_member(j, "size", f.size);
-    detail::read_member(j, "contentType", f.content_type);
-    if (f.content_type.empty()) detail::read_member(j, "mimeType", f.content_type);
-    detail::read_member(j, "isPublic", f.is_public);
+    f.id = detail::read_identity(j, "id", "an uploaded file", "renderId");
+    const detail::TolerantReader read{j};
+    read("renderId", f.render_id);
+    read("url", f.url);
+    read("path", f.path);
+    read("name", f.name);
+    read("size", f.size);
+    read("contentType", f.content_type);
+    if (f.content_type.empty()) read("mimeType", f.content_type);
+    read("isPublic", f.is_public);
     f.raw = j;
 }
 
 CENTRALI_DECL void from_json(const nlohmann::json& j, Folder& f) {
-    detail::read_member(j, "id", f.id);
-    detail::read_member(j, "name", f.name);
-    detail::read_member(j, "path", f.path);
-    detail::read_member(j, "parentPath", f.parent_path);
+    f.id = detail::read_identity(j, "id", "a folder");
+    const detail::TolerantReader read{j};
+    read("name", f.name);
+    read("path", f.path);
+    read("parentPath", f.parent_path);
     f.raw = j;
 }
 

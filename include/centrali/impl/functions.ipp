@@ -5,16 +5,17 @@
 CENTRALI_NAMESPACE_BEGIN
 
 CENTRALI_DECL void from_json(const nlohmann::json& j, ComputeFunction& f) {
-    detail::read_member(j, "id", f.id);
-    detail::read_member(j, "name", f.name);
-    detail::read_member(j, "description", f.description);
-    detail::read_member(j, "code", f.code);
-    detail::read_member(j, "timeoutMs", f.timeout_ms);
-    detail::read_member(j, "workspaceSlug", f.workspace_slug);
-    detail::read_member(j, "createdBy", f.created_by);
-    detail::read_member(j, "updatedBy", f.updated_by);
-    detail::read_member(j, "createdAt", f.created_at);
-    detail::read_member(j, "updatedAt", f.updated_at);
+    f.id = detail::read_identity(j, "id", "a compute function");
+    const detail::TolerantReader read{j};
+    read("name", f.name);
+    read("description", f.description);
+    read("code", f.code);
+    read("timeoutMs", f.timeout_ms);
+    read("workspaceSlug", f.workspace_slug);
+    read("createdBy", f.created_by);
+    read("updatedBy", f.updated_by);
+    read("createdAt", f.created_at);
+    read("updatedAt", f.updated_at);
     f.raw = j;
 }
 
@@ -55,10 +56,12 @@ CENTRALI_DECL void to_json(nlohmann::json& j, const TestComputeFunctionInput& in
 }
 
 CENTRALI_DECL void from_json(const nlohmann::json& j, TestComputeFunctionResult& r) {
-    detail::read_member(j, "output", r.output);
-    detail::read_member(j, "logs", r.logs);
-    detail::read_member(j, "error", r.error);
-    detail::read_member(j, "duration", r.duration_ms);
+    detail::require_model_object(j, "a test result");
+    const detail::TolerantReader read{j};
+    read("output", r.output);
+    read("logs", r.logs);
+    read("error", r.error);
+    read("duration", r.duration_ms);
     r.raw = j;
 }
 

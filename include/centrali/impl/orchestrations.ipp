@@ -16,13 +16,15 @@ CENTRALI_DECL void to_json(nlohmann::json& j, const OrchestrationTrigger& t) {
 }
 
 CENTRALI_DECL void from_json(const nlohmann::json& j, OrchestrationTrigger& t) {
-    detail::read_member(j, "type", t.type);
-    detail::read_member(j, "eventType", t.event_type);
-    detail::read_member(j, "structureSlug", t.structure_slug);
-    detail::read_member(j, "scheduleType", t.schedule_type);
-    detail::read_member(j, "interval", t.interval);
-    detail::read_member(j, "cronExpression", t.cron_expression);
-    detail::read_member(j, "scheduledAt", t.scheduled_at);
+    detail::require_model_object(j, "an orchestration trigger");
+    const detail::TolerantReader read{j};
+    read("type", t.type);
+    read("eventType", t.event_type);
+    read("structureSlug", t.structure_slug);
+    read("scheduleType", t.schedule_type);
+    read("interval", t.interval);
+    read("cronExpression", t.cron_expression);
+    read("scheduledAt", t.scheduled_at);
     t.extra = j;
 }
 
@@ -31,12 +33,14 @@ CENTRALI_DECL void to_json(nlohmann::json& j, const DecisionCase& c) {
 }
 
 CENTRALI_DECL void from_json(const nlohmann::json& j, DecisionCase& c) {
+    detail::require_model_object(j, "a decision case");
     if (auto condition = j.find("condition"); condition != j.end()) {
-        detail::read_member(*condition, "field", c.field);
-        detail::read_member(*condition, "operator", c.op);
-        detail::read_member(*condition, "value", c.value);
+        const detail::TolerantReader read{*condition};
+        read("field", c.field);
+        read("operator", c.op);
+        read("value", c.value);
     }
-    detail::read_member(j, "nextStepId", c.next_step_id);
+    detail::read_member_tolerant(j, "nextStepId", c.next_step_id);
 }
 
 CENTRALI_DECL void to_json(nlohmann::json& j, const OrchestrationStep& s) {
@@ -58,39 +62,41 @@ CENTRALI_DECL void to_json(nlohmann::json& j, const OrchestrationStep& s) {
 }
 
 CENTRALI_DECL void from_json(const nlohmann::json& j, OrchestrationStep& s) {
-    detail::read_member(j, "id", s.id);
-    detail::read_member(j, "name", s.name);
-    detail::read_member(j, "type", s.type);
-    detail::read_member(j, "nextStepId", s.next_step_id);
-    detail::read_member(j, "functionId", s.function_id);
-    detail::read_member(j, "timeoutMs", s.timeout_ms);
+    s.id = detail::read_identity(j, "id", "an orchestration step");
+    const detail::TolerantReader read{j};
+    read("name", s.name);
+    read("type", s.type);
+    read("nextStepId", s.next_step_id);
+    read("functionId", s.function_id);
+    read("timeoutMs", s.timeout_ms);
     if (auto params = j.find("encryptedParams"); params != j.end() && params->is_object())
         for (const auto& item : params->items()) s.encrypted_param_names.push_back(item.key());
-    detail::read_member(j, "cases", s.cases);
-    detail::read_member(j, "defaultNextStepId", s.default_next_step_id);
-    detail::read_member(j, "delayMs", s.delay_ms);
+    read("cases", s.cases);
+    read("defaultNextStepId", s.default_next_step_id);
+    read("delayMs", s.delay_ms);
     s.extra = j;
 }
 
 CENTRALI_DECL void from_json(const nlohmann::json& j, Orchestration& o) {
-    detail::read_member(j, "id", o.id);
-    detail::read_member(j, "workspaceSlug", o.workspace_slug);
-    detail::read_member(j, "slug", o.slug);
-    detail::read_member(j, "name", o.name);
-    detail::read_member(j, "description", o.description);
-    detail::read_member(j, "version", o.version);
-    detail::read_member(j, "status", o.status);
+    o.id = detail::read_identity(j, "id", "an orchestration");
+    const detail::TolerantReader read{j};
+    read("workspaceSlug", o.workspace_slug);
+    read("slug", o.slug);
+    read("name", o.name);
+    read("description", o.description);
+    read("version", o.version);
+    read("status", o.status);
     if (o.status.empty()) {
         std::optional<bool> active;
-        detail::read_member(j, "isActive", active);
+        read("isActive", active);
         if (active) o.status = *active ? OrchestrationStatus::active : OrchestrationStatus::paused;
     }
-    detail::read_member(j, "trigger", o.trigger);
-    detail::read_member(j, "steps", o.steps);
-    detail::read_member(j, "createdAt", o.created_at);
-    detail::read_member(j, "updatedAt", o.updated_at);
-    detail::read_member(j, "createdBy", o.created_by);
-    detail::read_member(j, "updatedBy", o.updated_by);
+    read("trigger", o.trigger);
+    read("steps", o.steps);
+    read("createdAt", o.created_at);
+    read("updatedAt", o.updated_at);
+    read("createdBy", o.created_by);
+    read("updatedBy", o.updated_by);
     o.raw = j;
 }
 
@@ -127,43 +133,45 @@ CENTRALI_DECL void to_json(nlohmann::json& j, const UpdateOrchestrationInput& in
 }
 
 CENTRALI_DECL void from_json(const nlohmann::json& j, OrchestrationStepRun& s) {
-    detail::read_member(j, "id", s.id);
-    detail::read_member(j, "stepId", s.step_id);
-    detail::read_member(j, "stepType", s.step_type);
-    detail::read_member(j, "status", s.status);
-    detail::read_member(j, "input", s.input);
-    detail::read_member(j, "output", s.output);
+    s.id = detail::read_identity(j, "id", "an orchestration step run");
+    const detail::TolerantReader read{j};
+    read("stepId", s.step_id);
+    read("stepType", s.step_type);
+    read("status", s.status);
+    read("input", s.input);
+    read("output", s.output);
     if (auto error = j.find("error"); error != j.end() && error->is_object()) {
-        detail::read_member(*error, "code", s.error_code);
-        detail::read_member(*error, "message", s.error_message);
+        detail::read_member_tolerant(*error, "code", s.error_code);
+        detail::read_member_tolerant(*error, "message", s.error_message);
     } else {
-        detail::read_member(j, "error", s.error_message);
+        read("error", s.error_message);
     }
-    detail::read_member(j, "functionRunId", s.function_run_id);
-    detail::read_member(j, "startedAt", s.started_at);
-    detail::read_member(j, "completedAt", s.completed_at);
-    detail::read_member(j, "durationMs", s.duration_ms);
+    read("functionRunId", s.function_run_id);
+    read("startedAt", s.started_at);
+    read("completedAt", s.completed_at);
+    read("durationMs", s.duration_ms);
     s.raw = j;
 }
 
 CENTRALI_DECL void from_json(const nlohmann::json& j, OrchestrationRun& r) {
-    detail::read_member(j, "id", r.id);
-    detail::read_member(j, "orchestrationId", r.orchestration_id);
-    detail::read_member(j, "status", r.status);
-    detail::read_member(j, "input", r.input);
-    detail::read_member(j, "context", r.context);
+    r.id = detail::read_identity(j, "id", "an orchestration run");
+    const detail::TolerantReader read{j};
+    read("orchestrationId", r.orchestration_id);
+    read("status", r.status);
+    read("input", r.input);
+    read("context", r.context);
     if (auto outputs = j.find("stepOutputs"); outputs != j.end() && outputs->is_object())
         for (const auto& item : outputs->items()) r.step_outputs[item.key()] = item.value();
-    detail::read_member(j, "currentStepId", r.current_step_id);
+    read("currentStepId", r.current_step_id);
     if (auto error = j.find("error"); error != j.end() && error->is_object()) {
-        detail::read_member(*error, "code", r.error_code);
-        detail::read_member(*error, "message", r.error_message);
+        detail::read_member_tolerant(*error, "code", r.error_code);
+        detail::read_member_tolerant(*error, "message", r.error_message);
     } else {
-        detail::read_member(j, "error", r.error_message);
+        read("error", r.error_message);
     }
-    detail::read_member(j, "startedAt", r.started_at);
-    detail::read_member(j, "completedAt", r.completed_at);
-    detail::read_member(j, "createdAt", r.created_at);
+    read("startedAt", r.started_at);
+    read("completedAt", r.completed_at);
+    read("createdAt", r.created_at);
     r.raw = j;
 }
 

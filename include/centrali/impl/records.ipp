@@ -92,26 +92,28 @@ public:
     // nlohmann's SAX interface; returning false stops the parse (and gives up).
     bool null() {
         if (subtree_) return subtree_->null();
-        // A null leaves a field, or `data`, at its default, as read_record does; resetting it
-        // also keeps "the last of duplicate members wins", as in a JSON document.
+        // A null leaves a field, or `data`, at its default and goes to raw, as read_record does.
+        // A null after a value for the same field (a duplicate key, or collectionId and
+        // structureId both sent) gives up: which one wins is the JSON document's to say.
         switch (member_) {
-        case Member::string: return (record_->*string_field_).clear(), true;
-        case Member::version: return record_->version.reset(), true;
-        case Member::data: return record_->data = json(), true;
+        case Member::string: return (record_->*string_field_).empty() && field_null();
+        case Member::version: return !record_->version && field_null();
+        case Member::data: return record_->data.is_null() && field_null();
+        case Member::metadata: return record_->metadata.is_null() && field_null();
         default: return scalar(json(nullptr));
         }
     }
     bool boolean(bool v) { return subtree_ ? subtree_->boolean(v) : scalar(json(v)); }
     bool number_integer(json::number_integer_t v) {
         if (subtree_) return subtree_->number_integer(v);
-        if (member_ == Member::version) return record_->version = v, true;
+        if (member_ == Member::version) return taken(), record_->version = v, true;
         return scalar(json(v));
     }
     bool number_unsigned(json::number_unsigned_t v) {
         if (subtree_) return subtree_->number_unsigned(v);
         if (member_ == Member::version) {
             if (v > static_cast<json::number_unsigned_t>((std::numeric_limits<long long>::max)())) return false;
-            return record_->version = static_cast<long long>(v), true;
+            return taken(), record_->version = static_cast<long long>(v), true;
         }
         return scalar(json(v));
     }
@@ -120,7 +122,11 @@ public:
     }
     bool string(json::string_t& v) {
         if (subtree_) return subtree_->string(v);
-        if (member_ == Member::string) return record_->*string_field_ = v, true;
+        if (member_ == Member::string) {
+            taken();
+            if (string_field_ == &Record::id) has_id_ = true;
+            return record_->*string_field_ = v, true;
+        }
         return scalar(json(std::move(v)));
     }
     bool binary(json::binary_t& v) { return subtree_ && subtree_->binary(v); }
@@ -174,8 +180,8 @@ private:
     bool scalar(json v) {
         switch (member_) {
         case Member::other: return record_->raw[key_] = std::move(v), true;
-        case Member::data: return record_->data = std::move(v), true;
-        case Member::metadata: return record_->metadata = std::move(v), true;
+        case Member::data: return taken(), record_->data = std::move(v), true;
+        case Member::metadata: return taken(), record_->metadata = std::move(v), true;
         case Member::envelope:
             if (key_ == "data") return false;  // not the usual shape
             page_->raw[key_] = std::move(v);
@@ -200,8 +206,8 @@ private:
             page_->items.emplace_back();
             return begin_record(page_->items.back());
         case Level::record:
-            if (member_ == Member::data) return begin_subtree(record_->data, object);
-            if (member_ == Member::metadata) return begin_subtree(record_->metadata, object);
+            if (member_ == Member::data) return taken(), begin_subtree(record_->data, object);
+            if (member_ == Member::metadata) return taken(), begin_subtree(record_->metadata, object);
             if (member_ == Member::other) return begin_subtree(record_->raw[key_], object);
             return false;  // a container where a string or a number belongs
         }
@@ -210,6 +216,8 @@ private:
 
     bool close() {
         if (depth_ == 0) return false;
+        // A record without a string id gives up: read_record's DecodeError says so.
+        if (levels_[depth_ - 1] == Level::record && !has_id_) return false;
         --depth_;
         member_ = Member::none;
         return true;
@@ -225,7 +233,21 @@ private:
     bool begin_record(Record& record) {
         record_ = &record;
         record.raw = json::object();
+        has_id_ = false;
+        nulls_in_raw_ = false;
         return push(Level::record);
+    }
+
+    /// A field member sent as null: kept in raw, where sent_null() finds it.
+    bool field_null() {
+        record_->raw[key_] = nullptr;
+        nulls_in_raw_ = true;
+        return true;
+    }
+    /// A field member taken: an earlier null of the same (duplicate) key leaves raw, so the
+    /// last of duplicate members wins, as in a JSON document. Only records with a null pay.
+    void taken() {
+        if (nulls_in_raw_) record_->raw.erase(key_);
     }
 
     /// A nested value goes through nlohmann's own document builder, under the body's depth limit.
@@ -253,6 +275,8 @@ private:
     std::optional<JsonDomBuilder> subtree_;
     std::size_t subtree_depth_ = 0;
     bool saw_data_ = false;
+    bool has_id_ = false;       ///< the current record had a string `id`
+    bool nulls_in_raw_ = false;  ///< the current record's raw holds a field member's null
 };
 
 /// The body as a document, then read_record (any shape: wrapped or bare).
@@ -275,7 +299,7 @@ CENTRALI_DECL UpsertResult<> decode_upsert(const Core& core, HttpResponse& respo
     nlohmann::json body = core.parse_json(response, call);
     UpsertResult<> result;
     if (body.is_object())
-        if (auto meta = body.find("meta"); meta != body.end()) read_member(*meta, "created", result.created);
+        if (auto meta = body.find("meta"); meta != body.end()) read_member_tolerant(*meta, "created", result.created);
     read_record(std::move(unwrap_object(body, "record")), result.record);
     return result;
 }

@@ -5,13 +5,10 @@
 CENTRALI_NAMESPACE_BEGIN
 
 CENTRALI_DECL void from_json(const nlohmann::json& j, FunctionRun& run) {
-    if (!j.is_object()) throw DecodeError("centrali: a function run must be a JSON object");
-    const auto id = j.find("id");
-    if (id == j.end() || !id->is_string()) throw DecodeError("centrali: a function run without a readable id");
-    run.id = id->get<std::string>();
+    run.id = detail::read_identity(j, "id", "a function run");
     // Every other member is read tolerantly: one of an unexpected type keeps its default (and
     // stays in raw) rather than failing the run, or a whole page of runs.
-    const auto read = [&j](const char* key, auto& target) { detail::read_member_tolerant(j, key, target); };
+    const detail::TolerantReader read{j};
     read("createdBy", run.created_by);
     read("functionId", run.function_id);
     read("workspaceSlug", run.workspace_slug);
@@ -63,14 +60,15 @@ CENTRALI_DECL std::optional<double> FunctionRun::cpu_user_seconds() const {
 }
 
 CENTRALI_DECL void from_json(const nlohmann::json& j, JobStatus& job) {
-    detail::read_member(j, "id", job.id);
-    detail::read_member(j, "state", job.state);
-    if (job.state.empty()) detail::read_member(j, "status", job.state);
-    detail::read_member(j, "returnValue", job.return_value);
+    job.id = detail::read_identity(j, "id", "a job status");
+    const detail::TolerantReader read{j};
+    read("state", job.state);
+    if (job.state.empty()) read("status", job.state);
+    read("returnValue", job.return_value);
     job.outputs = job.return_value.is_object() && job.return_value.contains("outputs") ? job.return_value["outputs"]
                                                                                        : job.return_value;
-    detail::read_member(j, "failedReason", job.failed_reason);
-    detail::read_member(j, "runId", job.run_id);
+    read("failedReason", job.failed_reason);
+    read("runId", job.run_id);
     job.raw = j;
 }
 

@@ -7,21 +7,24 @@
 CENTRALI_NAMESPACE_BEGIN
 
 CENTRALI_DECL void from_json(const nlohmann::json& j, SearchHit& h) {
-    detail::read_member(j, "id", h.id);
-    if (h.id.empty()) detail::read_member(j, "recordId", h.id);
-    detail::read_member(j, "recordSlug", h.record_slug);
-    detail::read_member(j, "score", h.score);
+    h.id = detail::read_identity(j, "id", "a search hit", "recordId");
+    const detail::TolerantReader read{j};
+    read("recordSlug", h.record_slug);
+    read("score", h.score);
     if (auto doc = j.find("document"); doc != j.end()) h.document = *doc;
     else h.document = j;
-    detail::read_member(j, "_formatted", h.formatted);
+    read("_formatted", h.formatted);
     h.raw = j;
 }
 
 CENTRALI_DECL void from_json(const nlohmann::json& j, SearchResult& r) {
-    detail::read_member(j, "totalHits", r.total_hits);
-    if (!j.contains("totalHits")) detail::read_member(j, "estimatedTotalHits", r.total_hits);
+    detail::require_model_object(j, "a search result");
+    const detail::TolerantReader read{j};
+    read("totalHits", r.total_hits);
+    if (!j.contains("totalHits")) read("estimatedTotalHits", r.total_hits);
+    // Each hit is an item, as on a page: one without a readable id fails the result.
     detail::read_member(j, "hits", r.hits);
-    detail::read_member(j, "processingTimeMs", r.processing_time_ms);
+    read("processingTimeMs", r.processing_time_ms);
     r.raw = j;
 }
 

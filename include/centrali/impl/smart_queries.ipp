@@ -5,13 +5,14 @@
 CENTRALI_NAMESPACE_BEGIN
 
 CENTRALI_DECL void from_json(const nlohmann::json& j, SmartQuery& q) {
-    detail::read_member(j, "id", q.id);
-    detail::read_member(j, "name", q.name);
-    detail::read_member(j, "description", q.description);
-    detail::read_member(j, "recordSlug", q.record_slug);
-    detail::read_member(j, "query", q.query);
-    detail::read_member(j, "createdAt", q.created_at);
-    detail::read_member(j, "updatedAt", q.updated_at);
+    q.id = detail::read_identity(j, "id", "a smart query");
+    const detail::TolerantReader read{j};
+    read("name", q.name);
+    read("description", q.description);
+    read("recordSlug", q.record_slug);
+    read("query", q.query);
+    read("createdAt", q.created_at);
+    read("updatedAt", q.updated_at);
     q.raw = j;
 }
 

@@ -20,37 +20,39 @@ CENTRALI_DECL void to_json(nlohmann::json& j, const PropertyDefinition& p) {
 }
 
 CENTRALI_DECL void from_json(const nlohmann::json& j, PropertyDefinition& p) {
-    detail::read_member(j, "name", p.name);
-    detail::read_member(j, "type", p.type);
-    detail::read_member(j, "description", p.description);
-    detail::read_member(j, "required", p.required);
-    detail::read_member(j, "isUnique", p.is_unique);
-    detail::read_member(j, "nullable", p.nullable);
-    detail::read_member(j, "immutable", p.immutable);
-    detail::read_member(j, "default", p.default_value);
-    detail::read_member(j, "enum", p.enum_values);
-    detail::read_member(j, "target", p.target);
-    detail::read_member(j, "relationship", p.relationship);
+    p.name = detail::read_identity(j, "name", "a property definition");
+    const detail::TolerantReader read{j};
+    read("type", p.type);
+    read("description", p.description);
+    read("required", p.required);
+    read("isUnique", p.is_unique);
+    read("nullable", p.nullable);
+    read("immutable", p.immutable);
+    read("default", p.default_value);
+    read("enum", p.enum_values);
+    read("target", p.target);
+    read("relationship", p.relationship);
     p.extra = j;
 }
 
 CENTRALI_DECL void from_json(const nlohmann::json& j, Collection& c) {
-    detail::read_member(j, "id", c.id);
-    detail::read_member(j, "workspaceSlug", c.workspace_slug);
-    detail::read_member(j, "recordSlug", c.record_slug);
-    detail::read_member(j, "name", c.name);
-    detail::read_member(j, "description", c.description);
-    detail::read_member(j, "properties", c.properties);
-    detail::read_member(j, "status", c.status);
-    detail::read_member(j, "schemaDiscoveryMode", c.schema_discovery_mode);
-    detail::read_member(j, "isStrict", c.is_strict);
+    c.id = detail::read_identity(j, "id", "a collection");
+    const detail::TolerantReader read{j};
+    read("workspaceSlug", c.workspace_slug);
+    read("recordSlug", c.record_slug);
+    read("name", c.name);
+    read("description", c.description);
+    read("properties", c.properties);
+    read("status", c.status);
+    read("schemaDiscoveryMode", c.schema_discovery_mode);
+    read("isStrict", c.is_strict);
     if (c.schema_discovery_mode.empty() && c.is_strict)
         c.schema_discovery_mode = *c.is_strict ? SchemaDiscoveryMode::strict : SchemaDiscoveryMode::schemaless;
-    detail::read_member(j, "retentionPolicy", c.retention_policy);
-    detail::read_member(j, "enableVersioning", c.enable_versioning);
-    detail::read_member(j, "defaultSearchField", c.default_search_field);
-    detail::read_member(j, "createdAt", c.created_at);
-    detail::read_member(j, "updatedAt", c.updated_at);
+    read("retentionPolicy", c.retention_policy);
+    read("enableVersioning", c.enable_versioning);
+    read("defaultSearchField", c.default_search_field);
+    read("createdAt", c.created_at);
+    read("updatedAt", c.updated_at);
     c.raw = j;
 }
 
@@ -92,8 +94,10 @@ CENTRALI_DECL void from_json(const nlohmann::json& j, UpdateCollectionInput& inp
 }
 
 CENTRALI_DECL void from_json(const nlohmann::json& j, SchemaValidation& v) {
-    detail::read_member(j, "valid", v.valid);
-    detail::read_member(j, "errors", v.errors);
+    detail::require_model_object(j, "a schema validation");
+    const detail::TolerantReader read{j};
+    read("valid", v.valid);
+    read("errors", v.errors);
     v.raw = j;
 }
 

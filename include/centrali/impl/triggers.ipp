@@ -82,17 +82,18 @@ CENTRALI_DECL TriggerMetadata TriggerMetadata::http(std::string path, nlohmann::
 }
 
 CENTRALI_DECL void from_json(const nlohmann::json& j, FunctionTrigger& t) {
-    detail::read_member(j, "id", t.id);
-    detail::read_member(j, "name", t.name);
-    detail::read_member(j, "functionId", t.function_id);
-    detail::read_member(j, "executionType", t.execution_type);
-    detail::read_member(j, "description", t.description);
-    detail::read_member(j, "enabled", t.enabled);
-    detail::read_member(j, "triggerMetadata", t.trigger_metadata);
-    detail::read_member(j, "health", t.health);
-    detail::read_member(j, "workspaceSlug", t.workspace_slug);
-    detail::read_member(j, "createdAt", t.created_at);
-    detail::read_member(j, "updatedAt", t.updated_at);
+    t.id = detail::read_identity(j, "id", "a function trigger");
+    const detail::TolerantReader read{j};
+    read("name", t.name);
+    read("functionId", t.function_id);
+    read("executionType", t.execution_type);
+    read("description", t.description);
+    read("enabled", t.enabled);
+    read("triggerMetadata", t.trigger_metadata);
+    read("health", t.health);
+    read("workspaceSlug", t.workspace_slug);
+    read("createdAt", t.created_at);
+    read("updatedAt", t.updated_at);
     t.raw = j;
 }
 

@@ -5,29 +5,29 @@
 CENTRALI_NAMESPACE_BEGIN
 
 CENTRALI_DECL void from_json(const nlohmann::json& j, ValidationSuggestion& s) {
-    detail::read_member(j, "id", s.id);
-    detail::read_member(j, "recordSlug", s.record_slug);
-    detail::read_member(j, "recordId", s.record_id);
-    detail::read_member(j, "field", s.field);
-    detail::read_member(j, "issueType", s.issue_type);
-    detail::read_member(j, "status", s.status);
-    detail::read_member(j, "currentValue", s.current_value);
-    detail::read_member(j, "suggestedValue", s.suggested_value);
-    detail::read_member(j, "confidence", s.confidence);
-    detail::read_member(j, "reason", s.reason);
-    detail::read_member(j, "createdAt", s.created_at);
+    s.id = detail::read_identity(j, "id", "a validation suggestion");
+    const detail::TolerantReader read{j};
+    read("recordSlug", s.record_slug);
+    read("recordId", s.record_id);
+    read("field", s.field);
+    read("issueType", s.issue_type);
+    read("status", s.status);
+    read("currentValue", s.current_value);
+    read("suggestedValue", s.suggested_value);
+    read("confidence", s.confidence);
+    read("reason", s.reason);
+    read("createdAt", s.created_at);
     s.raw = j;
 }
 
 CENTRALI_DECL void from_json(const nlohmann::json& j, ValidationScan& s) {
-    detail::read_member(j, "id", s.id);
-    if (s.id.empty()) detail::read_member(j, "jobId", s.id);
-    detail::read_member(j, "status", s.status);
+    s.id = detail::read_identity(j, "id", "a validation scan", "jobId");
+    detail::read_member_tolerant(j, "status", s.status);
     s.raw = j;
 }
 
 CENTRALI_DECL void from_json(const nlohmann::json& j, ValidationConfig& c) {
-    detail::read_identity(j, "recordSlug", "a validation configuration", c.record_slug);
+    c.record_slug = detail::read_identity(j, "recordSlug", "a validation configuration");
     const auto read = [&j](const char* key, auto& target) { detail::read_member_tolerant(j, key, target); };
     read("enabled", c.enabled);
     read("mode", c.mode);

@@ -62,6 +62,27 @@ CENTRALI_DECL std::string dump_json(const nlohmann::json& value) {
     return value.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
 }
 
+CENTRALI_DECL bool sent_null(const nlohmann::json& object, std::string_view key) {
+    if (!object.is_object()) return false;
+    const auto it = object.find(key);
+    return it != object.end() && it->is_null();
+}
+
+CENTRALI_DECL void require_model_object(const nlohmann::json& j, const char* what) {
+    if (!j.is_object())
+        throw DecodeError(std::string("centrali: ") + what + " must be a JSON object, got " + j.type_name());
+}
+
+CENTRALI_DECL std::string read_identity(const nlohmann::json& j, const char* key, const char* what,
+                                        const char* fallback) {
+    require_model_object(j, what);
+    auto it = j.find(key);
+    if ((it == j.end() || !it->is_string()) && fallback != nullptr) it = j.find(fallback);
+    if (it == j.end() || !it->is_string())
+        throw DecodeError(std::string("centrali: ") + what + " without a readable '" + key + "'");
+    return it->get<std::string>();
+}
+
 CENTRALI_DECL nlohmann::json& unwrap_object(nlohmann::json& body, const char* what) {
     if (body.is_object()) {
         const auto data = body.find("data");
