@@ -1,5 +1,6 @@
-// Data quality: a validation scan that finds typos (accept one suggestion, reject the other) and
-// an anomaly analysis that flags an outlier (acknowledge it, then summarise).
+// Data quality: per-collection settings (AI validation on, in advisory mode; anomaly analysis
+// daily at high sensitivity), a validation scan that finds typos (accept one suggestion, reject
+// the other) and an anomaly analysis that flags an outlier (acknowledge it, then summarise).
 //
 // Configuration comes from the environment (ClientOptions::from_env), as in quickstart.cpp.
 #include <centrali/client.hpp>
@@ -9,6 +10,25 @@
 int main() {
     try {
         centrali::Client client(centrali::ClientOptions::from_env());
+
+        for (const char* slug : {"customers", "orders"}) {
+            centrali::CreateCollectionInput collection;
+            collection.name = slug;
+            collection.record_slug = slug;
+            client.collections().create(collection);
+        }
+        centrali::UpdateValidationConfigInput validation;
+        validation.enabled = true;
+        validation.mode = centrali::ValidationMode::advisory;
+        validation.confidence_threshold = 80;
+        const auto checked = client.validation().update_config("customers", validation);
+        std::cout << "validate " << checked.record_slug << ": " << checked.mode << " at "
+                  << checked.confidence_threshold.value_or(0) << " %\n";
+        centrali::UpdateInsightConfigInput analysis;
+        analysis.schedule = centrali::InsightSchedule::daily;
+        analysis.sensitivity = centrali::InsightSensitivity::high;
+        const auto watched = client.anomaly_insights().update_config("orders", analysis);
+        std::cout << "analyse  " << watched.record_slug << ": " << watched.schedule << ", " << watched.sensitivity << "\n";
 
         for (const char* city : {"Pariss", "Berlinn", "Rome"}) client.records().create("customers", {{"city", city}});
         const auto scan = client.validation().scan("customers");
