@@ -76,8 +76,8 @@ struct OrchestrationTrigger {
     std::string cron_expression;        ///< scheduled, cron: a 5-field cron expression
     std::string scheduled_at;           ///< scheduled, once: an ISO-8601 date-time
     /// Any other member, sent and kept as is. A decoded trigger keeps the whole object here;
-    /// when sent, the fields above replace their members, but an emptied field does not remove
-    /// the member it had.
+    /// when sent, the members the fields above stand for come from those fields alone (an
+    /// emptied field is not sent).
     nlohmann::json extra = nlohmann::json::object();
     /// True when the service sent `member` (its camelCase name) as an explicit null; false when
     /// it sent a value or nothing.
@@ -136,8 +136,9 @@ struct OrchestrationStep {
     std::optional<long long> delay_ms;  ///< delay: how long to wait, in milliseconds (`delayMs`, UNCONFIRMED)
 
     /// Any other member, sent and kept as is. A decoded step keeps the whole object here,
-    /// `encryptedParams` with its masked values included; when sent, the fields above replace
-    /// their members, but an emptied field does not remove the member it had.
+    /// `encryptedParams` with its masked values included (sent back as they came unless
+    /// encrypted_params is set); the members the fields above stand for come from those fields
+    /// alone (an emptied field is not sent).
     nlohmann::json extra = nlohmann::json::object();
     /// True when the service sent `member` (its camelCase name) as an explicit null; false when
     /// it sent a value or nothing.

@@ -64,15 +64,15 @@ struct PropertyDefinition {
     std::string target;        ///< reference fields: the referenced collection's slug
     std::string relationship;  ///< reference fields: e.g. many-to-one, many-to-many
     /// minLength, pattern, renderAs, …: sent and kept as is. Decoding stores the whole
-    /// definition here (the members above included); encoding starts from it and writes the
-    /// members above over it.
+    /// definition here (the members above included); encoding sends its members that have no
+    /// field above, and the fields above that are set (an emptied field is not sent).
     nlohmann::json extra = nlohmann::json::object();
     /// True when the service sent `member` (its camelCase name) as an explicit null; false when
     /// it sent a value or nothing.
     bool sent_null(std::string_view member) const { return detail::sent_null(extra, member); }
 };
 
-/// Encodes a property for a request body: `extra`, with the members that are set written over it.
+/// Encodes a property for a request body: `extra`'s members without a field, and the fields that are set.
 void to_json(nlohmann::json& j, const PropertyDefinition& p);
 
 /// Decodes a property; absent or null members keep their defaults.

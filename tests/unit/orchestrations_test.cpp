@@ -356,3 +356,38 @@ TEST_CASE("an orchestration run and its step runs read tolerantly; only the id i
     check_odd_member<centrali::OrchestrationRun>(run, "status", 3, [](const auto& m) { return m.status.empty(); });
     check_identity_required<centrali::OrchestrationRun>(run, "an orchestration run");
 }
+
+TEST_CASE("fetch, empty a field, send: the emptied member is not sent again from the decoded copy", "[unit][orchestrations][admin]") {
+    auto step = nlohmann::json{{"id", "charge"}, {"type", "compute"}, {"functionId", "f1"}, {"nextStepId", "notify"},
+                               {"timeoutMs", 5000}, {"retries", 2},
+                               {"encryptedParams", {{"key", {{"value", "****"}, {"encrypt", true}}}}}}
+                    .get<centrali::OrchestrationStep>();
+    step.next_step_id.clear();  // make it the last step
+    step.timeout_ms.reset();
+    nlohmann::json sent = step;
+    CHECK_FALSE(sent.contains("nextStepId"));
+    CHECK_FALSE(sent.contains("timeoutMs"));
+    CHECK(sent["functionId"] == "f1");
+    CHECK(sent["retries"] == 2);  // a member without a field is kept
+    CHECK(sent["encryptedParams"]["key"]["value"] == "****");  // masked secrets go back as they came
+    step.encrypted_params = {{"key", "new-secret"}};
+    sent = step;
+    CHECK(sent["encryptedParams"]["key"]["value"] == "new-secret");
+
+    auto trigger = nlohmann::json{{"type", "scheduled"}, {"scheduleType", "cron"}, {"cronExpression", "0 * * * *"},
+                                  {"timezone", "UTC"}}
+                       .get<centrali::OrchestrationTrigger>();
+    trigger.schedule_type = "interval";
+    trigger.cron_expression.clear();
+    trigger.interval = 60;
+    sent = trigger;
+    CHECK(sent == nlohmann::json{{"type", "scheduled"}, {"scheduleType", "interval"}, {"interval", 60}, {"timezone", "UTC"}});
+
+    auto property = nlohmann::json{{"name", "sku"}, {"type", "string"}, {"description", "old"}, {"target", "x"},
+                                   {"maxLength", 32}}
+                        .get<centrali::PropertyDefinition>();
+    property.description.clear();
+    property.target.clear();
+    sent = property;
+    CHECK(sent == nlohmann::json{{"name", "sku"}, {"type", "string"}, {"maxLength", 32}});
+}

@@ -10,6 +10,7 @@
 
 #include <cmath>
 #include <cstdint>
+#include <initializer_list>
 #include <limits>
 #include <optional>
 #include <string>
@@ -114,6 +115,12 @@ struct TolerantReader {
         read_member_tolerant(object, key, target);
     }
 };
+
+/// The members of a decoded model's whole object (`extra`) that the model has no field for.
+/// Encoding starts from these and writes the fields that are set: a member read into a field
+/// is sent from that field alone, so a field the caller emptied after a fetch is not sent again
+/// from the copy the fetch kept.
+nlohmann::json unknown_members(const nlohmann::json& extra, std::initializer_list<const char*> known);
 
 /// Request bodies send only the members the caller set (the JS SDK's truthy rule).
 template <class T>

@@ -5,7 +5,8 @@
 CENTRALI_NAMESPACE_BEGIN
 
 CENTRALI_DECL void to_json(nlohmann::json& j, const OrchestrationTrigger& t) {
-    j = t.extra.is_object() ? t.extra : nlohmann::json::object();
+    j = detail::unknown_members(t.extra, {"type", "eventType", "structureSlug", "scheduleType", "interval",
+                                          "cronExpression", "scheduledAt"});
     detail::write_member(j, "type", t.type);
     detail::write_member(j, "eventType", t.event_type);
     detail::write_member(j, "structureSlug", t.structure_slug);
@@ -44,7 +45,10 @@ CENTRALI_DECL void from_json(const nlohmann::json& j, DecisionCase& c) {
 }
 
 CENTRALI_DECL void to_json(nlohmann::json& j, const OrchestrationStep& s) {
-    j = s.extra.is_object() ? s.extra : nlohmann::json::object();
+    // encryptedParams is not among them: a decoded step holds only the secrets' masked values,
+    // which are sent back as they came unless the caller gives new ones.
+    j = detail::unknown_members(s.extra, {"id", "type", "name", "nextStepId", "functionId", "timeoutMs", "cases",
+                                          "defaultNextStepId", "delayMs"});
     j["id"] = s.id;
     j["type"] = s.type.str();
     detail::write_member(j, "name", s.name);

@@ -5,7 +5,8 @@
 CENTRALI_NAMESPACE_BEGIN
 
 CENTRALI_DECL void to_json(nlohmann::json& j, const PropertyDefinition& p) {
-    j = p.extra.is_object() ? p.extra : nlohmann::json::object();
+    j = detail::unknown_members(p.extra, {"name", "type", "description", "required", "isUnique", "nullable", "immutable",
+                                          "default", "enum", "target", "relationship"});
     j["name"] = p.name;
     j["type"] = p.type.str();
     detail::write_member(j, "description", p.description);
