@@ -142,9 +142,11 @@ public:
     FilterValue(const char* text) : text_(text) {}             // NOLINT
     /// Text, sent as it is.
     FilterValue(std::string_view text) : text_(text) {}        // NOLINT
-    /// A number in its JSON spelling (`100`, `2.5`), or a bool as `true` / `false`. A `char`
-    /// is a number here too: write `"x"` for a one-letter text.
-    template <class N, std::enable_if_t<std::is_arithmetic_v<N>, int> = 0>
+    /// A one-letter text: `where("data.grade", 'A')` sends `A`, not the letter's code (a
+    /// `signed char` or `unsigned char`, such as std::int8_t, is a number).
+    FilterValue(char letter) : text_(1, letter) {}  // NOLINT
+    /// A number in its JSON spelling (`100`, `2.5`), or a bool as `true` / `false`.
+    template <class N, std::enable_if_t<std::is_arithmetic_v<N> && !std::is_same_v<N, char>, int> = 0>
     FilterValue(N number) {  // NOLINT
         if constexpr (std::is_same_v<N, bool>) text_ = number ? "true" : "false";
         else text_ = nlohmann::json(number).dump();

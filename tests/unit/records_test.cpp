@@ -106,6 +106,17 @@ TEST_CASE("hostile ids and slugs stay one path segment", "[unit][records]") {
     CHECK(unit.transport->count() == 4);
 }
 
+TEST_CASE("a filter value: a char is a one-letter text, int8 and other numbers their JSON spelling", "[unit][records]") {
+    CHECK(centrali::FilterValue('A').text() == "A");
+    CHECK(centrali::FilterValue(std::int8_t{65}).text() == "65");
+    CHECK(centrali::FilterValue(std::uint8_t{7}).text() == "7");
+    CHECK(centrali::FilterValue(2.5).text() == "2.5");
+    CHECK(centrali::FilterValue(false).text() == "false");
+    const auto params = RecordQuery().where("data.grade", 'A').to_params();
+    REQUIRE(params.size() == 1);
+    CHECK(params[0].second == "A");
+}
+
 TEST_CASE("query flattens filters, sort, paging and options into the documented parameters", "[unit][records]") {
     UnitClient unit;
     auto client = unit.make();
