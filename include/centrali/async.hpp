@@ -43,9 +43,11 @@ class Result {
 public:
     /// A success holding `value`.
     Result(T value) : value_(std::move(value)) {}  // NOLINT: implicit, a value is a result
-    /// A failure with `error`, which must not be null (a null one would read as a success
-    /// without a value).
-    Result(std::exception_ptr error) : error_(std::move(error)) {}  // NOLINT
+    /// A failure with `error`. A null `error` says nothing went wrong yet holds no value, so it
+    /// is a failure too: InvalidArgument, instead of a success whose value() reads nothing.
+    Result(std::exception_ptr error)  // NOLINT
+        : error_(error ? std::move(error)
+                       : std::make_exception_ptr(InvalidArgument("centrali: a Result made from a null exception_ptr"))) {}
 
     /// True for a success, false for a failure.
     bool has_value() const noexcept { return !error_; }

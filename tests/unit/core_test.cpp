@@ -820,3 +820,16 @@ TEST_CASE("a token fetch that cannot start fails every call, not only the first"
     CHECK_THROWS_AS(client.records().get("orders", "r1", {}, call), centrali::ConfigurationError);
     CHECK(unit.transport->count() == 0);
 }
+
+TEST_CASE("a Result made from a null exception_ptr is a failure, never a success without a value", "[unit][async]") {
+    centrali::Result<std::string> empty{std::exception_ptr()};
+    CHECK_FALSE(empty.has_value());
+    CHECK(empty.error() != nullptr);
+    CHECK_THROWS_AS(empty.value(), centrali::InvalidArgument);
+    centrali::Result<std::string> failed{std::make_exception_ptr(centrali::Cancelled())};
+    CHECK_THROWS_AS(failed.value(), centrali::Cancelled);
+    centrali::Result<std::string> ok{std::string("v")};
+    CHECK(ok.value() == "v");
+    // Result<void> has no value to miss: a null error is its success.
+    CHECK(centrali::Result<void>(std::exception_ptr()).has_value());
+}
