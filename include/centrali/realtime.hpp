@@ -69,9 +69,11 @@ struct RealtimeError {
     /// STREAM_ERROR for an error event without one.
     std::string code;
     std::string message;  ///< human-readable text, redacted
-    /// The status of the response involved: the refused stream's, the token endpoint's when no
-    /// token could be had, 200 for an error event, an oversized event or an answer that is not
-    /// an event stream; 0 when there was none.
+    /// The status of the response involved: the refused stream's; the token endpoint's when no
+    /// token could be had; 200 for whatever happened in an open stream (an error event, an event
+    /// that cannot be read or is too large, the stream cut or idle) and for an answer that is
+    /// not an event stream; 0 when no response came (a connection that failed, a configuration
+    /// error).
     int http_status = 0;
     bool fatal = false;   ///< no reconnect follows: the subscription is over (is_stopped() is true)
 };

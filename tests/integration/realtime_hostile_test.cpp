@@ -361,6 +361,7 @@ TEST_CASE("realtime fault matrix: every transient fault is survived, typed, non-
         const char* name;
         Fault fault;
         const char* code;  ///< the error the subscription reports
+        int http_status;   ///< and its status: 0 when no answer came
     };
     auto make = [](FaultKind kind, int status = 500, std::string retry_after = {}) {
         Fault f;
@@ -373,18 +374,18 @@ TEST_CASE("realtime fault matrix: every transient fault is survived, typed, non-
         return f;
     };
     const std::vector<Case> cases = {
-        {"reset", make(FaultKind::Reset), "CONNECTION_FAILED"},
-        {"500", make(FaultKind::Status, 500), "INJECTED"},
-        {"503 Retry-After", make(FaultKind::Status, 503, "1"), "INJECTED"},
-        {"429", make(FaultKind::Status, 429, "0"), "INJECTED"},
-        {"HTML 502", make(FaultKind::Html, 502), "HTTP_502"},
-        {"non-JSON 200", make(FaultKind::NonJson, 200), "NOT_AN_EVENT_STREAM"},
-        {"empty 200", make(FaultKind::EmptyOk), "NOT_AN_EVENT_STREAM"},
+        {"reset", make(FaultKind::Reset), "CONNECTION_FAILED", 0},
+        {"500", make(FaultKind::Status, 500), "INJECTED", 500},
+        {"503 Retry-After", make(FaultKind::Status, 503, "1"), "INJECTED", 503},
+        {"429", make(FaultKind::Status, 429, "0"), "INJECTED", 429},
+        {"HTML 502", make(FaultKind::Html, 502), "HTTP_502", 502},
+        {"non-JSON 200", make(FaultKind::NonJson, 200), "NOT_AN_EVENT_STREAM", 200},
+        {"empty 200", make(FaultKind::EmptyOk), "NOT_AN_EVENT_STREAM", 200},
         {"delay", [&] {
              Fault f = make(FaultKind::Delay);
              f.delay_ms = 300;
              return f;
-         }(), nullptr},
+         }(), nullptr, 0},
     };
     for (const auto& c : cases) {
         INFO(c.name);
@@ -407,6 +408,7 @@ TEST_CASE("realtime fault matrix: every transient fault is survived, typed, non-
             REQUIRE(recorder.errors.size() == 2);  // one per faulted attempt
             for (const auto& error : recorder.errors) {
                 CHECK(error.code == c.code);
+                CHECK(error.http_status == c.http_status);
                 CHECK_FALSE(error.fatal);
                 CHECK_FALSE(mentions(error.message, centrali_test::kStaticToken));
             }

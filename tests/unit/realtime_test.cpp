@@ -312,6 +312,8 @@ TEST_CASE("a bad event payload is reported and the stream goes on", "[unit][real
     REQUIRE(rec.errors.size() == 2);
     CHECK(rec.errors[0].code == "DECODE_ERROR");
     CHECK(rec.errors[1].code == "DECODE_ERROR");
+    CHECK(rec.errors[0].http_status == 200);  // inside an open stream, as error events are
+    CHECK(rec.errors[1].http_status == 200);
 }
 
 TEST_CASE("unknown event types are delivered with their name kept", "[unit][realtime]") {

@@ -206,8 +206,9 @@ private:
             core_->transport().stream(request, *this, control_, options_.idle_timeout);
         } catch (const TransportError& e) {
             reason = e.timed_out() ? "the stream was idle too long" : "the connection failed";
+            // 200 when the stream was open (a stream cut or gone idle), 0 before any answer.
             transfer_error = RealtimeError{e.timed_out() ? "STREAM_IDLE" : "CONNECTION_FAILED",
-                                           core_->redactor(&call_)(e.what()), 0, false};
+                                           core_->redactor(&call_)(e.what()), status_, false};
         } catch (const Cancelled&) {
         }
         const bool had_connection = connected_.exchange(false);
@@ -341,14 +342,14 @@ private:
             report({"DECODE_ERROR",
                     "an event's data is not a JSON object (or is nested deeper than " + std::to_string(max_json_depth) +
                         "): " + core_->redactor(&call_).snippet(sse.data, 120),
-                    0, false});
+                    200, false});
             return;
         }
         RealtimeRecordEvent event;
         try {
             decode_event(std::move(payload), event);
         } catch (const Error& e) {
-            report({"DECODE_ERROR", core_->redactor(&call_)(e.what()), 0, false});
+            report({"DECODE_ERROR", core_->redactor(&call_)(e.what()), 200, false});
             return;
         }
         event.id = sse.id;
