@@ -614,3 +614,27 @@ TEST_CASE("a page of runs with one odd member still decodes", "[unit][compute]")
     CHECK_FALSE(page.items[1].is_rerun);
     CHECK(page.items[1].raw["rerunCount"] == "2");
 }
+
+TEST_CASE("members passed over by tolerant reading are logged at debug level, once per call", "[unit][compute]") {
+    UnitClient unit;
+    std::vector<std::pair<centrali::LogLevel, std::string>> lines;
+    unit.options.logger = [&](centrali::LogLevel level, std::string_view line) { lines.emplace_back(level, std::string(line)); };
+    auto client = unit.make();
+    unit.transport->then_json(200, {{"data", {{{"id", "r1"}, {"rerunCount", "2"}},
+                                              {{"id", "r2"}, {"rerunCount", "3"}, {"isRerun", 1}}}}});
+    const auto page = client.runs().list_by_function("f1");
+    CHECK(page.items.size() == 2);
+    std::vector<std::string> debug;
+    for (const auto& [level, line] : lines)
+        if (level == centrali::LogLevel::debug && line.find("unexpected type") != std::string::npos) debug.push_back(line);
+    REQUIRE(debug.size() == 1);
+    CHECK(debug[0].find("3 member(s)") != std::string::npos);
+    CHECK(debug[0].find("rerunCount, isRerun") != std::string::npos);
+    CHECK(debug[0].find("function-runs/function/f1") != std::string::npos);
+
+    // A body read without a surprise logs nothing of the kind.
+    lines.clear();
+    unit.transport->then_json(200, {{"data", {{{"id", "r1"}, {"rerunCount", 2}}}}});
+    client.runs().list_by_function("f1");
+    for (const auto& [level, line] : lines) CHECK(line.find("unexpected type") == std::string::npos);
+}

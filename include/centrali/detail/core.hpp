@@ -137,10 +137,19 @@ public:
     /// What a decoder threw, as a redacted DecodeError carrying the response's status and id.
     std::exception_ptr decode_error(const std::exception& error, const HttpResponse& response, const Call& call) const;
     /// Runs a decoder of `response`; its failures become decode_error's.
+    /// With a logger, the members tolerant reading passed over are logged at debug level.
     template <class F>
     auto decode(const HttpResponse& response, const Call& call, F&& decoder) const -> decltype(decoder()) {
         try {
-            return decoder();
+            SkippedMembers skipped(logging());
+            if constexpr (std::is_void_v<decltype(decoder())>) {
+                decoder();
+                if (skipped.count != 0) log_skipped(skipped, response, call);
+            } else {
+                auto value = decoder();
+                if (skipped.count != 0) log_skipped(skipped, response, call);
+                return value;
+            }
         } catch (const Cancelled&) {
             throw;
         } catch (const std::exception& error) {
@@ -153,6 +162,8 @@ public:
 
     bool logging() const noexcept { return static_cast<bool>(options_.logger); }
     void log(LogLevel level, const std::string& message) const;
+    /// The debug line of a decode whose tolerant reading passed over members.
+    void log_skipped(const SkippedMembers& skipped, const HttpResponse& response, const Call& call) const;
 
     /// `subscription` is stopped by shutdown() if it is still alive then.
     void adopt(std::weak_ptr<Stoppable> subscription);

@@ -9,6 +9,7 @@
 #include <nlohmann/json.hpp>
 
 #include <cmath>
+#include <cstddef>
 #include <cstdint>
 #include <initializer_list>
 #include <limits>
@@ -78,6 +79,41 @@ void read_member(const nlohmann::json& object, const char* key, T& target) {
     if (it != object.end()) read_value(*it, key, target);
 }
 
+/// The members tolerant reading passed over on this thread while one is alive: Core::decode
+/// makes one around a decoder when the Client has a logger, and logs what it collected (at
+/// debug level), so an odd member is never dropped silently. With none alive nothing is kept.
+class SkippedMembers {
+public:
+    /// Starts collecting on this thread (until destroyed) when `collect` is true.
+    explicit SkippedMembers(bool collect) : previous_(current()) {
+        if (collect) current() = this;
+    }
+    SkippedMembers(const SkippedMembers&) = delete;
+    SkippedMembers& operator=(const SkippedMembers&) = delete;
+    ~SkippedMembers() { current() = previous_; }
+
+    /// Records `key` in the collection alive on this thread, if any.
+    static void note(const char* key) {
+        if (SkippedMembers* active = current()) {
+            ++active->count;
+            if (active->names.size() < kNamesKept &&
+                (", " + active->names + ", ").find(", " + std::string(key) + ", ") == std::string::npos)
+                active->names += (active->names.empty() ? "" : ", ") + std::string(key);
+        }
+    }
+
+    std::size_t count = 0;  ///< how many members were passed over
+    std::string names;      ///< the first few distinct names, comma-separated
+
+private:
+    static constexpr std::size_t kNamesKept = 200;
+    static SkippedMembers*& current() {
+        static thread_local SkippedMembers* active = nullptr;
+        return active;
+    }
+    SkippedMembers* previous_;
+};
+
 /// read_member for models read tolerantly: a member of an unexpected type (or out of range)
 /// leaves `target` as it was instead of failing the whole model; the caller keeps the object in
 /// its `raw`, where the odd member stays visible. read_value converts before it assigns, so a
@@ -87,6 +123,7 @@ void read_member_tolerant(const nlohmann::json& object, const char* key, T& targ
     try {
         read_member(object, key, target);
     } catch (const DecodeError&) {
+        SkippedMembers::note(key);
     }
 }
 

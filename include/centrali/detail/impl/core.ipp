@@ -464,6 +464,13 @@ CENTRALI_DECL void Core::log(LogLevel level, const std::string& message) const {
     if (options_.logger) options_.logger(level, redactor()(message));
 }
 
+CENTRALI_DECL void Core::log_skipped(const SkippedMembers& skipped, const HttpResponse& response, const Call& call) const {
+    log(LogLevel::debug, redactor(&call)("centrali: " + std::string(call.method) + " " + url_for_messages(call.url) +
+                                         " returned " + std::to_string(response.status) + "; " +
+                                         std::to_string(skipped.count) +
+                                         " member(s) of an unexpected type were left in raw: " + skipped.names));
+}
+
 CENTRALI_DECL void Core::adopt(std::weak_ptr<Stoppable> subscription) {
     bool stop_now = false;
     {
