@@ -97,8 +97,10 @@ struct SubscribeOptions {
     std::function<void(const RealtimeError&)> on_error;
     /// Called each time a stream opens (the first time and after every reconnect).
     std::function<void()> on_connected;
-    /// Called each time an open stream ends, with why ("the server closed the stream", "the
-    /// stream was idle too long", "the connection failed"); not called for stop().
+    /// Called once after each on_connected, when that stream ends, with why ("the server closed
+    /// the stream", "the stream was idle too long", "the connection failed"): also after a
+    /// fatal error event inside the stream, whose on_error comes first (this is then the last
+    /// callback); not called for stop().
     std::function<void(const std::string& reason)> on_disconnected;
 
     /// A stream silent for this long is dropped and reopened; keep it above the server's

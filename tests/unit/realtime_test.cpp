@@ -156,9 +156,15 @@ TEST_CASE("an error event inside the stream with a fatal code stops it", "[unit]
     auto subscription = client.realtime().subscribe(rec.options());
     REQUIRE(rec.wait([&] { return !rec.errors.empty(); }));
     CHECK(subscription.is_stopped());
+    // The stream that was open ends too: on_disconnected pairs with the one on_connected.
+    REQUIRE(rec.wait([&] { return !rec.disconnects.empty(); }));
     std::lock_guard<std::mutex> lock(rec.mutex);
     CHECK(rec.events.size() == 1);
+    CHECK(rec.errors.size() == 1);
     CHECK(rec.errors[0].code == "WORKSPACE_MISMATCH");
+    CHECK(rec.errors[0].fatal);
+    CHECK(rec.connects == 1);
+    CHECK(rec.disconnects.size() == 1);
 }
 
 TEST_CASE("TOKEN_EXPIRED renews a service-account token and reconnects", "[unit][realtime]") {
