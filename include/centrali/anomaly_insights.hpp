@@ -247,8 +247,8 @@ public:
     }
 
     /// Changes the members of `input` that are set and returns the whole configuration as
-    /// stored; BadRequest for a value the server refuses. An empty slug throws InvalidArgument
-    /// before anything is sent. Sent as PUT, so it is retried like any idempotent call.
+    /// stored; BadRequest for a value the server refuses. An empty slug, or an input with no
+    /// member set, throws InvalidArgument before anything is sent. Sent as PUT, so it is retried like any idempotent call.
     InsightConfig update_config(std::string_view record_slug, const UpdateInsightConfigInput& input,
                                 const CallOptions& call = {});
     /// update_config() without blocking: the configuration, or the error, arrives through `token`.

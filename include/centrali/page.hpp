@@ -5,10 +5,13 @@
 
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
 #include <cstddef>
 #include <functional>
 #include <iterator>
 #include <optional>
+#include <string>
+#include <type_traits>
 #include <utility>
 #include <vector>
 
@@ -76,11 +79,12 @@ Page<T> decode_page(nlohmann::json body, const char* what) {
 /// Every item of every page, fetched one page at a time as iteration reaches it. A failed page
 /// fetch throws from the increment (or begin()) that needed it; the range never ends silently
 /// on an error. Iteration stops after an empty page, once `meta.total` is reached, or after a
-/// short page: shorter than the page size the server states in `meta.pageSize`, or, when it
-/// states none, than the size asked for (a server that caps the size silently, without
-/// `meta`, is indistinguishable from one at its last page). A page whose `meta.page` is not
-/// the number asked for, or with more items than asked for, also ends it: that server ignores
-/// paging, and asking on would repeat the same items.
+/// short page: shorter than the size asked for, or than the smaller size the server states in
+/// `meta.pageSize` (or `limit`); a server that caps the size silently, without `meta`, is
+/// indistinguishable from one at its last page. A server that ignores paging ends it too: a
+/// first page with more items than asked for is everything, and a later page numbered
+/// otherwise than asked for, or starting with the item the previous page started with (items
+/// with an `id`), repeats a page, and is dropped.
 template <class T>
 class PageRange {
 public:
@@ -159,7 +163,22 @@ public:
     long long pages_fetched() const noexcept { return pages_fetched_; }
 
 private:
+    // The identity of a page's first item, for items that have one (an `id`), to recognise a
+    // server that answers every page number with the same page.
+    template <class U, class = void>
+    struct HasId : std::false_type {};
+    template <class U>
+    struct HasId<U, std::void_t<decltype(std::declval<const U&>().id == std::string())>> : std::true_type {};
+    std::string first_id() const {
+        if constexpr (HasId<T>::value) {
+            if (!current_.items.empty()) return std::string(current_.items.front().id);
+        }
+        return {};
+    }
+    bool same_first_item(const std::string& previous) const { return !previous.empty() && first_id() == previous; }
+
     void load(long long page_number) {
+        const std::string previous_first = first_id();
         current_ = fetch_(page_number);
         page_number_ = page_number;
         ++pages_fetched_;
@@ -167,15 +186,21 @@ private:
         const long long count = static_cast<long long>(current_.items.size());
         // A server may cap the page size below the one asked for; when it says so, a page is
         // short against its size, or a capped page would end the range early and lose items.
-        const long long size = meta.page_size && *meta.page_size > 0 ? *meta.page_size : page_size_;
+        // (The smaller of the two: a server stating its maximum above the size asked for still
+        // sent a full page when it sent what was asked.)
+        long long size = page_size_;
+        if (meta.page_size && *meta.page_size > 0) size = size > 0 ? (std::min)(size, *meta.page_size) : *meta.page_size;
         const bool short_page = size > 0 && count < size;
         const bool total_reached = meta.total && delivered_ + count >= *meta.total;
-        // A server that ignores paging answers every page with the same items: more than the
-        // size asked for, or another page number than the one asked for, ends the range
-        // rather than repeating them forever.
-        const bool paging_ignored = (page_size_ > 0 && count > page_size_ && !meta.page_size) ||
-                                    (meta.page && *meta.page != page_number);
-        last_page_ = count == 0 || short_page || total_reached || paging_ignored;
+        // A server that ignores paging answers every page with the same items. After the
+        // first page, a page numbered otherwise than asked for, or starting with the item the
+        // previous page started with, is that repetition: it is dropped and ends the range. A
+        // first page longer than asked for is everything at once: delivered, and the end.
+        const bool repeated = page_number != first_page_ &&
+                              ((meta.page && *meta.page != page_number) || same_first_item(previous_first));
+        if (repeated) current_.items.clear();
+        const bool everything_at_once = page_size_ > 0 && count > page_size_ && !meta.page_size;
+        last_page_ = repeated || count == 0 || short_page || total_reached || everything_at_once;
     }
 
     Fetch fetch_;

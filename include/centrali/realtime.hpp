@@ -71,9 +71,9 @@ struct RealtimeError {
     std::string message;  ///< human-readable text, redacted
     /// The status of the response involved: the refused stream's; the token endpoint's when no
     /// token could be had; 200 for whatever happened in an open stream (an error event, an event
-    /// that cannot be read or is too large, the stream cut or idle) and for an answer that is
-    /// not an event stream; 0 when no response came (a connection that failed, a configuration
-    /// error).
+    /// that cannot be read or is too large) and for an answer that is not an event stream; 0
+    /// when no response came (a connection that failed, a configuration error). A stream that
+    /// ends once open is no error: on_disconnected says why.
     int http_status = 0;
     bool fatal = false;   ///< no reconnect follows: the subscription is over (is_stopped() is true)
 };

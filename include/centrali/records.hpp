@@ -144,7 +144,8 @@ public:
     FilterValue(std::string_view text) : text_(text) {}        // NOLINT
     /// A one-letter text: `where("data.grade", 'A')` sends `A`, not the letter's code (a
     /// `signed char` or `unsigned char`, such as std::int8_t, is a number).
-    FilterValue(char letter) : text_(1, letter) {}  // NOLINT
+    template <class C, std::enable_if_t<std::is_same_v<C, char>, int> = 0>
+    FilterValue(C letter) : text_(1, letter) {}  // NOLINT: a template, so that nothing converts to it
     /// A number in its JSON spelling (`100`, `2.5`), or a bool as `true` / `false`.
     template <class N, std::enable_if_t<std::is_arithmetic_v<N> && !std::is_same_v<N, char>, int> = 0>
     FilterValue(N number) {  // NOLINT
@@ -471,7 +472,9 @@ public:
     PageRange<BasicRecord<T>> query_all(std::string_view slug, RecordQuery query = {}, CallOptions call = {}) {
         const long long first = query.page().value_or(1);
         const long long size = query.page_size().value_or(detail::kAllPagesSize);
+        if (first < 1 || size < 1) throw InvalidArgument("a page range needs page >= 1 and page_size >= 1");
         query.page_size(size);
+        (void)query_call(slug, query);  // a bad slug throws here, as from query(), not at begin()
         auto fetch = [self = *this, slug = std::string(slug), query, call](long long number) mutable {
             RecordQuery paged = query;
             paged.page(number);

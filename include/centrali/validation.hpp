@@ -223,7 +223,7 @@ public:
 
     /// Changes the members of `input` that are set and returns the whole configuration as
     /// stored; BadRequest for a value the server refuses (a threshold outside 70..100, say). An
-    /// empty slug throws InvalidArgument before anything is sent. Sent as PUT, so it is retried
+    /// empty slug, or an input with no member set, throws InvalidArgument before anything is sent. Sent as PUT, so it is retried
     /// like any idempotent call.
     ValidationConfig update_config(std::string_view record_slug, const UpdateValidationConfigInput& input,
                                    const CallOptions& call = {});

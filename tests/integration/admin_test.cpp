@@ -482,6 +482,8 @@ TEST_CASE("an upload cancelled midway stops and stores nothing", "[integration][
 TEST_CASE("hostile names and slugs stay in their segment on admin routes", "[integration][admin][hostile]") {
     LiveEmulator emu;
     auto client = emu.client();
+    centrali::UpdateInsightConfigInput daily;
+    daily.schedule = centrali::InsightSchedule::daily;
     for (const std::string hostile : {"../structures", "a/b", "x?y=1", "#frag", "sp ace", "ünï"}) {
         CHECK_THROWS_AS(client.collections().get(hostile), centrali::NotFound);
         CHECK_THROWS_AS(client.collections().get_by_slug(hostile), centrali::NotFound);
@@ -490,7 +492,7 @@ TEST_CASE("hostile names and slugs stay in their segment on admin routes", "[int
         CHECK_THROWS_AS(client.files().create_subfolder(hostile, "x"), centrali::NotFound);
         CHECK_THROWS_AS(client.structures().bulk_delete_properties(hostile, {"x"}), centrali::NotFound);
         CHECK_THROWS_AS(client.validation().get_config(hostile), centrali::NotFound);
-        CHECK_THROWS_AS(client.anomaly_insights().update_config(hostile, {}), centrali::NotFound);
+        CHECK_THROWS_AS(client.anomaly_insights().update_config(hostile, daily), centrali::NotFound);
     }
     // A folder name with a slash is refused by the server, not turned into a path.
     CHECK_THROWS_AS(client.files().create_folder("a/b"), centrali::BadRequest);

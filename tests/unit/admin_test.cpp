@@ -503,6 +503,9 @@ TEST_CASE("config calls refuse an empty slug before sending; a PUT is retried", 
     CHECK_THROWS_AS(client.anomaly_insights().update_config("", {}), centrali::InvalidArgument);
     CHECK_THROWS_AS(client.anomaly_insights().get_config_async(""), centrali::InvalidArgument);
     CHECK_THROWS_AS(client.anomaly_insights().update_config_async("", {}), centrali::InvalidArgument);
+    // A PUT that names no setting is refused too: what the server would do with it is unknown.
+    CHECK_THROWS_AS(client.validation().update_config("orders", {}), centrali::InvalidArgument);
+    CHECK_THROWS_AS(client.anomaly_insights().update_config_async("orders", {}), centrali::InvalidArgument);
     CHECK(unit.transport->count() == 0);
 
     unit.transport->then_json(503, {{"message", "busy"}});

@@ -638,3 +638,21 @@ TEST_CASE("members passed over by tolerant reading are logged at debug level, on
     client.runs().list_by_function("f1");
     for (const auto& [level, line] : lines) CHECK(line.find("unexpected type") == std::string::npos);
 }
+
+TEST_CASE("a logger that throws on the skipped-members line does not turn a decoded answer into a DecodeError", "[unit][compute]") {
+    UnitClient unit;
+    unit.options.logger = [](centrali::LogLevel level, std::string_view line) {
+        if (level == centrali::LogLevel::debug && line.find("unexpected type") != std::string_view::npos)
+            throw std::runtime_error("logger failed");
+    };
+    auto client = unit.make();
+    unit.transport->then_json(200, {{"data", {{{"id", "r1"}, {"rerunCount", "2"}}}}});
+    try {
+        client.runs().list_by_function("f1");
+        FAIL("expected the logger's own exception");
+    } catch (const centrali::DecodeError&) {
+        FAIL("a logger's exception became a DecodeError");
+    } catch (const std::runtime_error& e) {
+        CHECK(std::string(e.what()) == "logger failed");
+    }
+}

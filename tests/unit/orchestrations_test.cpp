@@ -298,9 +298,12 @@ TEST_CASE("an orchestration reads every member tolerantly; only its id is requir
 
     check_odd_member<centrali::Orchestration>(full, "version", "2", [](const auto& m) { return !m.version; });
     check_odd_member<centrali::Orchestration>(full, "status", true, [](const auto& m) { return m.status.empty(); });
-    // A step without an id is an odd member of the orchestration: steps stay empty, raw has them.
-    check_odd_member<centrali::Orchestration>(full, "steps", json{{{"name", "no id"}}},
-                                              [](const auto& m) { return m.steps.empty(); });
+    // A step without an id fails the orchestration: steps go back whole in an update, and a
+    // list short of that step would erase it. steps that are no list at all are an odd member.
+    json stepless = full;
+    stepless["steps"] = json::array({step, {{"name", "no id"}}});
+    CHECK_THROWS_AS(stepless.get<centrali::Orchestration>(), centrali::DecodeError);
+    check_odd_member<centrali::Orchestration>(full, "steps", "none", [](const auto& m) { return m.steps.empty(); });
     check_odd_member<centrali::OrchestrationStep>(step, "timeoutMs", "30s", [](const auto& m) { return !m.timeout_ms; });
     check_odd_member<centrali::OrchestrationTrigger>(full["trigger"], "interval", "1h",
                                                      [](const auto& m) { return !m.interval; });
@@ -390,4 +393,23 @@ TEST_CASE("fetch, empty a field, send: the emptied member is not sent again from
     property.target.clear();
     sent = property;
     CHECK(sent == nlohmann::json{{"name", "sku"}, {"type", "string"}, {"maxLength", 32}});
+
+    // What tolerant reading could not put in a field goes back as it came, not dropped.
+    auto odd_property = nlohmann::json{{"name", "size"}, {"type", "number"}, {"enum", {1, 2, 3}}}
+                            .get<centrali::PropertyDefinition>();
+    CHECK(odd_property.enum_values.empty());
+    sent = odd_property;
+    CHECK(sent["enum"] == nlohmann::json({1, 2, 3}));
+    auto odd_step = nlohmann::json{{"id", "s"}, {"type", "compute"}, {"timeoutMs", "30000"}}
+                        .get<centrali::OrchestrationStep>();
+    CHECK_FALSE(odd_step.timeout_ms);
+    sent = odd_step;
+    CHECK(sent["timeoutMs"] == "30000");
+}
+
+TEST_CASE("a step run identified by stepId alone decodes", "[unit][orchestrations]") {
+    const auto run = nlohmann::json{{"stepId", "charge"}, {"status", "completed"}}.get<centrali::OrchestrationStepRun>();
+    CHECK(run.id == "charge");
+    CHECK(run.step_id == "charge");
+    CHECK_THROWS_AS(nlohmann::json({{"status", "completed"}}).get<centrali::OrchestrationStepRun>(), centrali::DecodeError);
 }

@@ -96,12 +96,24 @@ TEST_CASE("list_all: a server that ignores paging ends the range instead of repe
     auto all_at_once = client.functions().list_all(two);
     CHECK(ids_of(all_at_once) == std::vector<std::string>{"a", "b", "c"});
     CHECK(all_at_once.pages_fetched() == 1);
-    // A full page that says it is page 1 when page 2 was asked for: the same page again.
+    // A full page that says it is page 1 when page 2 was asked for: the same page again,
+    // dropped.
     unit.transport->then_json(200, page({"a", "b"}, {{"page", 1}}));
     unit.transport->then_json(200, page({"a", "b"}, {{"page", 1}}));
+    auto renumbered = client.functions().list_all(two);
+    CHECK(ids_of(renumbered) == std::vector<std::string>{"a", "b"});
+    CHECK(renumbered.pages_fetched() == 2);
+    // No meta at all, page ignored but the size honoured: the second page starts with the
+    // first page's first item, so it is the same page, dropped (no endless loop).
+    unit.transport->then_json(200, page({"a", "b"}));
+    unit.transport->then_json(200, page({"a", "b"}));
     auto repeated = client.functions().list_all(two);
-    CHECK(ids_of(repeated) == std::vector<std::string>{"a", "b", "a", "b"});
+    CHECK(ids_of(repeated) == std::vector<std::string>{"a", "b"});
     CHECK(repeated.pages_fetched() == 2);
+    // A server stating its maximum (1000) above the size asked for (2) sent a full page.
+    unit.transport->then_json(200, page({"a", "b"}, {{"limit", 1000}}));
+    unit.transport->then_json(200, page({"c"}, {{"limit", 1000}}));
+    CHECK(ids_of(client.functions().list_all(two)) == std::vector<std::string>{"a", "b", "c"});
     // meta.total reached ends it without asking for an empty page.
     unit.transport->then_json(200, page({"a", "b"}, {{"total", 2}}));
     auto counted = client.functions().list_all(two);
@@ -116,6 +128,14 @@ TEST_CASE("list_all: bad arguments throw from the call, a failed page from the i
     CHECK_THROWS_AS(client.runs().list_by_trigger_all(""), centrali::InvalidArgument);
     CHECK_THROWS_AS(client.runs().list_by_function_all(""), centrali::InvalidArgument);
     CHECK_THROWS_AS(client.orchestrations().list_runs_all(""), centrali::InvalidArgument);
+    CHECK_THROWS_AS(client.records().query_all(""), centrali::InvalidArgument);
+    centrali::ListOptions zero;
+    zero.page_size = 0;
+    CHECK_THROWS_AS(client.functions().list_all(zero), centrali::InvalidArgument);
+    centrali::ListOptions page_zero;
+    page_zero.page = 0;
+    CHECK_THROWS_AS(client.functions().list_all(page_zero), centrali::InvalidArgument);
+    CHECK_THROWS_AS(client.records().query_all("orders", centrali::RecordQuery().page_size(0)), centrali::InvalidArgument);
     CHECK(unit.transport->count() == 0);
 
     unit.transport->then_json(200, page({"a", "b"}));

@@ -140,21 +140,25 @@ public:
     /// With a logger, the members tolerant reading passed over are logged at debug level.
     template <class F>
     auto decode(const HttpResponse& response, const Call& call, F&& decoder) const -> decltype(decoder()) {
+        using Value = decltype(decoder());
+        SkippedMembers skipped(logging());
+        // The debug line is written after the try: what a logger throws is its own, not a
+        // DecodeError of an answer that decoded.
+        std::optional<std::conditional_t<std::is_void_v<Value>, bool, Value>> value;
         try {
-            SkippedMembers skipped(logging());
-            if constexpr (std::is_void_v<decltype(decoder())>) {
+            if constexpr (std::is_void_v<Value>) {
                 decoder();
-                if (skipped.count != 0) log_skipped(skipped, response, call);
+                value.emplace(true);
             } else {
-                auto value = decoder();
-                if (skipped.count != 0) log_skipped(skipped, response, call);
-                return value;
+                value.emplace(decoder());
             }
         } catch (const Cancelled&) {
             throw;
         } catch (const std::exception& error) {
             std::rethrow_exception(decode_error(error, response, call));
         }
+        if (skipped.count != 0) log_skipped(skipped, response, call);
+        if constexpr (!std::is_void_v<Value>) return std::move(*value);
     }
     /// A Redactor of the Client's credentials and, when given, the call's own secrets.
     Redactor redactor(const Call* call = nullptr) const;

@@ -17,6 +17,7 @@
 #include <string>
 #include <string_view>
 #include <type_traits>
+#include <vector>
 
 CENTRALI_NAMESPACE_BEGIN
 namespace detail {
@@ -153,11 +154,58 @@ struct TolerantReader {
     }
 };
 
-/// The members of a decoded model's whole object (`extra`) that the model has no field for.
-/// Encoding starts from these and writes the fields that are set: a member read into a field
-/// is sent from that field alone, so a field the caller emptied after a fetch is not sent again
-/// from the copy the fetch kept.
-nlohmann::json unknown_members(const nlohmann::json& extra, std::initializer_list<const char*> known);
+/// A nested list of models (a collection's properties, an orchestration's steps, a step's
+/// cases), read element by element, where an element that cannot be read fails the model: the
+/// list goes back whole in an update, so a list silently short of one element would erase it
+/// on the server. A member that is not a list at all is passed over as any odd member is.
+template <class T>
+void read_model_list(const nlohmann::json& object, const char* key, std::vector<T>& target) {
+    const auto it = object.is_object() ? object.find(key) : object.end();
+    if (it == object.end() || !it->is_array()) return read_member_tolerant(object, key, target);
+    std::vector<T> items;
+    items.reserve(it->size());
+    for (const auto& element : *it) items.push_back(element.template get<T>());
+    target = std::move(items);
+}
+
+/// A model field and the member it is read from, for unknown_members().
+template <class T>
+struct KnownMember {
+    const char* key;  ///< the member's wire name
+    const T* field;   ///< the field; only its type matters
+};
+/// known(key, field): the KnownMember of `field`.
+template <class T>
+KnownMember<T> known(const char* key, const T& field) {
+    return {key, &field};
+}
+
+/// Drops `member.key` from `object` when its value is one the field could have been read from.
+template <class T>
+void drop_if_read(nlohmann::json& object, const KnownMember<T>& member) {
+    const auto it = object.find(member.key);
+    if (it == object.end()) return;
+    T probe{};
+    try {
+        read_value(*it, member.key, probe);
+    } catch (const DecodeError&) {
+        return;  // tolerant reading passed it over: the field never held it, so it stays
+    }
+    object.erase(it);
+}
+
+/// The members of a decoded model's whole object (`extra`) to send again beside its fields:
+/// those without a field, and those whose value tolerant reading could not put in its field
+/// (kept as they came, since the field never held them). A member read into a field is sent
+/// from that field alone, so a field the caller emptied after a fetch is not sent again from
+/// the copy the fetch kept.
+template <class... T>
+nlohmann::json unknown_members(const nlohmann::json& extra, const KnownMember<T>&... fields) {
+    if (!extra.is_object()) return nlohmann::json::object();
+    nlohmann::json out = extra;
+    (drop_if_read(out, fields), ...);
+    return out;
+}
 
 /// Request bodies send only the members the caller set (the JS SDK's truthy rule).
 template <class T>

@@ -275,6 +275,8 @@ protected:
         const long long first = options.page.value_or(1);
         if (!options.page_size) options.page_size = kAllPagesSize;
         const long long size = *options.page_size;
+        // A range must page: a size of 0 would send limit=0 and never see a short page.
+        if (first < 1 || size < 1) throw InvalidArgument("a page range needs page >= 1 and page_size >= 1");
         options.page = first;
         (void)page_op(options);
         return PageRange<T>(

@@ -115,6 +115,8 @@ CENTRALI_DECL detail::HttpOp<InsightConfig> AnomalyInsightsManager::get_config_o
 CENTRALI_DECL detail::HttpOp<InsightConfig> AnomalyInsightsManager::update_config_op(
     std::string_view record_slug, const UpdateInsightConfigInput& input, const CallOptions& call) const {
     const nlohmann::json body = input;
+    // As validation's: a PUT naming no setting is refused (what it would do is UNCONFIRMED).
+    if (body.empty()) throw InvalidArgument("update_config: set at least one setting");
     return one<InsightConfig>(detail::routes::insights_config_update, {record_slug}, {}, &body,
                               "anomaly insight configuration", call);
 }

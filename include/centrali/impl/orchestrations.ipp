@@ -5,8 +5,11 @@
 CENTRALI_NAMESPACE_BEGIN
 
 CENTRALI_DECL void to_json(nlohmann::json& j, const OrchestrationTrigger& t) {
-    j = detail::unknown_members(t.extra, {"type", "eventType", "structureSlug", "scheduleType", "interval",
-                                          "cronExpression", "scheduledAt"});
+    using detail::known;
+    j = detail::unknown_members(t.extra, known("type", t.type), known("eventType", t.event_type),
+                                known("structureSlug", t.structure_slug), known("scheduleType", t.schedule_type),
+                                known("interval", t.interval), known("cronExpression", t.cron_expression),
+                                known("scheduledAt", t.scheduled_at));
     detail::write_member(j, "type", t.type);
     detail::write_member(j, "eventType", t.event_type);
     detail::write_member(j, "structureSlug", t.structure_slug);
@@ -47,8 +50,11 @@ CENTRALI_DECL void from_json(const nlohmann::json& j, DecisionCase& c) {
 CENTRALI_DECL void to_json(nlohmann::json& j, const OrchestrationStep& s) {
     // encryptedParams is not among them: a decoded step holds only the secrets' masked values,
     // which are sent back as they came unless the caller gives new ones.
-    j = detail::unknown_members(s.extra, {"id", "type", "name", "nextStepId", "functionId", "timeoutMs", "cases",
-                                          "defaultNextStepId", "delayMs"});
+    using detail::known;
+    j = detail::unknown_members(s.extra, known("id", s.id), known("type", s.type), known("name", s.name),
+                                known("nextStepId", s.next_step_id), known("functionId", s.function_id),
+                                known("timeoutMs", s.timeout_ms), known("cases", s.cases),
+                                known("defaultNextStepId", s.default_next_step_id), known("delayMs", s.delay_ms));
     j["id"] = s.id;
     j["type"] = s.type.str();
     detail::write_member(j, "name", s.name);
@@ -75,7 +81,7 @@ CENTRALI_DECL void from_json(const nlohmann::json& j, OrchestrationStep& s) {
     read("timeoutMs", s.timeout_ms);
     if (auto params = j.find("encryptedParams"); params != j.end() && params->is_object())
         for (const auto& item : params->items()) s.encrypted_param_names.push_back(item.key());
-    read("cases", s.cases);
+    detail::read_model_list(j, "cases", s.cases);
     read("defaultNextStepId", s.default_next_step_id);
     read("delayMs", s.delay_ms);
     s.extra = j;
@@ -96,7 +102,7 @@ CENTRALI_DECL void from_json(const nlohmann::json& j, Orchestration& o) {
         if (active) o.status = *active ? OrchestrationStatus::active : OrchestrationStatus::paused;
     }
     read("trigger", o.trigger);
-    read("steps", o.steps);
+    detail::read_model_list(j, "steps", o.steps);
     read("createdAt", o.created_at);
     read("updatedAt", o.updated_at);
     read("createdBy", o.created_by);
@@ -137,7 +143,8 @@ CENTRALI_DECL void to_json(nlohmann::json& j, const UpdateOrchestrationInput& in
 }
 
 CENTRALI_DECL void from_json(const nlohmann::json& j, OrchestrationStepRun& s) {
-    s.id = detail::read_identity(j, "id", "an orchestration step run");
+    // `stepId` identifies it where a service sends no run id of its own (UNCONFIRMED shape).
+    s.id = detail::read_identity(j, "id", "an orchestration step run", "stepId");
     const detail::TolerantReader read{j};
     read("stepId", s.step_id);
     read("stepType", s.step_type);

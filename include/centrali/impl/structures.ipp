@@ -5,8 +5,12 @@
 CENTRALI_NAMESPACE_BEGIN
 
 CENTRALI_DECL void to_json(nlohmann::json& j, const PropertyDefinition& p) {
-    j = detail::unknown_members(p.extra, {"name", "type", "description", "required", "isUnique", "nullable", "immutable",
-                                          "default", "enum", "target", "relationship"});
+    using detail::known;
+    j = detail::unknown_members(p.extra, known("name", p.name), known("type", p.type), known("description", p.description),
+                                known("required", p.required), known("isUnique", p.is_unique),
+                                known("nullable", p.nullable), known("immutable", p.immutable),
+                                known("default", p.default_value), known("enum", p.enum_values),
+                                known("target", p.target), known("relationship", p.relationship));
     j["name"] = p.name;
     j["type"] = p.type.str();
     detail::write_member(j, "description", p.description);
@@ -43,7 +47,7 @@ CENTRALI_DECL void from_json(const nlohmann::json& j, Collection& c) {
     read("recordSlug", c.record_slug);
     read("name", c.name);
     read("description", c.description);
-    read("properties", c.properties);
+    detail::read_model_list(j, "properties", c.properties);
     read("status", c.status);
     read("schemaDiscoveryMode", c.schema_discovery_mode);
     read("isStrict", c.is_strict);

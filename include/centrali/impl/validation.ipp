@@ -111,6 +111,9 @@ CENTRALI_DECL detail::HttpOp<ValidationConfig> ValidationManager::get_config_op(
 CENTRALI_DECL detail::HttpOp<ValidationConfig> ValidationManager::update_config_op(
     std::string_view record_slug, const UpdateValidationConfigInput& input, const CallOptions& call) const {
     const nlohmann::json body = input;
+    // Whether the PUT keeps the settings it does not name is UNCONFIRMED: one naming none
+    // could reset them all, and never means anything else.
+    if (body.empty()) throw InvalidArgument("update_config: set at least one setting");
     return one<ValidationConfig>(detail::routes::validation_config_update, {record_slug}, {}, &body,
                                  "validation configuration", call);
 }

@@ -62,13 +62,6 @@ CENTRALI_DECL std::string dump_json(const nlohmann::json& value) {
     return value.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
 }
 
-CENTRALI_DECL nlohmann::json unknown_members(const nlohmann::json& extra, std::initializer_list<const char*> known) {
-    if (!extra.is_object()) return nlohmann::json::object();
-    nlohmann::json out = extra;
-    for (const char* key : known) out.erase(key);
-    return out;
-}
-
 CENTRALI_DECL bool sent_null(const nlohmann::json& object, std::string_view key) {
     if (!object.is_object()) return false;
     const auto it = object.find(key);
