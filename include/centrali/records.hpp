@@ -70,7 +70,6 @@ inline constexpr StringMember<BasicRecord<T>> record_strings[] = {
     {"createdBy", &BasicRecord<T>::created_by},
     {"updatedBy", &BasicRecord<T>::updated_by},
     {"collectionId", &BasicRecord<T>::collection_id},
-    {"structureId", &BasicRecord<T>::collection_id},  // the older docs' name for the same id
     {"workspaceId", &BasicRecord<T>::workspace_id},
 };
 
@@ -102,6 +101,18 @@ bool take_record_member(BasicRecord<T>& record, std::string_view key, nlohmann::
     return false;
 }
 
+/// `structureId`, the older docs' name of the collection id, fills collection_id only when no
+/// `collectionId` did, whatever their order: both decoders call this once the record is read,
+/// so they agree (an unused structureId stays in raw).
+template <class T>
+void adopt_structure_id(BasicRecord<T>& record) {
+    if (!record.collection_id.empty() || !record.raw.is_object()) return;
+    const auto it = record.raw.find("structureId");
+    if (it == record.raw.end() || !it->is_string()) return;
+    record.collection_id = it->template get<std::string>();
+    record.raw.erase(it);
+}
+
 /// Fills `record` from `j`, moving the members out instead of copying them. `id` is the one
 /// member required: a record without a string id is a DecodeError.
 template <class T>
@@ -113,6 +124,7 @@ void read_record(nlohmann::json&& j, BasicRecord<T>& record) {
         return taken;
     });
     if (!has_id) throw DecodeError("centrali: a record without a readable 'id'");
+    adopt_structure_id(record);
 }
 
 template <class T>

@@ -146,6 +146,10 @@ const std::vector<std::string> kPageBodies = {
     R"({"data":[{"id":"a","collectionId":"c1","workspaceId":"w1","metadata":{"source":"import","tags":[1]}},)"
     R"({"id":"b","structureId":"s1","metadata":null},{"id":"c","metadata":5,"metadata":{"k":1}},)"
     R"({"id":"d","collectionId":7}]})",
+    // Both names of the collection id: collectionId wins in either order, structureId is the
+    // fallback (and stays in raw when it is not used), on both paths.
+    R"({"data":[{"id":"a","structureId":"s1","collectionId":"c1"},{"id":"b","collectionId":"c2","structureId":"s2"},)"
+    R"({"id":"c","collectionId":null,"structureId":"s3"},{"id":"d","structureId":5,"collectionId":"c4"}]})",
     R"({"data":[)" + kRecord + "," + kRecord + R"(],"meta":{"total":2,"page":1,"pageSize":50}})",
     R"({"data":[],"meta":{"total":0}})",
     R"({"data":[{"id":"a"},{"id":"b","extra":[1]}]})",

@@ -427,7 +427,19 @@ TEST_CASE("a record's collectionId (or structureId), workspaceId and metadata ar
     const auto page = client.records().query("orders");
     REQUIRE(page.size() == 1);
     CHECK(page.items[0].collection_id == "s1");
+    CHECK_FALSE(page.items[0].raw.contains("structureId"));
     CHECK(page.items[0].metadata.is_null());
+
+    // Both names: collectionId wins whatever the order; the unused structureId stays in raw.
+    for (const char* body : {R"({"data":[{"id":"r3","structureId":"s3","collectionId":"c3"}]})",
+                             R"({"data":{"id":"r3","structureId":"s3","collectionId":"c3"}})"}) {
+        unit.transport->then(raw_response(200, body));
+        const auto decoded = std::string(body).find('[') != std::string::npos
+                                 ? client.records().query("orders").items.at(0)
+                                 : client.records().get("orders", "r3");
+        CHECK(decoded.collection_id == "c3");
+        CHECK(decoded.raw.value("structureId", "") == "s3");
+    }
 }
 
 TEST_CASE("a JS-style flat params object gives the query the JS SDK sends", "[unit][records]") {

@@ -217,7 +217,10 @@ private:
     bool close() {
         if (depth_ == 0) return false;
         // A record without a string id gives up: read_record's DecodeError says so.
-        if (levels_[depth_ - 1] == Level::record && !has_id_) return false;
+        if (levels_[depth_ - 1] == Level::record) {
+            if (!has_id_) return false;
+            adopt_structure_id(*record_);
+        }
         --depth_;
         member_ = Member::none;
         return true;
