@@ -484,7 +484,7 @@ public:
     PageRange<BasicRecord<T>> query_all(std::string_view slug, RecordQuery query = {}, CallOptions call = {}) {
         const long long first = query.page().value_or(1);
         const long long size = query.page_size().value_or(detail::kAllPagesSize);
-        if (first < 1 || size < 1) throw InvalidArgument("a page range needs page >= 1 and page_size >= 1");
+        detail::require_page_range(first, size);
         query.page_size(size);
         (void)query_call(slug, query);  // a bad slug throws here, as from query(), not at begin()
         auto fetch = [self = *this, slug = std::string(slug), query, call](long long number) mutable {

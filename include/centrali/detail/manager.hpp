@@ -235,6 +235,12 @@ Op<T> wait_op(const std::shared_ptr<Core>& core, const WaitOptions& wait, std::s
 /// The page size a page range asks for when the caller set none.
 inline constexpr long long kAllPagesSize = 100;
 
+/// A page range must page: page 0 does not exist, and a size of 0 would send limit=0 and never
+/// see a short page. Checked when the range is made, so the call that made it throws.
+inline void require_page_range(long long first_page, long long page_size) {
+    if (first_page < 1 || page_size < 1) throw InvalidArgument("a page range needs page >= 1 and page_size >= 1");
+}
+
 /// The base of every manager: the shared Core and the call shapes.
 class ManagerBase {
 protected:
@@ -259,9 +265,8 @@ protected:
     HttpOp<void> discard(const Route& route, std::initializer_list<std::string_view> args, const CallOptions& call,
                          const Query& query = {}, const nlohmann::json* body = nullptr) const;
 
-    /// `page` and the page size (`limit` for most services, `pageSize` for some), each only
-    /// when positive: the JS SDK sends only truthy options.
-    /// The one spelling of paging (page, page_size) under a route's wire names; unset is not sent.
+    /// The one spelling of paging (page, page_size) under a route's wire names (`limit` for
+    /// most services, `pageSize` for some); unset is not sent, a value set is sent as given.
     static Query paging(std::optional<long long> page, std::optional<long long> size, const char* size_key = "limit");
 
     /// Every page of a list call, as a lazy range: `page_op(options)` is the manager's own
@@ -275,8 +280,7 @@ protected:
         const long long first = options.page.value_or(1);
         if (!options.page_size) options.page_size = kAllPagesSize;
         const long long size = *options.page_size;
-        // A range must page: a size of 0 would send limit=0 and never see a short page.
-        if (first < 1 || size < 1) throw InvalidArgument("a page range needs page >= 1 and page_size >= 1");
+        require_page_range(first, size);
         options.page = first;
         (void)page_op(options);
         return PageRange<T>(

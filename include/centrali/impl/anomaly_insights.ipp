@@ -29,9 +29,10 @@ CENTRALI_DECL void from_json(const nlohmann::json& j, InsightSummary& s) {
 
 CENTRALI_DECL void from_json(const nlohmann::json& j, InsightConfig& c) {
     c.record_slug = detail::read_identity(j, "recordSlug", "an anomaly insight configuration");
-    detail::read_member_tolerant(j, "schedule", c.schedule);
-    detail::read_member_tolerant(j, "sensitivity", c.sensitivity);
-    detail::read_member_tolerant(j, "updatedAt", c.updated_at);
+    const detail::TolerantReader read{j};
+    read("schedule", c.schedule);
+    read("sensitivity", c.sensitivity);
+    read("updatedAt", c.updated_at);
     c.raw = j;
 }
 

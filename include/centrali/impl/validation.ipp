@@ -28,7 +28,7 @@ CENTRALI_DECL void from_json(const nlohmann::json& j, ValidationScan& s) {
 
 CENTRALI_DECL void from_json(const nlohmann::json& j, ValidationConfig& c) {
     c.record_slug = detail::read_identity(j, "recordSlug", "a validation configuration");
-    const auto read = [&j](const char* key, auto& target) { detail::read_member_tolerant(j, key, target); };
+    const detail::TolerantReader read{j};
     read("enabled", c.enabled);
     read("mode", c.mode);
     read("confidenceThreshold", c.confidence_threshold);
